@@ -1,0 +1,222 @@
+"""The `teikit` command: a thin shell over the library's stages.
+
+Exit codes (also in the README): 0 success; 1 a document has errors (not well
+formed, invalid, could not be built); 2 usage or I/O problem (missing file, no
+XML in a directory, unwritable output, missing optional tool); 3 internal error.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from teikit import __version__, report
+from teikit.diagnostics import Diagnostic, Severity, has_errors
+from teikit.errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, TeikitError
+from teikit.inputs import discover
+from teikit.load import DEFAULT_LIMITS, Limits
+from teikit.resources import default_edition_dir
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> None:
+    click.echo(f"teikit: error: {message}", err=True)
+    if hint:
+        click.echo(f"    hint: {hint}", err=True)
+    sys.exit(code)
+
+
+def guarded(func: Callable) -> Callable:
+    """Turn every failure into a message and an exit code: users never see a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except TeikitError as exc:
+            _fail(exc.message, exc.hint, exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; outputs already written are complete, none is partial", code=130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug in teikit: say so plainly
+            if os.environ.get("TEIKIT_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc}",
+                  "this is a bug in teikit; rerun with TEIKIT_DEBUG=1 for the traceback and report it",
+                  EXIT_INTERNAL)
+
+    return wrapper
+
+
+def _paths(paths: tuple[str, ...], include: tuple[str, ...] = (),
+           exclude: tuple[str, ...] = ()) -> list[Path]:
+    return discover(paths or (default_edition_dir(),), include, exclude)
+
+
+def limit_options(func: Callable) -> Callable:
+    func = click.option("--max-depth", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_depth,
+                        show_default=True, help="Refuse documents nested deeper than this.")(func)
+    func = click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_bytes,
+                        show_default=True, help="Refuse files larger than this many bytes.")(func)
+    return func
+
+
+def selection_options(func: Callable) -> Callable:
+    func = click.option("--exclude", multiple=True, metavar="GLOB",
+                        help="Skip files matching GLOB when searching directories.")(func)
+    func = click.option("--include", multiple=True, metavar="GLOB",
+                        help="Only take files matching GLOB when searching directories.")(func)
+    func = click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+                        help="Worker processes (0 = all cores).")(func)
+    return func
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="teikit")
+def main() -> None:
+    """teikit: validate, transform and package TEI P5 scholarly editions.
+
+    Every command takes files or directories (searched recursively for *.xml)
+    and defaults to the edition in ./tei/.
+
+    \b
+    Exit codes: 0 success, 1 a document has errors,
+                2 usage or I/O problem, 3 internal error.
+    """
+
+
+# --------------------------------------------------------------------------- validate
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--schema", "schemas", multiple=True, type=click.Path(dir_okay=False),
+              help="RELAX NG schema (.rng) to validate against; repeatable. Default: the document's "
+                   "<?xml-model?>, else the project schema.")
+@click.option("--schematron", multiple=True, type=click.Path(dir_okay=False),
+              help="Schematron rules (.sch); repeatable. Default: the project rules.")
+@click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True,
+              help="Report format: text for people, json, junit or sarif for CI.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings, no summary.")
+@selection_options
+@limit_options
+@guarded
+def validate(paths, schemas, schematron, fmt, output, quiet, jobs, include, exclude,
+             max_bytes, max_depth):
+    """Check documents: well-formedness, RELAX NG grammar, Schematron rules and pointers.
+
+    Problems are reported together, sorted by file and line, as
+    FILE:LINE:COL: SEVERITY: [RULE] MESSAGE.
+
+    \b
+    Examples:
+      teikit validate                          # the edition in ./tei/
+      teikit validate tei/ --format sarif -o teikit.sarif
+      teikit validate corpus/ --schema tei_all.rng -j 8
+    """
+    from teikit.validate import ValidationOptions, validate_paths
+
+    files = _paths(paths, include, exclude)
+    options = ValidationOptions(
+        schemas=tuple(Path(s) for s in schemas),
+        schematron=tuple(Path(s) for s in schematron),
+        limits=Limits(max_bytes=max_bytes, max_depth=max_depth),
+    )
+    diagnostics = validate_paths(files, options, jobs=jobs)
+    _emit_report(diagnostics, files, fmt, output, quiet)
+    sys.exit(EXIT_INVALID if has_errors(diagnostics) else EXIT_OK)
+
+
+def _emit_report(diagnostics: list[Diagnostic], files: list[Path], fmt: str, output: str | None,
+                 quiet: bool) -> None:
+    from teikit.load import display_path
+
+    names = [display_path(f) for f in files]
+    text = report.render(diagnostics, names, fmt)
+    if output:
+        from teikit import fsutil
+        fsutil.write_text(Path(output), text + "\n")
+    elif text:
+        click.echo(text)
+    if not quiet and (fmt == "text" or output):
+        click.echo(report.summary(diagnostics, names), err=fmt != "text")
+
+
+# --------------------------------------------------------------------------- build
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="build",
+              show_default=True, help="Output directory.")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "txt", "all"]),
+              default=("all",), show_default=True, help="Output format; repeatable.")
+@click.option("--width", type=click.IntRange(min=0), default=0,
+              help="Wrap plain text at this many columns (0 = one line per paragraph).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@selection_options
+@limit_options
+@guarded
+def build(paths, out_dir, formats, width, quiet, jobs, include, exclude, max_bytes, max_depth):
+    """Transform documents into HTML, PDF/A and plain text.
+
+    Each output is written atomically: a failed build never leaves a partial
+    file, and sources are never modified.
+
+    \b
+    Examples:
+      teikit build                             # ./tei/ -> ./build/ (html, pdf, txt)
+      teikit build tei/edition.xml -f html -o site/
+      teikit build corpus/ -f txt --width 72 -j 4
+    """
+    from teikit.write import FORMATS, BuildOptions, build_paths
+
+    chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
+    files = _paths(paths, include, exclude)
+    options = BuildOptions(width=width)
+    limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
+    diagnostics, written = build_paths(files, Path(out_dir), chosen, options, limits, jobs=jobs)
+    for d in sorted(diagnostics):
+        click.echo(d.format(), err=True)
+    if not quiet:
+        for path in written:
+            click.echo(f"wrote {path}")
+    sys.exit(EXIT_INVALID if any(d.severity >= Severity.ERROR for d in diagnostics) else EXIT_OK)
+
+
+# --------------------------------------------------------------------------- info
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@guarded
+def info(paths, as_json):
+    """Summarise documents: words, divisions, notes, tagged entities, registers, schema.
+
+    \b
+    Example:
+      teikit info tei/karabakh-war.xml
+    """
+    from teikit.errors import DocumentError
+    from teikit.info import describe, format_info
+    from teikit.load import load
+
+    results, failed = [], False
+    for path in _paths(paths):
+        try:
+            results.append(describe(load(path)))
+        except DocumentError as exc:
+            failed = True
+            click.echo(exc.message, err=True)
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n\n".join(format_info(r) for r in results))
+    sys.exit(EXIT_INVALID if failed else EXIT_OK)

@@ -1,0 +1,70 @@
+"""Findings as values: every problem teikit finds is a `Diagnostic` with a location.
+
+Stages never print or raise for problems in a document; they return diagnostics,
+so a run can collect everything (like a compiler) and report it in one place,
+in the format the caller asked for (see `teikit.report`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `max()` over a run gives its worst finding."""
+
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+    FATAL = 3  # the document could not be processed further (e.g. not well-formed)
+
+    def __str__(self) -> str:
+        return "error" if self is Severity.FATAL else self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding, located as precisely as the checker allows (line/column 0 = unknown)."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    severity: Severity = Severity.ERROR
+    rule: str = ""
+    message: str = ""
+    hint: str = field(default="", compare=False)
+    source: str = field(default="", compare=False)  # which checker: xml, relaxng, schematron, ...
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.line:
+            parts.append(str(self.line))
+            if self.column:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def format(self) -> str:
+        rule = f"[{self.rule}] " if self.rule else ""
+        text = f"{self.location()}: {self.severity}: {rule}{self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data
+
+
+def worst(diagnostics: Iterable[Diagnostic]) -> Severity | None:
+    return max((d.severity for d in diagnostics), default=None)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity >= Severity.ERROR for d in diagnostics)
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    return (d.file, d.line, d.column, -int(d.severity), d.rule, d.message)

@@ -1,0 +1,114 @@
+"""Report diagnostics for people (text) and for CI (JSON, JUnit XML, SARIF 2.1.0)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+
+from lxml import etree
+
+from teikit import __version__
+from teikit.diagnostics import Diagnostic, Severity, sort_key
+
+FORMATS = ("text", "json", "junit", "sarif")
+
+
+def render(diagnostics: Sequence[Diagnostic], files: Sequence[str], fmt: str = "text") -> str:
+    ordered = sorted(diagnostics, key=sort_key)
+    if fmt == "json":
+        return _json(ordered, files)
+    if fmt == "junit":
+        return _junit(ordered, files)
+    if fmt == "sarif":
+        return _sarif(ordered)
+    return _text(ordered, files)
+
+
+def summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
+    errors = sum(d.severity >= Severity.ERROR for d in diagnostics)
+    warnings = sum(d.severity == Severity.WARNING for d in diagnostics)
+    bad = len({d.file for d in diagnostics if d.severity >= Severity.ERROR})
+    return (f"{len(files)} file(s) checked, {len(files) - bad} valid, {bad} invalid: "
+            f"{errors} error(s), {warnings} warning(s)")
+
+
+def _text(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
+    lines = [d.format() for d in diagnostics]
+    return "\n".join(lines)
+
+
+def _json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
+    bad = {d.file for d in diagnostics if d.severity >= Severity.ERROR}
+    payload = {
+        "tool": {"name": "teikit", "version": __version__},
+        "files": [{"file": f, "valid": f not in bad} for f in files],
+        "diagnostics": [d.to_dict() for d in diagnostics],
+        "summary": {
+            "files": len(files),
+            "invalid": len(bad),
+            "errors": sum(d.severity >= Severity.ERROR for d in diagnostics),
+            "warnings": sum(d.severity == Severity.WARNING for d in diagnostics),
+        },
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def _junit(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
+    """One test case per file, failed when it has errors; warnings go to system-out."""
+    by_file: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in diagnostics:
+        by_file[d.file].append(d)
+    suite = etree.Element("testsuite", name="teikit validate", tests=str(len(files)))
+    failures = 0
+    for f in files:
+        case = etree.SubElement(suite, "testcase", classname="teikit.validate", name=f)
+        found = by_file.get(f, [])
+        errors = [d for d in found if d.severity >= Severity.ERROR]
+        if errors:
+            failures += 1
+            failure = etree.SubElement(case, "failure", type="invalid",
+                                       message=f"{len(errors)} error(s)")
+            failure.text = "\n".join(d.format() for d in errors)
+        others = [d for d in found if d.severity < Severity.ERROR]
+        if others:
+            etree.SubElement(case, "system-out").text = "\n".join(d.format() for d in others)
+    suite.set("failures", str(failures))
+    suites = etree.Element("testsuites")
+    suites.append(suite)
+    return etree.tostring(suites, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode()
+
+
+_SARIF_LEVEL = {Severity.INFO: "note", Severity.WARNING: "warning", Severity.ERROR: "error",
+                Severity.FATAL: "error"}
+
+
+def _sarif(diagnostics: Sequence[Diagnostic]) -> str:
+    rules = sorted({d.rule or d.source or "teikit" for d in diagnostics})
+    results = []
+    for d in diagnostics:
+        region = {}
+        if d.line:
+            region["startLine"] = d.line
+            if d.column:
+                region["startColumn"] = d.column
+        location = {"physicalLocation": {"artifactLocation": {"uri": d.file}}}
+        if region:
+            location["physicalLocation"]["region"] = region
+        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        results.append({
+            "ruleId": d.rule or d.source or "teikit",
+            "level": _SARIF_LEVEL[d.severity],
+            "message": {"text": message},
+            "locations": [location],
+        })
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "teikit", "version": __version__,
+                                "rules": [{"id": r} for r in rules]}},
+            "results": results,
+        }],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2)
