@@ -14,12 +14,13 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @cache
 def data_dir(name: str) -> Path:
+    # A checkout wins: an editable install also leaves (unused) copies under _data/.
+    checkout = _PACKAGE.parent.parent / name
+    if checkout.is_dir() and (_PACKAGE.parent.parent / "pyproject.toml").is_file():
+        return checkout
     installed = _PACKAGE / "_data" / name
     if installed.is_dir():
         return installed
-    checkout = _PACKAGE.parent.parent / name
-    if checkout.is_dir():
-        return checkout
     raise FileNotFoundError(f"teikit's {name}/ folder is missing from the installation")
 
 
