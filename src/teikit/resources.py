@@ -6,6 +6,7 @@ wheel carries copies under `teikit/_data/`. Everything else asks this module.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +26,9 @@ def data_dir(name: str) -> Path:
 
 
 def xslt_dir() -> Path:
-    return data_dir("xslt")
+    """teikit's stylesheets; TEIKIT_XSLT_DIR points at another copy (customised or under test)."""
+    override = os.environ.get("TEIKIT_XSLT_DIR")
+    return Path(override).resolve() if override else data_dir("xslt")
 
 
 def schemas_dir() -> Path:
