@@ -2,25 +2,84 @@
 
 A `Validator` holds compiled schemas and is reused for every document a process
 validates; problems come back as `Diagnostic` values, never as exceptions.
+
+Which schemas apply to a document (the first that applies wins, per kind):
+
+- grammar: the `--schema` files; else the RELAX NG schemas the document declares in
+  `<?xml-model?>`; else, for a document that declares none, the project schema
+  `schemas/teikit.rng` (when it exists).
+- rules: the `--schematron` files; else the Schematron the document declares in
+  `<?xml-model?>`; else the project rules `schemas/teikit.sch`, but only for documents
+  that declare no grammar either, or declare the project schema. A document that
+  declares its own schemas (a third-party corpus) is checked by those, not by the
+  edition's house rules.
+- pointers: always (built in, any TEI document).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from teikit.diagnostics import Diagnostic
-from teikit.errors import DocumentError
+from lxml import etree
+
+from teikit.diagnostics import Diagnostic, Severity, sort_key
+from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
+from teikit.validate import pointers
+from teikit.validate.locate import Locator
+
+try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
+    from teikit.validate import relaxng
+except ImportError:  # pragma: no cover - only while the module is absent from a checkout
+    relaxng = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
 class ValidationOptions:
     schemas: tuple[Path, ...] = ()  # RELAX NG; empty = the document's xml-model or the project schema
-    schematron: tuple[Path, ...] = ()
-    engine: str = "lxml"
+    schematron: tuple[Path, ...] = ()  # empty = the document's xml-model or the project rules
+    engine: str = "lxml"  # RELAX NG engine: lxml or jing
+    phase: str = "#DEFAULT"  # Schematron phase
+    svrl_dir: Path | None = None  # write each document's SVRL report here
+    pointers: bool = True
     limits: Limits = DEFAULT_LIMITS
     project_root: Path | None = None
+
+
+def project_rules() -> Path:
+    """The edition's Schematron rules."""
+    from teikit.resources import schemas_dir
+
+    return schemas_dir() / "teikit.sch"
+
+
+def project_schema() -> Path | None:
+    if relaxng is not None:
+        return relaxng.project_schema()
+    from teikit.resources import schemas_dir
+
+    return schemas_dir() / "teikit.rng"
+
+
+def declares_schematron(doc: Document) -> bool:
+    """Whether an <?xml-model?> before the root names Schematron (resolvable or not)."""
+    node = doc.root.getprevious()
+    while node is not None:
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model":
+            text = node.text or ""
+            if "dsdl/schematron" in text or re.search(r"""href\s*=\s*["'][^"']*\.sch["']""", text):
+                return True
+        node = node.getprevious()
+    return False
+
+
+def svrl_name(doc: Document, rules: Path, several: bool) -> str:
+    """A file name for a document's SVRL report, unique per document path (and rules file)."""
+    stem = re.sub(r"[^\w.-]+", "_", doc.display.lstrip("./")).strip("_") or "document"
+    stem = stem.removesuffix(".xml")
+    return f"{stem}.{rules.stem}.svrl" if several else f"{stem}.svrl"
 
 
 @dataclass
@@ -36,7 +95,78 @@ class Validator:
         return self.validate_document(doc)
 
     def validate_document(self, doc: Document) -> list[Diagnostic]:
-        return []
+        """Every problem of one document: grammar, rules and pointers, sorted by position."""
+        locator = Locator(doc)
+        found = self.grammar(doc)
+        found += self.rules(doc, locator)
+        if self.options.pointers:
+            found += pointers.check(doc, locator)
+        return sorted(found, key=sort_key)
+
+    # ------------------------------------------------------------------ grammar
+
+    def grammar_schemas(self, doc: Document) -> tuple[list[Path], list[Diagnostic]]:
+        """The RELAX NG schemas that apply to `doc`, and problems with its declarations."""
+        if self.options.schemas:
+            return list(self.options.schemas), []
+        if relaxng is None:
+            return [], []
+        declared = relaxng.declared_schemas(doc)
+        if declared:
+            return ([p for p, _href, _problem in declared if p is not None],
+                    [problem for _p, _href, problem in declared if problem is not None])
+        default = project_schema()
+        return ([default] if default is not None and default.is_file() else []), []
+
+    def grammar(self, doc: Document) -> list[Diagnostic]:
+        schemas, found = self.grammar_schemas(doc)
+        if not schemas:
+            return found
+        if relaxng is None:
+            raise InputError("RELAX NG validation is not available in this installation")
+        for schema in schemas:
+            if not Path(schema).is_file():
+                raise InputError(f"{display_path(Path(schema))}: no such schema", hint="check --schema")
+            found += relaxng.grammar_checker(Path(schema), self.options.engine).check(doc)
+        return found
+
+    # ------------------------------------------------------------------ rules
+
+    def rule_files(self, doc: Document) -> list[Path]:
+        """The Schematron files that apply to `doc` (see the module docstring)."""
+        if self.options.schematron:
+            return list(self.options.schematron)
+        if declares_schematron(doc):
+            return relaxng.declared_schematron(doc) if relaxng is not None else []
+        if relaxng is not None:
+            declared = [p for p, _href, _problem in relaxng.declared_schemas(doc)]
+            default = project_schema()
+            if declared and not (default is not None and default.resolve() in
+                                 [p.resolve() for p in declared if p is not None]):
+                return []
+        rules = project_rules()
+        return [rules] if rules.is_file() else []
+
+    def rules(self, doc: Document, locator: Locator) -> list[Diagnostic]:
+        from teikit.validate import schematron
+
+        files = self.rule_files(doc)
+        found: list[Diagnostic] = []
+        node = None
+        for rules in files:
+            compiled = schematron.compile_rules(Path(rules), self.options.phase)
+            if node is None:
+                from teikit.transform import to_xdm
+
+                node = to_xdm(doc)  # one Saxon tree per document, shared by every rules file
+            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node)
+            found += diags
+            if self.options.svrl_dir is not None and svrl:
+                from teikit import fsutil
+
+                name = svrl_name(doc, compiled.path, len(files) > 1)
+                fsutil.write_text(Path(self.options.svrl_dir) / name, svrl)
+        return found
 
 
 _validators: dict[ValidationOptions, Validator] = {}
@@ -61,7 +191,17 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
     from teikit.runner import run_many
 
     options = options or ValidationOptions()
+    if options.schematron:
+        # Compile (and so check) explicit rules once up front: a broken .sch is a usage error
+        # reported before any document, not once per worker.
+        from teikit.validate import schematron
+
+        for rules in options.schematron:
+            schematron.compile_rules(Path(rules), options.phase)
     found: list[Diagnostic] = []
     for diags in run_many(_validate_one, [(p, options) for p in paths], jobs):
         found.extend(diags)
-    return found
+    return sorted(found, key=sort_key)
+
+
+__all__ = ["Severity", "ValidationOptions", "Validator", "validate_paths", "validator_for"]

@@ -1,0 +1,261 @@
+"""Pointer integrity for any TEI document: local pointers resolve, xml:ids are unique,
+register records are referenced.
+
+Neither RELAX NG nor the TEI's own Schematron checks that `ref="#putin"` names an element
+that exists; a typo there silently breaks every link, index and register of an edition.
+This checker is built in and needs no schema, so it also runs on third-party corpora.
+
+What counts as a pointer: the attributes whose datatype is `teidata.pointer` in the TEI P5
+Guidelines (the attribute classes att.global.linking, att.global.analytic, att.global.facs,
+att.global.responsibility, att.global.source, att.global.rendition, att.global.change,
+att.canonical, att.pointing, att.declaring, att.spanning, att.ascribed(.directed),
+att.edition, att.witnessed, att.written, att.handFeatures, att.datable(.custom),
+att.naming, and element-specific pointers such as relation/@active, span/@from,
+catRef/@scheme, handShift/@new, note/@targetEnd), see POINTER_ATTRIBUTES below.
+Each whitespace-separated token is one pointer (teidata.pointer lists).
+
+- '#id' is a local pointer and must match an xml:id in the document.
+- 'prefix:value' is expanded with the document's <prefixDef> (matchPattern /
+  replacementPattern); a result starting with '#' is checked locally, anything else is
+  external. A prefix without a prefixDef is treated as a URI scheme (viaf:, wd:) and
+  not checked: that is how ELTeC and many projects use them.
+- Absolute URLs and relative references to other files ('other.xml#id') are external
+  and not checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from lxml import etree
+
+from teikit.diagnostics import Diagnostic, Severity
+from teikit.load import TEI_NS, XML_NS, Document
+from teikit.validate.locate import Locator
+
+XML_ID = f"{{{XML_NS}}}id"
+
+# teidata.pointer attributes that are pointers on every element that carries them
+# (source: TEI P5 Guidelines, "teidata.pointer" reference page, list of attributes using it).
+POINTER_ATTRIBUTES: frozenset[str] = frozenset({
+    # att.global.linking
+    "corresp", "synch", "sameAs", "copyOf", "next", "prev", "exclude", "select",
+    # att.global.analytic, att.global.facs, att.global.responsibility, att.global.source,
+    # att.global.rendition, att.global.change
+    "ana", "facs", "resp", "source", "rendition", "change",
+    # att.canonical, att.pointing (ptr, ref, note, link, join, alt, annotation, ...)
+    "ref", "target", "targetEnd", "domains",
+    # att.declaring, att.spanning, att.ascribed, att.ascribed.directed, att.edition, att.witnessed
+    "decls", "spanTo", "who", "toWhom", "edRef", "wit",
+    # att.written (add, del, damage, ...), att.handFeatures, handShift
+    "hand", "scribeRef", "scriptRef", "new",
+    # att.datable, att.datable.custom
+    "period", "calendar", "datingMethod", "datingPoint",
+    # att.naming, relation, timeline/when, certainty, f/fs, msItem, move
+    "nymRef", "active", "passive", "mutual", "origin", "since", "given", "fVal", "feats", "class",
+    "where", "mergedIn",
+})
+
+# Attributes that are pointers only on some elements (elsewhere the same name means something else:
+# date/@from is a date, rendition/@scheme a keyword, locus/@from a folio, msItem's @class a pointer).
+ELEMENT_POINTER_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "span": frozenset({"from", "to"}),
+    "catRef": frozenset({"scheme"}),
+    "classCode": frozenset({"scheme"}),
+    "keywords": frozenset({"scheme"}),
+}
+# Names in POINTER_ATTRIBUTES that are pointers only on the elements listed here.
+_NOT_POINTERS_ANYWHERE_BUT: dict[str, frozenset[str]] = {
+    # e.g. @class is a pointer on msItem but a keyword in many customisations; @new only on handShift.
+    "class": frozenset({"msItem", "msItemStruct"}),
+    "where": frozenset({"move"}),
+    "new": frozenset({"handShift"}),
+    "given": frozenset({"certainty"}),
+    "fVal": frozenset({"f"}),
+    "feats": frozenset({"fs"}),
+    "origin": frozenset({"timeline"}),
+    "since": frozenset({"when"}),
+}
+
+# Registers and the kinds of record they hold (records nothing points to are reported).
+REGISTERS: dict[str, frozenset[str]] = {
+    "listPerson": frozenset({"person", "personGrp"}),
+    "listPlace": frozenset({"place"}),
+    "listOrg": frozenset({"org"}),
+    "listEvent": frozenset({"event"}),
+    "listBibl": frozenset({"bibl", "biblStruct", "biblFull", "msDesc"}),
+    "listObject": frozenset({"object"}),
+    "listNym": frozenset({"nym"}),
+}
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+@dataclass(frozen=True)
+class PrefixDef:
+    ident: str
+    match: re.Pattern[str] | None
+    replacement: str
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def pointer_attributes(element: etree._Element) -> list[tuple[str, str]]:
+    """(attribute name, value) of the attributes of `element` that hold TEI pointers."""
+    if etree.QName(element).namespace != TEI_NS:
+        return []
+    local = _local(element)
+    found = []
+    extra = ELEMENT_POINTER_ATTRIBUTES.get(local, frozenset())
+    for name, value in element.attrib.items():
+        if name.startswith("{"):
+            continue  # namespaced attributes (xml:id, xml:lang, foreign) are not TEI pointers
+        if name in POINTER_ATTRIBUTES:
+            only = _NOT_POINTERS_ANYWHERE_BUT.get(name)
+            if only is not None and local not in only:
+                continue
+            if name == "scheme" and local == "rendition":
+                continue
+            found.append((name, value))
+        elif name in extra:
+            found.append((name, value))
+    return found
+
+
+def _prefix_defs(root: etree._Element) -> dict[str, list[PrefixDef]]:
+    defs: dict[str, list[PrefixDef]] = defaultdict(list)
+    for node in root.iter(f"{{{TEI_NS}}}prefixDef"):
+        ident = node.get("ident", "")
+        try:
+            match = re.compile(node.get("matchPattern", "")) if node.get("matchPattern") else None
+        except re.error:
+            match = None
+        defs[ident].append(PrefixDef(ident, match, node.get("replacementPattern", "")))
+    return defs
+
+
+def _expand(token: str, defs: dict[str, list[PrefixDef]]) -> tuple[str | None, bool]:
+    """The URI a prefixed pointer stands for: (expansion or None, whether the prefix is declared)."""
+    prefix, _, rest = token.partition(":")
+    options = defs.get(prefix)
+    if not options:
+        return None, False
+    for pd in options:
+        if pd.match is None:
+            continue
+        m = pd.match.fullmatch(rest)
+        if m:
+            # XPath-style $1..$9 in replacementPattern
+            groups = (m.group(0), *m.groups())
+            return re.sub(r"\$(\d)", lambda g, gs=groups: (gs[int(g.group(1))] if int(g.group(1)) < len(gs)
+                                                          else "") or "", pd.replacement), True
+    return None, True
+
+
+def _suggest(name: str, ids: list[str]) -> str:
+    """The id the author most likely meant, for a did-you-mean hint."""
+    if not ids:
+        return ""
+    containing = [i for i in ids if name and name.lower() in i.lower()]
+    if containing:
+        return min(containing, key=len)
+    close = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
+def check(doc: Document, locator: Locator | None = None, unreferenced: bool = True) -> list[Diagnostic]:
+    """All pointer problems of one document, located at the element that carries them."""
+    locator = locator or Locator(doc)
+    root = doc.root
+    shown = doc.display
+    found: list[Diagnostic] = []
+
+    def diag(element: etree._Element, severity: Severity, rule: str, message: str, hint: str = "") -> None:
+        line, column = locator.position(element)
+        found.append(Diagnostic(shown, line, column, severity, rule, message, hint, source="pointers"))
+
+    ids: dict[str, etree._Element] = {}
+    for element in root.iter(etree.Element):
+        value = element.get(XML_ID)
+        if value is None:
+            continue
+        first = ids.get(value)
+        if first is None:
+            ids[value] = element
+            continue
+        line, column = locator.position(first)
+        diag(element, Severity.ERROR, "pointer.duplicate-id",
+             f"xml:id '{value}' is used twice: first on <{_local(first)}> at line {line}"
+             + (f", column {column}" if column else "") + f", again here on <{_local(element)}>",
+             "xml:id values must be unique in a document; rename one and update the pointers to it")
+
+    defs = _prefix_defs(root)
+    id_list = sorted(ids)
+    referenced: dict[str, list[etree._Element]] = defaultdict(list)
+    for element in root.iter(etree.Element):
+        for name, value in pointer_attributes(element):
+            for token in value.split():
+                target = token
+                if not token.startswith("#") and _URL.match(token) and "//" not in token[:12]:
+                    expanded, declared = _expand(token, defs)
+                    if declared and expanded is None:
+                        diag(element, Severity.ERROR, "pointer.prefix",
+                             f"@{name} '{token}' does not match the pattern of <prefixDef ident="
+                             f"\"{token.partition(':')[0]}\">",
+                             "fix the value or the prefixDef's matchPattern")
+                        continue
+                    if expanded is None:
+                        continue  # an undeclared prefix is a URI scheme (viaf:, wd:): external
+                    target = expanded
+                if not target.startswith("#"):
+                    if token in ids and not _URL.match(token) and "/" not in token and "." not in token:
+                        diag(element, Severity.WARNING, "pointer.missing-hash",
+                             f"@{name} '{token}' is a relative URL, but the document has xml:id '{token}'",
+                             f"a local pointer starts with '#': write '#{token}'")
+                    continue
+                name_id = target[1:]
+                if name_id in ids:
+                    referenced[name_id].append(element)
+                    continue
+                suggestion = _suggest(name_id, id_list)
+                via = f" (expanded from '{token}')" if target != token else ""
+                diag(element, Severity.ERROR, "pointer.unresolved",
+                     f"@{name} points to '{target}'{via}, but no element has xml:id '{name_id}'",
+                     f"did you mean '#{suggestion}'?" if suggestion
+                     else "add the target (e.g. a register record) or fix the pointer")
+
+    if unreferenced:
+        seen: set[etree._Element] = set()
+        for register in root.iter(*(f"{{{TEI_NS}}}{r}" for r in REGISTERS)):
+            kinds = REGISTERS[_local(register)]
+            for record in register:
+                if not isinstance(record.tag, str) or etree.QName(record).namespace != TEI_NS:
+                    continue
+                if _local(record) not in kinds:
+                    continue
+                for item in record.iter(*(f"{{{TEI_NS}}}{k}" for k in kinds)):
+                    ident = item.get(XML_ID)
+                    if ident is None or item in seen:
+                        continue
+                    seen.add(item)
+                    pointing = [e for e in referenced.get(ident, ()) if not _within(e, item)]
+                    if not pointing:
+                        diag(item, Severity.WARNING, "pointer.unreferenced",
+                             f"<{_local(item)} xml:id=\"{ident}\"> in <{_local(register)}> is never "
+                             "referenced",
+                             f"point to it (ref=\"#{ident}\") from the text, or remove the record")
+    return found
+
+
+def _within(element: etree._Element, ancestor: etree._Element) -> bool:
+    node: etree._Element | None = element
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.getparent()
+    return False
