@@ -101,7 +101,15 @@ def main() -> None:
               help="RELAX NG schema (.rng) to validate against; repeatable. Default: the document's "
                    "<?xml-model?>, else the project schema.")
 @click.option("--schematron", multiple=True, type=click.Path(dir_okay=False),
-              help="Schematron rules (.sch); repeatable. Default: the project rules.")
+              help="Schematron rules (.sch); repeatable. Default: the document's <?xml-model?>, "
+                   "else the project rules.")
+@click.option("--engine", type=click.Choice(["lxml", "jing"]), default="lxml", show_default=True,
+              help="RELAX NG engine.")
+@click.option("--phase", default="#DEFAULT", show_default=True,
+              help="Schematron phase to run (#ALL for every pattern).")
+@click.option("--svrl", "svrl_dir", type=click.Path(file_okay=False),
+              help="Also write each document's Schematron report (SVRL) into this directory.")
+@click.option("--no-pointers", is_flag=True, help="Skip the built-in pointer integrity checks.")
 @click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True,
               help="Report format: text for people, json, junit or sarif for CI.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
@@ -109,8 +117,8 @@ def main() -> None:
 @selection_options
 @limit_options
 @guarded
-def validate(paths, schemas, schematron, fmt, output, quiet, jobs, include, exclude,
-             max_bytes, max_depth):
+def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, fmt, output, quiet, jobs,
+             include, exclude, max_bytes, max_depth):
     """Check documents: well-formedness, RELAX NG grammar, Schematron rules and pointers.
 
     Problems are reported together, sorted by file and line, as
@@ -128,6 +136,10 @@ def validate(paths, schemas, schematron, fmt, output, quiet, jobs, include, excl
     options = ValidationOptions(
         schemas=tuple(Path(s) for s in schemas),
         schematron=tuple(Path(s) for s in schematron),
+        engine=engine,
+        phase=phase,
+        svrl_dir=Path(svrl_dir).resolve() if svrl_dir else None,
+        pointers=not no_pointers,
         limits=Limits(max_bytes=max_bytes, max_depth=max_depth),
     )
     diagnostics = validate_paths(files, options, jobs=jobs)

@@ -262,7 +262,7 @@ def _traversal(contexts: list[str]) -> str:
 
 @dataclass
 class Compiled:
-    """A compiled rule set: the generated stylesheet (kept for --svrl and debugging) and Saxon's executable."""
+    """A compiled rule set: the generated stylesheet (kept for debugging) and Saxon's executable."""
 
     path: Path
     phase: str
