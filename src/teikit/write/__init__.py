@@ -7,7 +7,7 @@ numbered identically by construction (the shared `xslt/common.xsl`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from teikit.diagnostics import Diagnostic
@@ -48,31 +48,146 @@ def build_document(doc: Document, out_dir: Path, formats: Sequence[str] = FORMAT
     return [writer(fmt)(doc, out_dir, options) for fmt in formats]
 
 
-def _build_one(args: tuple) -> tuple[list[Diagnostic], list[Path]]:
-    path, out_dir, formats, options, limits = args
+BuildTask = tuple  # (path, out_dir, formats, options, limits): plain data, so it can go to a worker
+
+
+def _output_files(path: Path) -> list[Path]:
+    """The files an output consists of (a writer may return a folder)."""
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+
+
+def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path, dict[str, str]]],
+                                         dict[str, str]]:
+    """Build one document in the formats asked; runs in a worker process.
+
+    Returns the problems, what each format wrote with the hashes of the written
+    files, and the hashes of the sources actually read (document and XIncludes),
+    so the cache records exactly what was built from what. One format failing
+    does not stop the others.
+    """
+    from teikit.cache import hash_files
     from teikit.errors import DocumentError
     from teikit.load import load
 
+    path, out_dir, formats, options, limits = task
     try:
         doc = load(path, limits=limits)
-        written = build_document(doc, out_dir, formats, options)
     except DocumentError as exc:
-        diag = exc.diagnostic or Diagnostic(str(path), message=exc.message)
-        return [diag], []
-    return [], written
+        return [exc.diagnostic or Diagnostic(str(path), message=exc.message)], [], {}
+    sources = {str(Path(path).resolve()): doc.digest, **hash_files(doc.includes)}
+    diagnostics: list[Diagnostic] = []
+    built: list[tuple[str, Path, dict[str, str]]] = []
+    for fmt in formats:
+        try:
+            written = writer(fmt)(doc, out_dir, options)
+        except DocumentError as exc:
+            diagnostics.append(exc.diagnostic or Diagnostic(doc.display, message=exc.message))
+            continue
+        built.append((fmt, written, hash_files(_output_files(written))))
+    return diagnostics, built, sources
+
+
+@dataclass
+class BuildReport:
+    """What a batch build did: problems, outputs written, and outputs found up to date."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    built_documents: int = 0
+    skipped_documents: int = 0
+    cache_dir: Path | None = None
+
+
+def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS,
+                options: BuildOptions | None = None, limits: Limits = DEFAULT_LIMITS, jobs: int = 0, *,
+                use_cache: bool = True, cache_dir: Path | None = None, force: bool = False,
+                progress: Callable[[int], Callable[[int], None]] | None = None) -> BuildReport:
+    """Build every document in parallel, skipping outputs the cache proves current.
+
+    Problems of one document never stop the others. `force` rebuilds everything
+    (and refreshes the cache); `progress(total)` returns a callback told of each
+    document built. See `teikit.cache` for what makes an output current.
+    """
+    from teikit import cache as caching
+    from teikit.runner import run_many
+
+    options = options or BuildOptions()
+    formats = tuple(dict.fromkeys(formats))
+    out_dir = Path(out_dir)
+    report = BuildReport()
+    store = None
+    keys: dict[str, str] = {}
+    if use_cache:
+        caching.forget_hashes()
+        report.cache_dir = Path(cache_dir) if cache_dir else caching.default_cache_dir(out_dir)
+        store = caching.Cache(report.cache_dir, "build")
+        fixed = (caching.tool_fingerprint(), caching.stylesheet_fingerprint(), store.relative(out_dir),
+                 limits)
+        keys = {fmt: caching.make_key(*fixed, fmt, caching.options_for_format(options, fmt))
+                for fmt in formats}
+
+    work: list[BuildTask] = []
+    for path in paths:
+        todo = []
+        for fmt in formats:
+            entry = None if store is None or force else store.fresh(store.name(fmt, path), keys[fmt])
+            if entry is None:
+                todo.append(fmt)
+            else:
+                report.unchanged.append(_shown(store.absolute(entry["result"])))
+        if todo:
+            work.append((path, out_dir, tuple(todo), options, limits))
+        else:
+            report.skipped_documents += 1
+    weights = [_size(task[0]) for task in work]
+    tick = progress(len(work)) if progress else None
+    try:
+        for task, (diags, built, sources) in zip(work, run_many(_build_one, work, jobs, weights=weights,
+                                                                  progress=tick), strict=True):
+            report.built_documents += 1
+            report.diagnostics += diags
+            done = set()
+            for fmt, written, hashes in built:
+                report.written.append(written)
+                done.add(fmt)
+                if store is not None:
+                    store.record(store.name(fmt, task[0]), keys[fmt], sources, hashes,
+                                 result=store.relative(written))
+            if store is not None:
+                for fmt in set(task[2]) - done:
+                    store.forget(store.name(fmt, task[0]))
+    finally:
+        if store is not None:
+            store.save()
+    return report
+
+
+def _shown(path: Path) -> Path:
+    """An absolute path as the user would write it: relative to the working directory when inside it."""
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def _size(path: Path) -> int:
+    """A document's size, the scheduling weight of its build."""
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0
 
 
 def build_paths(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS,
                 options: BuildOptions | None = None, limits: Limits = DEFAULT_LIMITS,
-                jobs: int = 0) -> tuple[list[Diagnostic], list[Path]]:
-    """Build every document; problems of one document never stop the others."""
-    from teikit.runner import run_many
+                jobs: int = 0, *, use_cache: bool = False, cache_dir: Path | None = None,
+                force: bool = False) -> tuple[list[Diagnostic], list[Path]]:
+    """Build every document; problems of one document never stop the others.
 
-    options = options or BuildOptions()
-    diagnostics: list[Diagnostic] = []
-    written: list[Path] = []
-    work = [(p, out_dir, tuple(formats), options, limits) for p in paths]
-    for diags, files in run_many(_build_one, work, jobs):
-        diagnostics += diags
-        written += files
-    return diagnostics, written
+    Without `use_cache` every output is rebuilt (what a library caller building into
+    a fresh directory wants); the command line uses `build_batch` with the cache.
+    """
+    report = build_batch(paths, out_dir, formats, options, limits, jobs, use_cache=use_cache,
+                         cache_dir=cache_dir, force=force)
+    return report.diagnostics, report.written

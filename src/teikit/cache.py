@@ -1,0 +1,253 @@
+"""Incremental runs: skip documents whose outputs (or validation results) are known to be current.
+
+A cache entry is reused only when everything the result depends on is unchanged,
+compared by content (SHA-256), never by modification time:
+
+* the source document and every file it XIncludes (``sources``);
+* a configuration key: teikit's version and code, the versions of lxml, Saxon and
+  Typst, the stylesheets (every file under xslt/ and the Typst templates) or the
+  schemas and rules, the options that affect the result, and the output directory;
+* for builds, the outputs themselves: each must still exist with the content that
+  was written, so a deleted or edited output is rebuilt, never trusted.
+
+Entries live in a JSON index per kind (``build.json``, ``validate.json``) in the
+cache directory, ``.teikit-cache/`` inside the output directory by default. The
+index is written atomically at the end of a run (also an interrupted one); an
+entry that is lost or corrupt only costs a rebuild, because every use is verified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, fields, is_dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from teikit import __version__, fsutil, resources
+
+CACHE_DIRNAME = ".teikit-cache"
+FORMAT_VERSION = 1
+
+# Build options that affect only some formats; an option not listed here affects every
+# format (the safe default for options added later).
+OPTION_FORMATS: dict[str, frozenset[str]] = {
+    "width": frozenset({"txt"}),
+    "embed_source": frozenset({"pdf"}),
+}
+
+# Folders of teikit's data that the Typst (PDF) writer may read templates from.
+TEMPLATE_DIRS = ("typst", "templates")
+
+_file_hashes: dict[tuple[str, int, int, int, int], str] = {}
+
+
+def forget_hashes() -> None:
+    """Start a run with no remembered hashes: files may have changed since the last one."""
+    _file_hashes.clear()
+
+
+def file_sha(path: Path) -> str | None:
+    """SHA-256 of a file's bytes (None when it is missing).
+
+    Memoised within a run per (path, size, mtime, inode, ctime), so a file included
+    by many documents is read once; an atomic replacement changes the inode.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+    found = _file_hashes.get(key)
+    if found is None:
+        digest = hashlib.sha256()
+        try:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            return None
+        found = _file_hashes[key] = digest.hexdigest()
+    return found
+
+
+def tree_fingerprint(directory: Path) -> str:
+    """One hash over every file below `directory` (names and contents), hidden files excepted."""
+    digest = hashlib.sha256()
+    if directory.is_dir():
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            relative = path.relative_to(directory).as_posix()
+            if any(part.startswith(".") or part == "__pycache__" for part in relative.split("/")):
+                continue
+            digest.update(relative.encode() + b"\0" + (file_sha(path) or "").encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _data_dir_or_none(name: str) -> Path | None:
+    try:
+        return resources.data_dir(name)
+    except FileNotFoundError:
+        return None
+
+
+@cache
+def tool_fingerprint() -> str:
+    """teikit's version and source code and the versions of the engines it drives.
+
+    Hashing the code (not just the version number) keeps caches honest while teikit
+    itself is being developed.
+    """
+    parts = [f"teikit={__version__}", f"cache={FORMAT_VERSION}",
+             f"code={tree_fingerprint(Path(__file__).resolve().parent)}"]
+    for package in ("lxml", "saxonche", "typst"):
+        try:
+            parts.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{package}=absent")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def stylesheet_fingerprint(xslt_dir: Path | None = None) -> str:
+    """Every stylesheet (all of xslt/**, imports included) and the Typst templates."""
+    parts = [f"xslt={tree_fingerprint(xslt_dir or resources.xslt_dir())}"]
+    for name in TEMPLATE_DIRS:
+        folder = _data_dir_or_none(name)
+        if folder is not None:
+            parts.append(f"{name}={tree_fingerprint(folder)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def schema_fingerprint(extra: Iterable[Path] = ()) -> str:
+    """The project's schemas and rules (schemas/**) and any schema or rules file named explicitly."""
+    folder = _data_dir_or_none("schemas")
+    parts = [f"schemas={tree_fingerprint(folder) if folder else 'absent'}"]
+    parts += [f"{Path(p).resolve()}={file_sha(Path(p))}" for p in extra]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Path):
+        return str(value.resolve())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def options_for_format(options: Any, fmt: str) -> dict[str, Any]:
+    """The build options that can change output `fmt` (see OPTION_FORMATS)."""
+    plain = _plain(options)
+    return {k: v for k, v in sorted(plain.items()) if fmt in OPTION_FORMATS.get(k, frozenset({fmt}))}
+
+
+def make_key(*parts: Any) -> str:
+    """A stable hash of JSON-able configuration parts."""
+    text = json.dumps([_plain(p) for p in parts], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def hash_files(paths: Iterable[Path]) -> dict[str, str]:
+    """{resolved path: sha} for files; a missing file maps to "" (and so never matches later)."""
+    return {str(Path(p).resolve()): file_sha(Path(p)) or "" for p in paths}
+
+
+class Cache:
+    """One kind of entries (``build`` or ``validate``) in a cache directory.
+
+    An entry: ``key`` (configuration), ``sources`` and ``outputs`` ({path: sha}),
+    and ``result`` (whatever the caller needs back, e.g. diagnostics).
+    """
+
+    def __init__(self, directory: Path, kind: str):
+        self.directory = Path(directory)
+        self.kind = kind
+        self.index_path = self.directory / f"{kind}.json"
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        try:
+            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+            if data.get("format") == FORMAT_VERSION and isinstance(data.get("entries"), dict):
+                self.entries = data["entries"]
+        except (OSError, ValueError, AttributeError):
+            self.entries = {}  # missing or damaged: start afresh, nothing is trusted
+
+    def relative(self, path: Path | str) -> str:
+        """`path` relative to the cache directory: the index stays valid when the project moves."""
+        return os.path.relpath(Path(path).resolve(), self.directory.resolve())
+
+    def absolute(self, relative: str) -> Path:
+        return Path(os.path.normpath(self.directory.resolve() / relative))
+
+    def name(self, tag: str, path: Path | str) -> str:
+        """The entry name for (`tag`, file), e.g. ("txt", "tei/a.xml")."""
+        return f"{tag}:{self.relative(path)}"
+
+    def fresh(self, name: str, key: str) -> dict[str, Any] | None:
+        """The entry for `name` if its key matches and its sources and outputs are unchanged."""
+        entry = self.entries.get(name)
+        if not entry or entry.get("key") != key:
+            return None
+        for group in ("sources", "outputs"):
+            recorded = entry.get(group)
+            if not isinstance(recorded, dict):
+                return None
+            for path, sha in recorded.items():
+                if not sha or file_sha(self.absolute(path)) != sha:
+                    return None
+        if not entry.get("sources"):
+            return None
+        return entry
+
+    def record(self, name: str, key: str, sources: Mapping[str, str],
+               outputs: Mapping[str, str] | None = None, result: Any = None) -> None:
+        if not sources or not all(sources.values()) or (outputs and not all(outputs.values())):
+            self.forget(name)  # something vanished while it was being built: never trust it
+            return
+        self.entries[name] = {"key": key, "result": result,
+                              "sources": {self.relative(p): sha for p, sha in sources.items()},
+                              "outputs": {self.relative(p): sha for p, sha in (outputs or {}).items()}}
+        self.dirty = True
+
+    def forget(self, name: str) -> None:
+        if self.entries.pop(name, None) is not None:
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the index atomically; a cache that cannot be written only costs time next run."""
+        if not self.dirty:
+            return
+        from teikit.errors import OutputError
+
+        try:
+            fsutil.ensure_dir(self.directory)
+            tag = self.directory / "CACHEDIR.TAG"
+            if not tag.exists():
+                fsutil.write_text(tag, "Signature: 8a477f597d28d172789f06886806bc55\n"
+                                       "# teikit's incremental build cache; safe to delete.\n")
+            fsutil.write_text(self.index_path, json.dumps(
+                {"format": FORMAT_VERSION, "entries": self.entries}, sort_keys=True, indent=0))
+            self.dirty = False
+        except OutputError:
+            pass
+
+
+def default_cache_dir(out_dir: Path) -> Path:
+    return Path(out_dir) / CACHE_DIRNAME
+
+
+def diagnostics_to_json(diagnostics: Iterable[Any]) -> list[dict[str, Any]]:
+    return [{**asdict(d), "severity": int(d.severity)} for d in diagnostics]
+
+
+def diagnostics_from_json(items: Iterable[Mapping[str, Any]]) -> list[Any]:
+    from teikit.diagnostics import Diagnostic, Severity
+
+    return [Diagnostic(**{**item, "severity": Severity(item["severity"])}) for item in items]
+
