@@ -1,8 +1,20 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  text.xsl: TEI to plain UTF-8 text. Headings underlined, paragraphs separated
-  by blank lines, note markers [n] kept in the text and notes as numbered endnotes.
-  Works on any TEI: unknown elements keep their text.
+  text.xsl: TEI to plain UTF-8 text, for reading and for corpus analysis.
+
+  What is printed, in this order:
+    1. the title (underlined with =), subtitles, one line per author
+       (name, affiliation, ORCID), then the abstract and keywords of profileDesc:
+       they are part of the article as published;
+    2. the reading text of front, body and back: headings underlined, paragraphs
+       separated by blank lines, verse and speeches one line per line, note markers
+       kept in the text as [n], figure captions once (with their credit line);
+    3. the numbered notes as endnotes "n. text".
+  What is not printed: the rest of the header, registers (listPerson, listPlace,
+  listOrg, listEvent, treaty lists, anything in standOff), pull quotes (they repeat
+  the text), figure descriptions of figures that have a caption, fw, and markup.
+  Unknown elements keep their text. Note numbers come from common.xsl, so they
+  agree with the HTML and PDF.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -14,55 +26,142 @@
   <xsl:import href="common.xsl"/>
   <xsl:output method="text" encoding="UTF-8"/>
 
+  <xsl:variable name="NL" select="'&#10;'"/>
+
   <xsl:template match="/">
     <xsl:variable name="blocks" as="xs:string*">
-      <xsl:variable name="title" select="tk:title(.)"/>
-      <xsl:if test="$title">
-        <xsl:sequence select="$title || '&#10;' || replace($title, '.', '=')"/>
-      </xsl:if>
-      <xsl:if test="exists(tk:authors(.))">
-        <xsl:sequence select="string-join(tk:authors(.), ', ')"/>
-      </xsl:if>
-      <xsl:apply-templates select="/*/tei:text | /tei:teiCorpus/tei:TEI/tei:text" mode="block"/>
+      <xsl:for-each select="/tei:TEI | /tei:teiCorpus/tei:TEI | /tei:teiCorpus[empty(tei:TEI)]">
+        <xsl:sequence select="tk:header-blocks(.)"/>
+        <xsl:apply-templates select="tei:text" mode="block"/>
+      </xsl:for-each>
       <xsl:variable name="notes" select="tk:numbered-notes(.)"/>
       <xsl:if test="exists($notes)">
-        <xsl:sequence select="'Notes&#10;-----'"/>
+        <xsl:sequence select="tk:underline('Notes', '-')"/>
         <xsl:for-each select="$notes">
-          <xsl:variable name="body" as="xs:string*">
-            <xsl:apply-templates mode="inline"/>
-          </xsl:variable>
-          <xsl:sequence select="tk:note-number(.) || '. ' || normalize-space(string-join($body))"/>
+          <xsl:sequence select="tk:note-number(.) || '. ' || tk:flat(.)"/>
         </xsl:for-each>
       </xsl:if>
     </xsl:variable>
-    <xsl:value-of select="string-join($blocks[normalize-space()], '&#10;&#10;') || '&#10;'"/>
+    <xsl:value-of select="string-join($blocks[normalize-space()], $NL || $NL) || $NL"/>
   </xsl:template>
 
-  <!-- Block mode: returns one string per block. -->
-  <xsl:template match="tei:head" mode="block">
-    <xsl:variable name="t" select="normalize-space(string-join(tk:inline(.)))"/>
-    <xsl:variable name="depth" select="count(ancestor::tei:div)"/>
-    <xsl:sequence select="$t || '&#10;' || replace($t, '.', if ($depth le 1) then '=' else '-')"/>
+  <!-- Title, authors, abstract, keywords: what a reader of the article sees above the text. -->
+  <xsl:function name="tk:header-blocks" as="xs:string*">
+    <xsl:param name="tei" as="element()"/>
+    <xsl:variable name="title" select="tk:title($tei)"/>
+    <xsl:variable name="stmt" select="$tei/tei:teiHeader/tei:fileDesc/tei:titleStmt"/>
+    <xsl:if test="$title">
+      <xsl:sequence select="tk:underline($title, '=')"/>
+    </xsl:if>
+    <xsl:sequence select="string-join($stmt/tei:title[@type = ('sub', 'subtitle')] ! tk:flat(.), $NL)"/>
+    <xsl:variable name="names" select="tk:authors($tei)"/>
+    <xsl:sequence select="string-join(
+        for $i in 1 to count($stmt/tei:author)
+        return string-join(($names[$i],
+                            tk:flat-all($stmt/tei:author[$i]/tei:affiliation),
+                            $stmt/tei:author[$i]/tei:idno[lower-case(@type) = 'orcid'] ! ('ORCID ' || normalize-space(.))
+                           )[normalize-space()], ', '),
+        $NL)"/>
+    <xsl:variable name="abstract" select="$tei/tei:teiHeader/tei:profileDesc/tei:abstract"/>
+    <xsl:if test="exists($abstract)">
+      <xsl:sequence select="tk:underline('Abstract', '-')"/>
+      <xsl:apply-templates select="$abstract" mode="block"/>
+    </xsl:if>
+    <xsl:for-each select="$tei/tei:teiHeader/tei:profileDesc/tei:textClass/tei:keywords[tei:term | tei:list]">
+      <xsl:sequence select="'Keywords: ' || string-join((.//tei:term | .//tei:item) ! tk:flat(.), ', ')"/>
+    </xsl:for-each>
+  </xsl:function>
+
+  <xsl:function name="tk:underline" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:param name="char" as="xs:string"/>
+    <xsl:sequence select="$text || $NL || replace($text, '.', $char)"/>
+  </xsl:function>
+
+  <!-- The running text of an element on one line. -->
+  <xsl:function name="tk:flat" as="xs:string">
+    <xsl:param name="e" as="node()"/>
+    <xsl:sequence select="normalize-space(string-join(tk:inline($e)))"/>
+  </xsl:function>
+
+  <xsl:function name="tk:flat-all" as="xs:string">
+    <xsl:param name="es" as="node()*"/>
+    <xsl:sequence select="string-join($es ! tk:flat(.), '; ')"/>
+  </xsl:function>
+
+  <!-- ==================================================================== -->
+  <!-- Block mode: returns one string per block (blocks are joined by blank lines). -->
+
+  <xsl:template match="tei:head[parent::tei:div or parent::tei:body or parent::tei:front or parent::tei:back
+                       or parent::tei:div1 or parent::tei:div2 or parent::tei:div3 or parent::tei:div4
+                       or parent::tei:div5 or parent::tei:div6 or parent::tei:div7]" mode="block">
+    <xsl:variable name="t" select="tk:flat(.)"/>
+    <xsl:variable name="depth" select="count(ancestor::*[self::tei:div or starts-with(local-name(), 'div')]
+                                       [namespace-uri() = 'http://www.tei-c.org/ns/1.0'])"/>
+    <xsl:sequence select="if ($t) then tk:underline($t, if ($depth le 1) then '=' else '-') else ()"/>
   </xsl:template>
 
-  <xsl:template match="tei:p | tei:ab | tei:l | tei:item | tei:label | tei:stage | tei:speaker
-                       | tei:bibl | tei:quote[not(ancestor::tei:p)] | tei:trailer | tei:byline
-                       | tei:docTitle | tei:titlePart | tei:docAuthor | tei:docDate | tei:dateline
-                       | tei:salute | tei:signed | tei:epigraph/tei:* | tei:figDesc | tei:caption"
-                mode="block">
-    <xsl:sequence select="normalize-space(string-join(tk:inline(.)))"/>
+  <xsl:template match="tei:p | tei:ab | tei:head | tei:item | tei:label | tei:stage | tei:speaker
+                       | tei:bibl | tei:biblStruct | tei:quote | tei:trailer | tei:byline | tei:castItem
+                       | tei:docTitle | tei:titlePart | tei:docAuthor | tei:docDate | tei:docImprint
+                       | tei:dateline | tei:salute | tei:signed | tei:epigraph/tei:* | tei:caption
+                       | tei:argument/tei:* | tei:opener/tei:* | tei:closer/tei:* | tei:postscript/tei:*
+                       | tei:figDesc | tei:row | tei:entry" mode="block">
+    <xsl:sequence select="tk:flat(.)"/>
   </xsl:template>
 
-  <xsl:template match="tei:note | tei:teiHeader | tei:fw | tei:pb | tei:lb | tei:cb | tei:milestone"
+  <!-- Containers of blocks inside these elements stay containers. -->
+  <xsl:template match="tei:quote[tei:p | tei:lg | tei:l | tei:list | tei:sp | tei:ab]
+                       | tei:item[tei:p | tei:list | tei:lg] | tei:epigraph/tei:cit | tei:argument/tei:list"
+                mode="block" priority="2">
+    <xsl:call-template name="container"/>
+  </xsl:template>
+
+  <xsl:template match="tei:row" mode="block" priority="2">
+    <xsl:sequence select="string-join(tei:cell ! tk:flat(.), ' | ')"/>
+  </xsl:template>
+
+  <!-- A speech: the speaker, then its lines, stage directions and prose, one per line. -->
+  <xsl:template match="tei:sp" mode="block">
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:apply-templates select="*" mode="block"/>
+    </xsl:variable>
+    <xsl:sequence select="string-join($parts[normalize-space()], $NL)"/>
+  </xsl:template>
+
+  <xsl:template match="tei:l" mode="block">
+    <xsl:sequence select="tk:flat(.)"/>
+  </xsl:template>
+
+  <!-- A figure: its caption and credit once; the description only when there is no caption. -->
+  <xsl:template match="tei:figure" mode="block">
+    <xsl:variable name="caption" select="(tei:head ! tk:flat(.), if (empty(tei:head)) then tei:figDesc ! tk:flat(.) else ())"/>
+    <xsl:variable name="credit" select="tei:note ! tk:flat(.)"/>
+    <xsl:sequence select="string-join(($caption, $credit, tei:p ! tk:flat(.))[normalize-space()], $NL)"/>
+    <xsl:apply-templates select="tei:figure | tei:table | tei:list | tei:lg | tei:quote" mode="block"/>
+  </xsl:template>
+
+  <!-- Not reading text: metadata, registers, pull quotes, running heads, notes (printed at the end). -->
+  <xsl:template match="tei:note | tei:teiHeader | tei:standOff | tei:fw | tei:pb | tei:lb | tei:cb
+                       | tei:milestone | tei:anchor | tei:graphic | tei:media | tei:interpGrp | tei:spanGrp
+                       | tei:linkGrp | tei:link | tei:timeline | tei:facsimile"
                 mode="block"/>
 
-  <!-- Containers: recurse; text directly inside a container becomes its own block. -->
-  <xsl:template match="*" mode="block">
+  <xsl:template match="*[tk:is-register(.)] | *[tk:is-pull-quote(.)]" mode="block" priority="5"/>
+
+  <!-- Containers: recurse; runs of text and inline elements directly inside become blocks,
+       consecutive verse lines stay together as one block. -->
+  <xsl:template match="*" mode="block" name="container">
     <xsl:for-each-group select="node()" group-adjacent="
-        (self::text() and normalize-space()) or tk:is-inline(.)">
+        if ((self::text() and normalize-space()) or (self::* and tk:is-inline(.))) then 'inline'
+        else if (self::tei:l) then 'verse'
+        else 'block'">
       <xsl:choose>
-        <xsl:when test="current-grouping-key()">
-          <xsl:sequence select="normalize-space(string-join(for $n in current-group() return tk:inline($n)))"/>
+        <xsl:when test="current-grouping-key() = 'inline'">
+          <xsl:sequence select="normalize-space(string-join(for $n in current-group() return tk:inline-node($n)))"/>
+        </xsl:when>
+        <xsl:when test="current-grouping-key() = 'verse'">
+          <xsl:sequence select="string-join(current-group()[self::tei:l] ! tk:flat(.), $NL)"/>
         </xsl:when>
         <xsl:otherwise>
           <xsl:apply-templates select="current-group()[self::*]" mode="block"/>
@@ -75,49 +174,86 @@
     <xsl:param name="n" as="node()"/>
     <xsl:sequence select="exists($n/self::tei:hi | $n/self::tei:emph | $n/self::tei:persName
         | $n/self::tei:placeName | $n/self::tei:orgName | $n/self::tei:name | $n/self::tei:date
-        | $n/self::tei:rs | $n/self::tei:foreign | $n/self::tei:term | $n/self::tei:title
+        | $n/self::tei:time | $n/self::tei:rs | $n/self::tei:foreign | $n/self::tei:term | $n/self::tei:title
         | $n/self::tei:ref | $n/self::tei:ptr | $n/self::tei:choice | $n/self::tei:note
-        | $n/self::tei:q | $n/self::tei:said | $n/self::tei:num | $n/self::tei:abbr | $n/self::tei:expan
-        | $n/self::tei:sic | $n/self::tei:corr | $n/self::tei:reg | $n/self::tei:orig
+        | $n/self::tei:q | $n/self::tei:said | $n/self::tei:num | $n/self::tei:measure | $n/self::tei:abbr
+        | $n/self::tei:expan | $n/self::tei:sic | $n/self::tei:corr | $n/self::tei:reg | $n/self::tei:orig
         | $n/self::tei:lb | $n/self::tei:pb | $n/self::tei:cb | $n/self::tei:seg | $n/self::tei:w
-        | $n/self::tei:c | $n/self::tei:pc | $n/self::tei:gap | $n/self::tei:unclear
-        | $n/self::tei:soCalled | $n/self::tei:mentioned | $n/self::tei:quote[ancestor::tei:p])"/>
+        | $n/self::tei:c | $n/self::tei:pc | $n/self::tei:gap | $n/self::tei:unclear | $n/self::tei:add
+        | $n/self::tei:del | $n/self::tei:supplied | $n/self::tei:surname | $n/self::tei:forename
+        | $n/self::tei:roleName | $n/self::tei:geogName | $n/self::tei:soCalled | $n/self::tei:mentioned
+        | $n/self::tei:gloss | $n/self::tei:distinct | $n/self::tei:anchor | $n/self::tei:milestone
+        | $n/self::tei:quote[not(tei:p | tei:lg | tei:l)][ancestor::tei:p or ancestor::tei:ab or ancestor::tei:l])"/>
   </xsl:function>
+
+  <!-- ==================================================================== -->
+  <!-- Inline mode: returns strings. -->
 
   <xsl:function name="tk:inline" as="xs:string*">
     <xsl:param name="n" as="node()"/>
     <xsl:apply-templates select="$n/node()" mode="inline"/>
   </xsl:function>
 
-  <!-- Inline mode: returns strings. -->
+  <xsl:function name="tk:inline-node" as="xs:string*">
+    <xsl:param name="n" as="node()"/>
+    <xsl:apply-templates select="$n" mode="inline"/>
+  </xsl:function>
+
   <xsl:template match="text()" mode="inline">
     <xsl:sequence select="string(.)"/>
   </xsl:template>
 
+  <xsl:template match="comment() | processing-instruction()" mode="inline block"/>
+
   <xsl:template match="tei:note" mode="inline">
-    <xsl:sequence select="if (tk:numbered-notes(.) intersect .) then '[' || tk:note-number(.) || ']' else ()"/>
+    <xsl:choose>
+      <xsl:when test="tk:is-numbered-note(.)">
+        <xsl:sequence select="'[' || tk:note-number(.) || ']'"/>
+      </xsl:when>
+      <xsl:when test="parent::tei:figure"/>
+      <xsl:otherwise>
+        <xsl:sequence select="' ('"/>
+        <xsl:apply-templates mode="inline"/>
+        <xsl:sequence select="') '"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="tei:note//tei:note" mode="inline" priority="2">
     <xsl:apply-templates mode="inline"/>
   </xsl:template>
 
+  <xsl:template match="*[tk:is-pull-quote(.)] | tei:figDesc[../tei:head] | tei:fw | tei:interpGrp"
+                mode="inline" priority="5"/>
+
   <xsl:template match="tei:choice" mode="inline">
-    <xsl:apply-templates select="(tei:corr, tei:reg, tei:expan, *)[1]" mode="inline"/>
+    <xsl:apply-templates select="(tei:corr, tei:reg, tei:expan, tei:seg, *)[1]" mode="inline"/>
   </xsl:template>
 
-  <xsl:template match="tei:lb | tei:pb | tei:cb | tei:milestone | tei:fw" mode="inline">
+  <xsl:template match="tei:lb | tei:pb | tei:cb | tei:milestone" mode="inline">
     <xsl:sequence select="if (@break = 'no') then '' else ' '"/>
   </xsl:template>
 
+  <!-- Quotation marks: double outside, single inside. -->
   <xsl:template match="tei:q | tei:said | tei:quote | tei:soCalled" mode="inline">
-    <xsl:sequence select="'“'"/>
+    <xsl:variable name="inner" select="count(ancestor::tei:q | ancestor::tei:said | ancestor::tei:quote
+                                             | ancestor::tei:soCalled) mod 2 = 1"/>
+    <xsl:sequence select="if ($inner) then '‘' else '“'"/>
     <xsl:apply-templates mode="inline"/>
-    <xsl:sequence select="'”'"/>
+    <xsl:sequence select="if ($inner) then '’' else '”'"/>
   </xsl:template>
 
   <xsl:template match="tei:gap" mode="inline">
     <xsl:sequence select="'[…]'"/>
+  </xsl:template>
+
+  <!-- Block-level elements met inside a line are separated from their neighbours. -->
+  <xsl:template match="tei:p | tei:l | tei:item | tei:head | tei:lg | tei:list | tei:bibl[parent::tei:listBibl]
+                       | tei:figure | tei:table | tei:row | tei:cell | tei:castItem | tei:role | tei:roleDesc"
+                mode="inline">
+    <xsl:sequence select="' '"/>
+    <xsl:apply-templates mode="inline"/>
+    <xsl:sequence select="' '"/>
   </xsl:template>
 
   <xsl:template match="*" mode="inline">

@@ -1,4 +1,8 @@
-"""Plain text: for reading and corpus analysis. Produced by xslt/text.xsl."""
+"""Plain text: for reading and corpus analysis. Produced by xslt/text.xsl.
+
+The stylesheet decides what is reading text (see its header comment); this module
+only wraps long lines on request and writes the file atomically.
+"""
 
 from __future__ import annotations
 
@@ -18,18 +22,29 @@ def render_text(doc: Document, options: BuildOptions | None = None) -> str:
     return text
 
 
+def _is_underline(line: str) -> bool:
+    return bool(line) and set(line) <= set("=-")
+
+
 def wrap(text: str, width: int) -> str:
-    """Wrap paragraphs (blank-line separated blocks) without touching headings' underlines."""
-    blocks = text.split("\n\n")
-    wrapped = []
-    for block in blocks:
-        lines = block.split("\n")
-        if len(lines) > 1 and set(lines[-1]) <= set("=-"):
-            wrapped.append(block)
-        else:
-            wrapped.append(textwrap.fill(" ".join(lines), width=width, break_long_words=False,
-                                         break_on_hyphens=False))
-    return "\n\n".join(wrapped)
+    """Wrap every line longer than `width` on its own.
+
+    Lines are the stylesheet's units (a paragraph, a verse line, a speaker), so wrapping
+    line by line keeps verse and speeches intact. Headings keep their underline, and
+    endnotes ("12. text") get a hanging indent under their text.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if len(line) <= width or _is_underline(line) or _is_underline(following):
+            out.append(line)
+            continue
+        marker = line.split(" ", 1)[0]
+        indent = " " * (len(marker) + 1) if marker[:-1].isdigit() and marker.endswith(".") else ""
+        out.append(textwrap.fill(line, width=width, subsequent_indent=indent,
+                                 break_long_words=False, break_on_hyphens=False))
+    return "\n".join(out)
 
 
 def write_text(doc: Document, out_dir: Path, options: BuildOptions) -> Path:
