@@ -21,12 +21,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, fields, is_dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from teikit import __version__, fsutil, resources
 
@@ -251,3 +253,112 @@ def diagnostics_from_json(items: Iterable[Mapping[str, Any]]) -> list[Any]:
 
     return [Diagnostic(**{**item, "severity": Severity(item["severity"])}) for item in items]
 
+
+
+# --------------------------------------------------------------------------- validation results
+
+_XML_MODEL = re.compile(rb"<\?xml-model\s(.*?)\?>", re.DOTALL)
+_HREF = re.compile(rb"""href\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SCHEMA_SUFFIXES = (".rng", ".rnc", ".sch", ".xsl", ".xslt")
+XINCLUDE_NS = b"http://www.w3.org/2001/XInclude"
+
+
+def declared_schema_files(path: Path, data: bytes) -> list[Path]:
+    """Local schema files a document's <?xml-model?> may bring in: every schema file in the folder
+    of each local href (a RELAX NG schema may include its neighbours)."""
+    found: list[Path] = []
+    for model in _XML_MODEL.finditer(data[:65536]):  # the prolog, where <?xml-model?> belongs
+        href = _HREF.search(model[1])
+        if not href:
+            continue
+        target = (href[1] or href[2] or b"").decode("utf-8", "replace")
+        url = urlparse(target)
+        if not target or url.scheme not in ("", "file") or url.netloc:
+            continue  # remote schemas are never fetched: nothing local to depend on
+        resolved = (path.parent / unquote(url.path)).resolve()
+        found.append(resolved)
+        if resolved.parent.is_dir():
+            found += sorted(p for p in resolved.parent.iterdir()
+                            if p.suffix.lower() in _SCHEMA_SUFFIXES and p.is_file() and p != resolved)
+    return found
+
+
+def validation_sources(path: Path, limits: Any, project_root: Path | None) -> dict[str, str]:
+    """What one document's validation result depends on besides configuration:
+    the document, the files it XIncludes and the local schemas it declares."""
+    from teikit.errors import TeikitError
+    from teikit.load import load
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    sources = {str(path.resolve()): hashlib.sha256(data).hexdigest()}
+    if XINCLUDE_NS in data:
+        try:
+            doc = load(path, limits=limits, project_root=project_root)
+        except TeikitError:
+            pass  # the result is "cannot load", which depends on the document alone
+        else:
+            sources.update(hash_files(doc.includes))
+            for included in doc.includes:
+                try:
+                    sources.update(hash_files(declared_schema_files(included, included.read_bytes())))
+                except OSError:
+                    sources[str(included)] = ""
+    sources.update(hash_files(declared_schema_files(path, data)))
+    return sources
+
+
+def _validate_with_sources(args: tuple[Path, Any]) -> tuple[list[Any], dict[str, str]]:
+    """Worker: validate one document and say what the result depended on.
+
+    The sources are hashed before validating, so a file edited meanwhile makes the
+    recorded hashes older than the result, which can only cause a re-validation.
+    """
+    from teikit.validate import validator_for
+
+    path, options = args
+    sources = validation_sources(path, options.limits, options.project_root)
+    return validator_for(options).validate_path(path), sources
+
+
+def validate_with_cache(paths: Sequence[Path], options: Any, jobs: int, cache_dir: Path,
+                        force: bool = False,
+                        progress: Callable[[int], Callable[[int], None]] | None = None) -> list[Any]:
+    """Validate documents, reusing results for documents whose sources and configuration are unchanged.
+
+    The configuration key covers teikit's code, the project schemas and rules, the
+    --schema/--schematron files and every validation option.
+    """
+    from teikit.load import display_path
+    from teikit.runner import file_weights, run_many
+
+    forget_hashes()
+    store = Cache(cache_dir, "validate")
+    explicit = [*options.schemas, *options.schematron]
+    neighbours = [p for s in explicit for p in Path(s).resolve().parent.glob("*")
+                  if p.suffix.lower() in _SCHEMA_SUFFIXES and p.is_file()]
+    base = make_key(tool_fingerprint(), schema_fingerprint([*explicit, *neighbours]), options)
+    keys = {p: make_key(base, display_path(Path(p))) for p in paths}
+    found: list[Any] = []
+    todo: list[Path] = []
+    for path in paths:
+        entry = None if force else store.fresh(store.name("validate", path), keys[path])
+        if entry is None:
+            todo.append(path)
+        else:
+            found += diagnostics_from_json(entry["result"])
+    tick = progress(len(todo)) if progress else None
+    try:
+        work = [(p, options) for p in todo]
+        for path, (diags, sources) in zip(todo, run_many(_validate_with_sources, work, jobs,
+                                                         weights=file_weights(todo), progress=tick),
+                                          strict=True):
+            found += diags
+            store.record(store.name("validate", path), keys[path], sources,
+                         result=diagnostics_to_json(diags))
+    finally:
+        store.save()
+    return found

@@ -34,6 +34,17 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def file_weights(paths: Sequence[os.PathLike | str]) -> list[int]:
+    """File sizes in bytes (0 when unreadable): the scheduling weights of per-file jobs."""
+    weights = []
+    for path in paths:
+        try:
+            weights.append(os.stat(path).st_size)
+        except OSError:
+            weights.append(0)
+    return weights
+
+
 def plan_chunks(weights: Sequence[int], jobs: int, per_worker: int = 4) -> list[list[int]]:
     """Group item indices into chunks, heaviest first.
 
@@ -110,6 +121,7 @@ class ProgressBar:
     """Files done, files/s and ETA on one stderr line, redrawn at most ten times a second.
 
     Silent unless the stream is a terminal (so pipes, CI logs and --quiet stay clean).
+    Use `ProgressBar.factory(label)` where a batch function wants `progress(total)`.
     """
 
     def __init__(self, total: int, label: str, stream: TextIO | None = None, enabled: bool | None = None):
@@ -124,11 +136,14 @@ class ProgressBar:
         self._width = 0
 
     def __call__(self, count: int = 1) -> None:
+        """Count finished items; the bar erases itself when the last one is done."""
         self.done += count
         now = time.monotonic()
         if self.enabled and (now - self._drawn >= 0.1 or self.done >= self.total):
             self._drawn = now
             self._draw(now)
+        if self.done >= self.total:
+            self.close()
 
     def line(self, now: float | None = None) -> str:
         elapsed = max((now or time.monotonic()) - self.start, 1e-9)
@@ -159,6 +174,11 @@ class ProgressBar:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
             self._width = 0
+
+    @classmethod
+    def factory(cls, label: str) -> Callable[[int], ProgressBar]:
+        """A `progress(total)` callable for `build_batch` / `validate_paths`."""
+        return lambda total: cls(total, label)
 
     def __enter__(self) -> ProgressBar:
         return self

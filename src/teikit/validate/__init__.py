@@ -19,6 +19,7 @@ Which schemas apply to a document (the first that applies wins, per kind):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,9 +187,15 @@ def _validate_one(args: tuple[Path, ValidationOptions]) -> list[Diagnostic]:
 
 
 def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
-                   jobs: int = 0) -> list[Diagnostic]:
-    """Validate many files (in parallel when jobs != 1); diagnostics of all files together."""
-    from teikit.runner import run_many
+                   jobs: int = 0, *, cache_dir: Path | None = None, force: bool = False,
+                   progress: Callable[[int], Callable[[int], None]] | None = None) -> list[Diagnostic]:
+    """Validate many files (in parallel when jobs != 1); diagnostics of all files together.
+
+    With `cache_dir`, results of unchanged documents are reused (see `teikit.cache`;
+    not with `svrl_dir`, whose reports must be written); `progress(total)` returns a
+    callback told of each finished document.
+    """
+    from teikit.runner import file_weights, run_many
 
     options = options or ValidationOptions()
     if options.schematron:
@@ -198,8 +205,14 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
 
         for rules in options.schematron:
             schematron.compile_rules(Path(rules), options.phase)
+    if cache_dir is not None and options.svrl_dir is None:
+        from teikit.cache import validate_with_cache
+
+        return sorted(validate_with_cache(paths, options, jobs, cache_dir, force, progress), key=sort_key)
     found: list[Diagnostic] = []
-    for diags in run_many(_validate_one, [(p, options) for p in paths], jobs):
+    tick = progress(len(paths)) if progress else None
+    for diags in run_many(_validate_one, [(p, options) for p in paths], jobs, weights=file_weights(paths),
+                          progress=tick):
         found.extend(diags)
     return sorted(found, key=sort_key)
 

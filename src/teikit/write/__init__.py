@@ -110,7 +110,7 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
     document built. See `teikit.cache` for what makes an output current.
     """
     from teikit import cache as caching
-    from teikit.runner import run_many
+    from teikit.runner import file_weights, run_many
 
     options = options or BuildOptions()
     formats = tuple(dict.fromkeys(formats))
@@ -140,7 +140,7 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
             work.append((path, out_dir, tuple(todo), options, limits))
         else:
             report.skipped_documents += 1
-    weights = [_size(task[0]) for task in work]
+    weights = file_weights([task[0] for task in work])
     tick = progress(len(work)) if progress else None
     try:
         for task, (diags, built, sources) in zip(work, run_many(_build_one, work, jobs, weights=weights,
@@ -169,14 +169,6 @@ def _shown(path: Path) -> Path:
         return path.relative_to(Path.cwd().resolve())
     except ValueError:
         return path
-
-
-def _size(path: Path) -> int:
-    """A document's size, the scheduling weight of its build."""
-    try:
-        return Path(path).stat().st_size
-    except OSError:
-        return 0
 
 
 def build_paths(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS,
