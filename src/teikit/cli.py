@@ -58,7 +58,81 @@ def guarded(func: Callable) -> Callable:
 
 def _paths(paths: tuple[str, ...], include: tuple[str, ...] = (),
            exclude: tuple[str, ...] = ()) -> list[Path]:
-    return discover(paths or (default_edition_dir(),), include, exclude)
+    files = discover(paths or (default_edition_dir(),), include, exclude)
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx else {}
+    if meta.get("teikit.changed_since"):
+        from teikit.selection import select_changed
+
+        files = select_changed(files, meta["teikit.changed_since"])
+        if not files:
+            click.echo(f"teikit: no files changed since {meta['teikit.changed_since']}", err=True)
+    if meta.get("teikit.shard"):
+        from teikit.selection import select_shard
+
+        files = select_shard(files, *meta["teikit.shard"])
+    return files
+
+
+def _shard_option(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    from teikit.selection import parse_shard
+
+    try:
+        return parse_shard(value) if value else None
+    except TeikitError as exc:
+        raise click.BadParameter(f"{exc.message} ({exc.hint})" if exc.hint else exc.message) from None
+
+
+def validation_cache_options(func: Callable) -> Callable:
+    """--cache-dir and --force for validate, kept in the context for `_validation_batch`."""
+    inner = func
+
+    @functools.wraps(inner)
+    def stash(*args, cache_dir=None, force=False, **kwargs):
+        meta = click.get_current_context().meta
+        meta["teikit.cache_dir"], meta["teikit.force"] = cache_dir, force
+        return inner(*args, **kwargs)
+
+    func = click.option("--force", is_flag=True,
+                        help="With --cache-dir: validate every document again and refresh the cache.")(stash)
+    func = click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
+                        help="Remember results in DIR (e.g. .teikit-cache): unchanged documents, with "
+                             "unchanged schemas and options, are not validated again.")(func)
+    return func
+
+
+def build_cache_options(func: Callable) -> Callable:
+    """--force, --no-cache and --cache-dir for build, kept in the context for `build`'s body."""
+    inner = func
+
+    @functools.wraps(inner)
+    def stash(*args, cache_dir=None, force=False, no_cache=False, **kwargs):
+        meta = click.get_current_context().meta
+        meta["teikit.cache_dir"], meta["teikit.force"], meta["teikit.no_cache"] = cache_dir, force, no_cache
+        return inner(*args, **kwargs)
+
+    func = click.option("--no-cache", is_flag=True,
+                        help="Neither read nor write the build cache: build everything.")(stash)
+    func = click.option("--force", is_flag=True,
+                        help="Rebuild every output, even those the cache knows are current.")(func)
+    func = click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
+                        help="Where the build cache lives.  [default: OUT/.teikit-cache]")(func)
+    return func
+
+
+def _validation_batch(quiet: bool) -> dict:
+    """The batch settings of `validate_paths`: cache (--cache-dir, --force) and progress bar."""
+    meta = click.get_current_context().meta
+    cache_dir = meta.get("teikit.cache_dir")
+    return {"cache_dir": Path(cache_dir) if cache_dir else None, "force": bool(meta.get("teikit.force")),
+            "progress": _progress("validate", quiet)}
+
+
+def _progress(label: str, quiet: bool) -> Callable[[int], Callable[[int], None]] | None:
+    """A progress bar on stderr when it is a terminal; none with --quiet."""
+    from teikit.runner import ProgressBar
+
+    return None if quiet else ProgressBar.factory(label)
 
 
 def limit_options(func: Callable) -> Callable:
@@ -76,6 +150,21 @@ def selection_options(func: Callable) -> Callable:
                         help="Only take files matching GLOB when searching directories.")(func)
     func = click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
                         help="Worker processes (0 = all cores).")(func)
+    inner = func
+
+    @functools.wraps(inner)
+    def stash(*args, shard=None, changed_since=None, **kwargs):
+        # Kept in the context, so every command gets them through _paths without new parameters.
+        meta = click.get_current_context().meta
+        meta["teikit.shard"], meta["teikit.changed_since"] = shard, changed_since
+        return inner(*args, **kwargs)
+
+    func = click.option("--changed-since", metavar="GIT_REF",
+                        help="Only files changed since GIT_REF (committed since the merge base, staged, "
+                             "unstaged or untracked), or that XInclude a changed file.")(stash)
+    func = click.option("--shard", metavar="I/N", callback=_shard_option,
+                        help="Only part I of N (1-based) of the files, balanced by size: give each job "
+                             "of a CI matrix its own I.")(func)
     return func
 
 
@@ -115,6 +204,7 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings, no summary.")
 @selection_options
+@validation_cache_options
 @limit_options
 @guarded
 def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, fmt, output, quiet, jobs,
@@ -142,7 +232,7 @@ def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, f
         pointers=not no_pointers,
         limits=Limits(max_bytes=max_bytes, max_depth=max_depth),
     )
-    diagnostics = validate_paths(files, options, jobs=jobs)
+    diagnostics = validate_paths(files, options, jobs=jobs, **_validation_batch(quiet))
     _emit_report(diagnostics, files, fmt, output, quiet)
     sys.exit(EXIT_INVALID if has_errors(diagnostics) else EXIT_OK)
 
@@ -174,6 +264,7 @@ def _emit_report(diagnostics: list[Diagnostic], files: list[Path], fmt: str, out
               help="Wrap plain text at this many columns (0 = one line per paragraph).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @selection_options
+@build_cache_options
 @limit_options
 @guarded
 def build(paths, out_dir, formats, width, quiet, jobs, include, exclude, max_bytes, max_depth):
@@ -188,18 +279,26 @@ def build(paths, out_dir, formats, width, quiet, jobs, include, exclude, max_byt
       teikit build tei/edition.xml -f html -o site/
       teikit build corpus/ -f txt --width 72 -j 4
     """
-    from teikit.write import FORMATS, BuildOptions, build_paths
+    from teikit.write import FORMATS, BuildOptions, build_batch
 
     chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
     files = _paths(paths, include, exclude)
     options = BuildOptions(width=width)
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
-    diagnostics, written = build_paths(files, Path(out_dir), chosen, options, limits, jobs=jobs)
+    meta = click.get_current_context().meta
+    done = build_batch(files, Path(out_dir), chosen, options, limits, jobs=jobs,
+                       use_cache=not meta["teikit.no_cache"], force=meta["teikit.force"],
+                       cache_dir=Path(meta["teikit.cache_dir"]) if meta["teikit.cache_dir"] else None,
+                       progress=_progress("build", quiet))
+    diagnostics = done.diagnostics
     for d in sorted(diagnostics):
         click.echo(d.format(), err=True)
     if not quiet:
-        for path in written:
+        for path in done.written:
             click.echo(f"wrote {path}")
+        if done.unchanged:
+            click.echo(f"{len(done.unchanged)} output(s) of {done.skipped_documents} unchanged document(s) "
+                       f"already up to date (cache: {done.cache_dir}; --force rebuilds them)")
     sys.exit(EXIT_INVALID if any(d.severity >= Severity.ERROR for d in diagnostics) else EXIT_OK)
 
 
