@@ -1,0 +1,879 @@
+"""Grammar checking: RELAX NG with libxml2 (lxml, default) or Jing.
+
+Two engines, one result type. Both return every error they find as `Diagnostic`
+values with line, column and a hint of what the schema allows at that point.
+
+libxml2 has two weaknesses for large schemas such as tei_all.rng: compiling it
+is slow, and validation stops at the first error. teikit answers the first with
+a per-process cache (`grammar_checker`) of a schema compiled from a *simplified*
+copy (see `teikit.validate.simplify`, cached on disk by SHA-256), and the second
+by repairing each error in a private copy of the tree and validating again, so
+one run reports up to `MAX_ERRORS` errors, each mapped back to the source.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lxml import etree
+
+from teikit.diagnostics import Diagnostic, Severity
+from teikit.errors import InputError, TeikitError, ToolMissingError
+from teikit.load import Document, display_path, make_parser
+
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
+ISO_SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
+RNG_TYPES = {"application/xml", "application/relax-ng+xml", "application/x-relax-ng+xml"}
+ENGINES = ("lxml", "jing")
+MAX_ERRORS = 100  # per document; the rest would be consequences of earlier ones
+
+_checkers: dict[tuple[Path, str], GrammarChecker] = {}
+_lock = threading.Lock()
+compile_count = 0  # how many schemas this process compiled: the cache's observable effect
+
+
+def project_schema() -> Path:
+    """The edition's own customisation, generated from schemas/teikit.odd."""
+    from teikit.resources import schemas_dir
+
+    return schemas_dir() / "teikit.rng"
+
+
+def grammar_checker(schema: Path, engine: str = "lxml") -> GrammarChecker:
+    """The checker for `schema`, compiled once per process and engine, then reused."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown grammar engine {engine!r}", hint=f"use one of: {', '.join(ENGINES)}")
+    key = (Path(schema).resolve(), engine)
+    with _lock:
+        found = _checkers.get(key)
+        if found is None:
+            found = _checkers[key] = (LxmlChecker if engine == "lxml" else JingChecker)(key[0])
+        return found
+
+
+@dataclass
+class GrammarChecker:
+    """A compiled RELAX NG schema that checks documents; subclasses are the engines."""
+
+    schema: Path
+
+    def check(self, doc: Document) -> list[Diagnostic]:
+        raise NotImplementedError
+
+    def check_many(self, docs: list[Document]) -> dict[str, list[Diagnostic]]:
+        """Diagnostics per `doc.display`; engines with a start-up cost override this."""
+        return {doc.display: self.check(doc) for doc in docs}
+
+
+# --------------------------------------------------------------------------- schema analysis
+
+SIMPLIFY_VERSION = "1"  # bump when `simplify` changes, so cached copies are rebuilt
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_R = f"{{{RNG_NS}}}"
+
+
+def _rng(tag: str) -> str:
+    return _R + tag
+
+
+def _local(node: etree._Element) -> str:
+    return etree.QName(node).localname if isinstance(node.tag, str) and node.tag.startswith(_R) else ""
+
+
+def _ns_of(node: etree._Element) -> str:
+    """The `ns` in scope for a name in the RELAX NG XML syntax (inherited from ancestors)."""
+    for anc in node.iterancestors():
+        if anc.get("ns") is not None:
+            return anc.get("ns") or ""
+    return ""
+
+
+@dataclass(frozen=True)
+class SchemaInfo:
+    """What the hints need to know of a grammar: per element name, its possible children and attributes.
+
+    Names are Clark names ({ns}local). The sets over-approximate position: they say what an element may
+    contain somewhere, not what may come next, which is what a reader needs to fix a misspelling or a
+    misplaced element.
+    """
+
+    children: dict[str, frozenset[str]]
+    text: frozenset[str]  # elements that may contain text
+    attributes: dict[str, frozenset[str]]
+    values: dict[tuple[str, str], tuple[str, ...]]  # (element, attribute) -> closed list of values
+    start: frozenset[str]  # names the start pattern allows as root
+    rootable: frozenset[str]  # names whose definitions are all a define's sole element (see `simplify`)
+    exact_start: bool  # start is a choice of such element defines, each name defined once
+
+
+def _name_of(node: etree._Element, default_ns: str) -> str | None:
+    """Clark name of an <element>/<attribute> with a single name; None for name classes."""
+    name = node.get("name")
+    if name is None:
+        first = next((c for c in node if _local(c) == "name"), None)
+        if first is None:
+            return None
+        name, ns = (first.text or "").strip(), first.get("ns", _ns_of(first))
+    else:
+        ns = node.get("ns", default_ns)
+    if ":" in name:
+        prefix, name = name.split(":", 1)
+        ns = node.nsmap.get(prefix, XML_NS if prefix == "xml" else "")
+    return f"{{{ns}}}{name}" if ns else name
+
+
+def analyse(tree: etree._ElementTree) -> SchemaInfo:
+    root = tree.getroot()
+    defines: dict[str, list[etree._Element]] = {}
+    for d in root.iter(_rng("define")):
+        defines.setdefault(d.get("name"), []).append(d)
+    memo: dict[str, tuple[frozenset, frozenset, bool]] = {}
+
+    def walk(node: etree._Element, elements: set, attributes: set, state: list[bool]) -> None:
+        for child in node:
+            kind = _local(child)
+            if kind == "element":
+                name = _name_of(child, child.get("ns", _ns_of(child)))
+                if name:
+                    elements.add(name)
+            elif kind == "attribute":
+                name = _name_of(child, child.get("ns", ""))
+                if name:
+                    attributes.add(name)
+            elif kind in ("text", "mixed"):
+                state[0] = True
+                if kind == "mixed":
+                    walk(child, elements, attributes, state)
+            elif kind == "ref":
+                e, a, t = expand(child.get("name"))
+                elements |= e
+                attributes |= a
+                state[0] = state[0] or t
+            elif kind in ("choice", "group", "interleave", "optional", "zeroOrMore", "oneOrMore", "define"):
+                walk(child, elements, attributes, state)
+
+    def expand(name: str) -> tuple[frozenset, frozenset, bool]:
+        if name in memo:
+            return memo[name]
+        memo[name] = (frozenset(), frozenset(), False)  # refs recurse only through elements
+        elements: set = set()
+        attributes: set = set()
+        state = [False]
+        for d in defines.get(name, []):
+            walk(d, elements, attributes, state)
+        memo[name] = (frozenset(elements), frozenset(attributes), state[0])
+        return memo[name]
+
+    children: dict[str, set] = {}
+    attrs: dict[str, set] = {}
+    text: set = set()
+    values: dict[tuple[str, str], set] = {}
+    for el in root.iter(_rng("element")):
+        name = _name_of(el, el.get("ns", _ns_of(el)))
+        if not name:
+            continue
+        elements: set = set()
+        attributes: set = set()
+        state = [False]
+        walk(el, elements, attributes, state)
+        children.setdefault(name, set()).update(elements)
+        attrs.setdefault(name, set()).update(attributes)
+        if state[0]:
+            text.add(name)
+    for att in root.iter(_rng("attribute")):
+        owner = next((a for a in att.iterancestors() if _local(a) in ("element", "define")), None)
+        att_name = _name_of(att, att.get("ns", ""))
+        if owner is None or not att_name:
+            continue
+        vals = [v.text or "" for v in att.iter(_rng("value"))]
+        if not vals or any(True for _ in att.iter(_rng("data"), _rng("text"), _rng("ref"))):
+            continue
+        if _local(owner) != "element":
+            continue  # value lists of attribute classes are not attached to elements here
+        el_name = _name_of(owner, owner.get("ns", _ns_of(owner)))
+        if el_name:
+            values.setdefault((el_name, att_name), set()).update(vals)
+
+    start_names: set = set()
+    exact = True
+    by_name: dict[str, int] = {}
+    rootable_defs = _element_defines(root, defines)
+    for name in rootable_defs.values():
+        by_name[name] = by_name.get(name, 0) + 1
+    all_names = [n for n in (_name_of(e, e.get("ns", _ns_of(e))) for e in root.iter(_rng("element"))) if n]
+    counts: dict[str, int] = {}
+    for n in all_names:
+        counts[n] = counts.get(n, 0) + 1
+    for start in root.iter(_rng("start")):
+        for node in start.iter():
+            kind = _local(node)
+            if kind == "ref" and node.get("name") in rootable_defs:
+                start_names.add(rootable_defs[node.get("name")])
+            elif kind not in ("start", "choice", "ref") or kind == "ref":
+                exact = False
+    exact = exact and bool(start_names) and all(counts.get(n) == 1 for n in start_names)
+    rootable = frozenset(n for n in by_name if counts.get(n) == by_name[n])
+    return SchemaInfo(
+        children={k: frozenset(v) for k, v in children.items()},
+        text=frozenset(text),
+        attributes={k: frozenset(v) for k, v in attrs.items()},
+        values={k: tuple(sorted(v)) for k, v in values.items()},
+        start=frozenset(start_names),
+        rootable=rootable,
+        exact_start=exact,
+    )
+
+
+def _element_defines(root: etree._Element, defines: dict[str, list[etree._Element]]) -> dict[str, str]:
+    """define name -> element name, for defines whose whole content is one named <element>."""
+    found = {}
+    for name, nodes in defines.items():
+        if len(nodes) != 1:
+            continue
+        kids = [c for c in nodes[0] if isinstance(c.tag, str)]
+        if len(kids) == 1 and _local(kids[0]) == "element":
+            el_name = _name_of(kids[0], kids[0].get("ns", _ns_of(kids[0])))
+            if el_name:
+                found[name] = el_name
+    return found
+
+
+# --------------------------------------------------------------------------- simplification
+
+
+def simplify(tree: etree._ElementTree) -> etree._ElementTree:
+    """A copy of a grammar that libxml2 compiles fast and that accepts exactly the same documents.
+
+    Why compiling tei_all.rng takes libxml2 ~10 s: for every element whose content model it can turn
+    into a finite automaton, it builds one and checks it for determinism, pairwise over the transitions
+    leaving each state. TEI's mixed content (`zeroOrMore(choice(text, ...hundreds of elements...))`)
+    makes states with hundreds of transitions, in hundreds of elements. Two rewrites, both equalities
+    of the RELAX NG semantics, avoid that:
+
+    1. `zeroOrMore(choice(text, p1, ..., pn))` becomes `interleave(text, zeroOrMore(choice(p1, ..., pn)))`.
+       This is how the specification itself defines `<mixed>` (section 4.13): `text` matches any run
+       of text nodes, and interleaving it with a pattern allows text anywhere between what that
+       pattern matches, which is what `text` as one more alternative of the repetition allows.
+       libxml2 does not compile interleaves into automata.
+    2. Defines that no `start` reaches are dropped (they cannot change what is valid).
+
+    A third change serves error reporting: `start` also offers every element that is the sole content
+    of a define, so subtrees can be validated on their own (`LxmlChecker` checks the root against
+    the original start names, so validity of whole documents is unchanged).
+    Grammars with include/externalRef are returned unchanged (their parts live in other files).
+    """
+    tree = copy.deepcopy(tree)
+    root = tree.getroot()
+    if _local(root) != "grammar" or any(True for _ in root.iter(_rng("include"), _rng("externalRef"),
+                                                                   _rng("parentRef"))):
+        return tree
+    for rep in list(root.iter(_rng("zeroOrMore"))):
+        kids = [k for k in rep if isinstance(k.tag, str)]
+        if len(kids) != 1 or _local(kids[0]) != "choice":
+            continue
+        choice = kids[0]
+        texts = [k for k in choice if _local(k) == "text"]
+        others = [k for k in choice if isinstance(k.tag, str) and _local(k) != "text"]
+        if not texts or not others:
+            continue
+        for t in texts:
+            choice.remove(t)
+        inter = etree.Element(_rng("interleave"))
+        rep.addprevious(inter)
+        inter.tail, rep.tail = rep.tail, None
+        etree.SubElement(inter, _rng("text"))
+        inter.append(rep)
+    defines: dict[str, list[etree._Element]] = {}
+    for d in root.iter(_rng("define")):
+        defines.setdefault(d.get("name"), []).append(d)
+    element_defs = _element_defines(root, defines)
+    starts = list(root.iter(_rng("start")))
+    if len(starts) == 1 and starts[0].get("combine") is None:
+        start = starts[0]
+        content = [k for k in start if isinstance(k.tag, str)]
+        choice = etree.SubElement(start, _rng("choice"))
+        for k in content:
+            choice.append(k)
+        for name in sorted(element_defs):
+            etree.SubElement(choice, _rng("ref"), name=name)
+    reachable: set[str] = set()
+    todo = [r.get("name") for s in root.iter(_rng("start")) for r in s.iter(_rng("ref"))]
+    while todo:
+        name = todo.pop()
+        if name in reachable:
+            continue
+        reachable.add(name)
+        for d in defines.get(name, []):
+            todo.extend(r.get("name") for r in d.iter(_rng("ref")))
+    for name, nodes in defines.items():
+        if name not in reachable:
+            for d in nodes:
+                d.getparent().remove(d)
+    return tree
+
+
+def cache_dir() -> Path:
+    """Where simplified schemas are kept: $TEIKIT_CACHE_DIR, $XDG_CACHE_HOME/teikit or ~/.cache/teikit."""
+    env = os.environ.get("TEIKIT_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "teikit"
+
+
+def simplified(schema: Path) -> Path:
+    """The simplified copy of `schema`, made once and kept on disk keyed by the schema's SHA-256."""
+    import hashlib
+
+    from teikit import fsutil
+
+    try:
+        data = schema.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{display_path(schema)}: cannot read the schema: {exc.strerror or exc}",
+                         hint="check the --schema path") from None
+    key = hashlib.sha256(data + SIMPLIFY_VERSION.encode()).hexdigest()
+    target = cache_dir() / "rng" / f"{key}.rng"
+    if target.is_file():
+        return target
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, make_parser(), base_url=schema.resolve().as_uri()))
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{display_path(schema)}: the schema is not well-formed XML: {exc}") from None
+    if any(True for _ in tree.getroot().iter(_rng("include"), _rng("externalRef"))):
+        return schema  # relative references must resolve next to the original
+    out = etree.tostring(simplify(tree), xml_declaration=True, encoding="utf-8")
+    try:
+        fsutil.write_bytes(target, out)
+    except (OSError, TeikitError):
+        return _private_copy(out, key)
+    return target
+
+
+def _private_copy(data: bytes, key: str) -> Path:
+    """An unwritable cache is no error: keep the simplified schema in a temporary file instead."""
+    import tempfile
+
+    path = Path(tempfile.gettempdir()) / f"teikit-{os.getuid()}-{key}.rng"
+    path.write_bytes(data)
+    return path
+
+
+# --------------------------------------------------------------------------- lxml engine
+
+_MSG = [  # libxml2's wording -> (kind, groups)
+    ("unexpected", re.compile(r"Did not expect element (\S+) there")),
+    ("extra", re.compile(r"Element (\S+) has extra content: (\S+)")),
+    ("expecting", re.compile(r"Expecting element (\S+), got (\S+)")),
+    ("missing", re.compile(r"Expecting an element (\S*) ?, got nothing")),
+    ("text", re.compile(r"Expecting an element got text")),
+    ("badattr", re.compile(r"Invalid attribute (\S+) for element (\S+)")),
+    ("attrs", re.compile(r"Element (\S+) failed to validate attributes")),
+    ("interleave", re.compile(r"Extra element (\S+) in interleave")),
+    ("ns", re.compile(r"Expecting (?:no namespace for element|element) (\S+)(?: to be in namespace)?")),
+]
+
+
+@dataclass
+class LxmlChecker(GrammarChecker):
+    """libxml2 through lxml, compiled once from the simplified schema; reports every error it can find.
+
+    A valid document costs one validation. For an invalid one, a private copy of the tree is
+    examined bottom-up: a subtree that validates on its own is fine; otherwise its children are
+    examined first, then the element itself, whose offending child or attribute is removed from
+    the copy so validation can go on and find the next error (up to MAX_ERRORS).
+    """
+
+    relaxng: etree.RelaxNG = field(init=False, repr=False)
+    info: SchemaInfo = field(init=False, repr=False)
+    _whole: etree.RelaxNG | None = field(init=False, repr=False, default=None)
+
+    def __post_init__(self) -> None:
+        global compile_count
+        compiled_path = simplified(self.schema)
+        try:
+            tree = etree.parse(str(compiled_path), make_parser())
+            self.relaxng = etree.RelaxNG(tree)
+        except (etree.XMLSyntaxError, etree.RelaxNGParseError, OSError) as exc:
+            raise InputError(f"{display_path(self.schema)}: not a usable RELAX NG schema: {exc}",
+                             hint="check the --schema path; teikit reads RELAX NG's XML syntax") from None
+        compile_count += 1
+        self.info = analyse(tree)
+        if compiled_path != self.schema and not self.info.exact_start:
+            # the root cannot be judged by name alone: keep the original start for the verdict
+            self._whole = etree.RelaxNG(etree.parse(str(self.schema), make_parser()))
+
+    def check(self, doc: Document) -> list[Diagnostic]:
+        root_ok = self.relaxng.validate(doc.tree)
+        if self._whole is not None:
+            whole_ok = self._whole.validate(doc.tree)
+        else:
+            whole_ok = root_ok and (not self.info.start or doc.root.tag in self.info.start)
+        if whole_ok:
+            return []
+        return _Diagnosis(self, doc).run(root_ok)
+
+
+class _Diagnosis:
+    """One invalid document: finds, explains and repairs errors in a private copy of its tree."""
+
+    def __init__(self, checker: LxmlChecker, doc: Document):
+        from teikit.validate.locate import Locator
+
+        self.rng = checker.relaxng
+        self.info = checker.info
+        self.doc = doc
+        self.tree = copy.deepcopy(doc.tree)
+        self.original = dict(zip(self.tree.getroot().iter(), doc.root.iter(), strict=True))
+        self.locator = Locator(doc)
+        self.found: list[Diagnostic] = []
+        self._lines: list[str] | None = None
+
+    # -- driving
+
+    def run(self, root_ok: bool) -> list[Diagnostic]:
+        root = self.tree.getroot()
+        if root_ok:  # every subtree fits some definition, but the root is not a start element
+            self._report(root, f"element {self._show(root.tag)} is not allowed as the document element",
+                         "expected " + _names(self.info.start, "element"))
+            return self.found
+        if not self._examine(root) and not self.found:
+            self.rng.validate(root)
+            self._report(root, self._first_message() or "the document does not match the schema", "")
+        return self.found[:MAX_ERRORS]
+
+    def _full(self) -> bool:
+        return len(self.found) >= MAX_ERRORS
+
+    def _examine(self, el: etree._Element) -> bool:
+        """Examine a subtree; True when the copy of it is now valid (after repairs)."""
+        rootable = el.tag in self.info.rootable
+        if rootable and self.rng.validate(el):
+            return True
+        children_ok = True
+        for child in list(el.iterchildren(etree.Element)):
+            if self._full():
+                return False
+            if child.tag not in self.info.children:  # no definition at all: misspelt or foreign
+                self._not_allowed(el, child)
+                _remove(child)
+                continue
+            children_ok = self._examine(child) and children_ok
+        if not rootable:
+            return children_ok  # its own content is judged with its parent
+        if not children_ok:
+            return False  # an unrepairable descendant would only cause consequential errors here
+        for _ in range(MAX_ERRORS):
+            if self._full():
+                return False
+            if self.rng.validate(el):
+                return True
+            if not self._explain(el):
+                return False
+        return False
+
+    # -- explaining one error of `el` itself (its children are valid on their own)
+
+    def _explain(self, el: etree._Element) -> bool:
+        """Report the first error libxml2 found in `el`; repair it in the copy if possible."""
+        if self._unknown_attribute(el):
+            return True
+        entry, kind, groups = None, "", ()
+        own = etree.QName(el).localname
+        for candidate in self.rng.error_log:
+            for name, pattern in _MSG:  # noqa: B007 - the loop finds which pattern matched
+                m = pattern.search(candidate.message)
+                if m:
+                    break
+            else:
+                name, m = "", None
+            got = m.groups()[-1] if m else ""
+            if name in ("unexpected", "expecting", "ns") and got == own and candidate.line == el.sourceline:
+                continue  # libxml2 saying that the subtree's root did not match: the cause comes later
+            entry, kind, groups = candidate, name, m.groups() if m else ()
+            break
+        message = entry.message if entry else ""
+        line = entry.line if entry else 0
+        if kind in ("unexpected", "extra", "expecting", "interleave"):
+            got = groups[-1]
+            if got in ("text", "#text"):
+                return self._stray_text(el)
+            child = self._child(el, got, line)
+            if child is not None:
+                self._not_allowed(el, child, expected=groups[0] if kind == "expecting" else "")
+                _remove(child)
+                return True
+        if kind == "text":
+            return self._stray_text(el)
+        if kind in ("badattr", "attrs"):
+            return self._attributes(el)
+        if kind == "ns":
+            child = self._child(el, groups[0], line)
+            if child is not None:
+                self._not_allowed(el, child)
+                _remove(child)
+                return True
+        # libxml2's message for interleaves (mixed content) may name a wrong cause: rule out attributes
+        if self._attributes(el, quiet=True):
+            return True
+        if self._stray_text(el, only_if_disallowed=True):
+            return True
+        if kind == "missing":
+            missing = f"missing required element {self._show_local(groups[0], el)}" if groups[0] else \
+                "a required element is missing"
+            self._report(el, f"element {self._show(el.tag)} incomplete; {missing}",
+                         self._allowed_children(el))
+            return False
+        self._report(el, f"element {self._show(el.tag)}: " + (message or "content does not match the schema"),
+                     self._allowed_children(el))
+        return False
+
+    def _unknown_attribute(self, el: etree._Element) -> bool:
+        allowed = self.info.attributes.get(el.tag)
+        if allowed is None:
+            return False
+        for att in el.attrib:
+            if att not in allowed:
+                shown = _att_name(att)
+                close = _close(shown, [_att_name(a) for a in allowed])
+                self._report(el, f"attribute \"{shown}\" not allowed on element {self._show(el.tag)}",
+                             (f"did you mean \"{close}\"? " if close else "")
+                             + "expected " + _names(allowed, "attribute"), attribute=att)
+                del el.attrib[att]
+                return True
+        return False
+
+    def _attributes(self, el: etree._Element, quiet: bool = False) -> bool:
+        """Find the attribute that makes `el` invalid: unknown names first, then by trying without each."""
+        allowed = self.info.attributes.get(el.tag, frozenset())
+        if self._unknown_attribute(el):
+            return True
+        for att, value in list(el.attrib.items()):
+            del el.attrib[att]
+            ok = self.rng.validate(el)
+            el.set(att, value)
+            if ok:
+                values = self.info.values.get((el.tag, att))
+                hint = ("allowed values: " + ", ".join(f'"{v}"' for v in values)) if values else \
+                    _datatype_hint(att)
+                self._report(el, f"value \"{value}\" of attribute \"{_att_name(att)}\" is invalid",
+                             hint, attribute=att)
+                del el.attrib[att]
+                return True
+        if quiet:
+            return False
+        self._report(el, f"element {self._show(el.tag)} lacks a required attribute",
+                     "allowed attributes: " + _names(allowed, "attribute"))
+        return False
+
+    def _stray_text(self, el: etree._Element, only_if_disallowed: bool = False) -> bool:
+        if only_if_disallowed and el.tag in self.info.text:
+            return False
+        holder, text = None, el.text
+        if text is None or not text.strip():
+            for child in el.iterchildren():
+                if child.tail and child.tail.strip():
+                    holder, text = child, child.tail
+                    break
+            else:
+                return False
+        snippet = " ".join(text.split())[:40]
+        self._report(holder if holder is not None else el,
+                     f"text not allowed here (in element {self._show(el.tag)}): \"{snippet}\"",
+                     "move the text into an element that allows it, e.g. <p>, or delete it; "
+                     + self._allowed_children(el), after=holder is not None)
+        if holder is None:
+            el.text = None
+        else:
+            holder.tail = None
+        return True
+
+    def _not_allowed(self, parent: etree._Element, child: etree._Element, expected: str = "") -> None:
+        known = child.tag in self.info.children
+        allowed = self.info.children.get(parent.tag, frozenset())
+        where = "here" if known else "anywhere"
+        if child.tag in allowed:
+            where = "here (misplaced, or an element required before it is missing)"
+        close = _close(etree.QName(child).localname, [etree.QName(a).localname for a in allowed])
+        hint = f"did you mean \"{close}\"? " if close and not known else ""
+        if expected:
+            hint += f"expected element {self._show_local(expected, parent)} at this position; "
+        hint += self._allowed_children(parent)
+        self._report(child, f"element {self._show(child.tag)} not allowed {where} "
+                            f"(in element {self._show(parent.tag)})", hint)
+
+    # -- helpers
+
+    def _allowed_children(self, el: etree._Element) -> str:
+        allowed = self.info.children.get(el.tag)
+        if allowed is None:
+            return ""
+        text = "text and " if el.tag in self.info.text else ""
+        if not allowed:
+            return f"{self._show(el.tag)} allows " + ("text, no child elements" if text else "no content")
+        return f"{self._show(el.tag)} may contain {text}" + _names(allowed, "element")
+
+    def _child(self, el: etree._Element, name: str, line: int) -> etree._Element | None:
+        local = name.rpartition(":")[2]
+        same = [c for c in el.iterchildren(etree.Element) if etree.QName(c).localname == local]
+        return next((c for c in same if c.sourceline == line), same[0] if same else None)
+
+    def _first_message(self) -> str:
+        return self.rng.error_log[0].message if len(self.rng.error_log) else ""
+
+    def _show(self, tag: str) -> str:
+        q = etree.QName(tag)
+        if q.namespace in (None, self._tei_ns()):
+            return f'"{q.localname}"'
+        return f'"{q.localname}" ({q.namespace})'
+
+    def _show_local(self, name: str, context: etree._Element) -> str:
+        return f'"{name.rpartition(":")[2]}"'
+
+    @staticmethod
+    def _tei_ns() -> str:
+        return "http://www.tei-c.org/ns/1.0"
+
+    def _source_lines(self) -> list[str]:
+        if self._lines is None:
+            try:
+                data = self.doc.path.read_bytes()
+                self._lines = data.decode(self.doc.tree.docinfo.encoding or "utf-8",
+                                          errors="replace").splitlines()
+            except (OSError, LookupError):
+                self._lines = []
+        return self._lines
+
+    def _position(self, node: etree._Element, attribute: str = "", after: bool = False) -> tuple[int, int]:
+        original = self.original.get(node)
+        line, column = self.locator.position(original) if original is not None else (node.sourceline or 0, 0)
+        if after:  # text after `node`: point at the end of its line of source is not known; use its start
+            return line, column
+        if attribute and line and column:
+            att = _att_name(attribute)
+            lines = self._source_lines()
+            pattern = re.compile(r"\s" + re.escape(att) + r"\s*=")
+            for offset in range(0, 50):
+                index = line - 1 + offset
+                if index >= len(lines):
+                    break
+                text = lines[index]
+                start = column - 1 if offset == 0 else 0
+                m = pattern.search(" " + text[start:] if offset else text[start:])
+                if m:
+                    col = (start + m.start() + 2) if offset == 0 else m.start() + 1
+                    return index + 1, col
+                if ">" in text[start:]:
+                    break
+        return line, column
+
+    def _report(self, node: etree._Element, message: str, hint: str, attribute: str = "",
+                after: bool = False) -> None:
+        line, column = self._position(node, attribute, after)
+        self.found.append(Diagnostic(self.doc.display, line, column, Severity.ERROR, "rng", message,
+                                     hint=hint, source="relaxng"))
+
+
+def _remove(node: etree._Element) -> None:
+    """Take `node` out of the copy, keeping the text that followed it."""
+    parent = node.getparent()
+    tail = node.tail
+    previous = node.getprevious()
+    parent.remove(node)
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
+def _att_name(att: str) -> str:
+    q = etree.QName(att)
+    if q.namespace == XML_NS:
+        return "xml:" + q.localname
+    return q.localname
+
+
+def _names(names: Iterable[str], what: str, limit: int = 60) -> str:
+    shown = sorted({_att_name(n) if what == "attribute" else etree.QName(n).localname for n in names},
+                   key=lambda s: (s.lower(), s))
+    if not shown:
+        return f"no {what}"
+    quoted = [f'"{n}"' for n in shown[:limit]]
+    more = f" and {len(shown) - limit} more" if len(shown) > limit else ""
+    if len(quoted) == 1:
+        return f"{what} {quoted[0]}"
+    if more:
+        return f"{what} " + ", ".join(quoted) + more
+    return f"{what} " + ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _close(name: str, candidates: Iterable[str]) -> str:
+    import difflib
+
+    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
+    return found[0] if found else ""
+
+
+def _datatype_hint(att: str) -> str:
+    local = etree.QName(att).localname
+    if local in ("when", "notBefore", "notAfter", "from", "to", "when-iso"):
+        return "dates are ISO 8601 (W3C): YYYY, YYYY-MM or YYYY-MM-DD"
+    if local in ("target", "ref", "corresp", "ana", "resp", "source", "facs"):
+        return "pointers are URIs separated by spaces, e.g. \"#id1 #id2\""
+    return "see the attribute's datatype in the schema"
+
+# --------------------------------------------------------------------------- Jing engine
+
+_JING_LINE = re.compile(
+    r"^(?P<file>.*?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|fatal): (?P<msg>.*)$")
+
+
+def jing_command() -> list[str]:
+    """How to start Jing here, or ToolMissingError saying how to install it."""
+    jing = shutil.which("jing")
+    if jing and shutil.which("java"):
+        return [jing]
+    jar = os.environ.get("TEIKIT_JING_JAR")
+    if jar and Path(jar).is_file() and shutil.which("java"):
+        return ["java", "-jar", jar]
+    raise ToolMissingError("the jing engine needs Jing and a Java runtime, which are not installed",
+                           hint="install them (Debian: apt-get install jing default-jre-headless), "
+                                "set TEIKIT_JING_JAR to a jing.jar, or use --engine lxml")
+
+
+@dataclass
+class JingChecker(GrammarChecker):
+    """Jing in a subprocess: all documents of a batch in one JVM, so the schema is read once."""
+
+    def __post_init__(self) -> None:
+        jing_command()  # fail early, before any document is read
+
+    def check(self, doc: Document) -> list[Diagnostic]:
+        return self.check_many([doc])[doc.display]
+
+    def check_many(self, docs: list[Document]) -> dict[str, list[Diagnostic]]:
+        """Jing reads the files itself: it sees the bytes on disk (XIncludes unexpanded)."""
+        result: dict[str, list[Diagnostic]] = {doc.display: [] for doc in docs}
+        if not docs:
+            return result
+        by_path = {str(doc.path.resolve()): doc for doc in docs}
+        proc = subprocess.run([*jing_command(), str(self.schema), *by_path], capture_output=True,
+                              text=True, timeout=3600)
+        output = proc.stdout + proc.stderr
+        for diag in parse_jing_output(output, by_path, self.schema):
+            result.setdefault(diag.file, []).append(diag)
+        if proc.returncode not in (0, 1) or (proc.returncode == 1 and not any(result.values())):
+            raise ToolMissingError(f"Jing failed (exit {proc.returncode}): {output.strip()[:500]}",
+                                   hint="check the schema with `jing SCHEMA` or use --engine lxml")
+        return result
+
+
+def parse_jing_output(output: str, by_path: dict[str, Document], schema: Path) -> list[Diagnostic]:
+    """Turn Jing's `file:line:col: error: message` lines into diagnostics."""
+    found: list[Diagnostic] = []
+    for raw in output.splitlines():
+        match = _JING_LINE.match(raw)
+        if not match:
+            continue
+        file = match["file"]
+        file = unquote(urlparse(file).path) if file.startswith("file:") else file
+        doc = by_path.get(str(Path(file).resolve()))
+        shown = doc.display if doc else display_path(Path(file))
+        message, hint = split_jing_message(match["msg"])
+        severity = Severity.WARNING if match["sev"] == "warning" else Severity.ERROR
+        rule = "rng" if doc else "rng.schema"
+        found.append(Diagnostic(shown, int(match["line"]), int(match["col"]), severity, rule, message,
+                                hint=hint, source="relaxng"))
+    return found
+
+
+def split_jing_message(message: str) -> tuple[str, str]:
+    """Jing says 'X not allowed here; expected Y': the second half is the hint."""
+    head, sep, tail = message.partition("; expected ")
+    if sep:
+        return head, "expected " + tail.rstrip(".")
+    return message, ""
+
+
+# --------------------------------------------------------------------------- <?xml-model?>
+
+_PSEUDO_ATTR = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _xml_models(doc: Document) -> Iterable[tuple[etree._Element, dict[str, str]]]:
+    """The <?xml-model?> processing instructions before the root element."""
+    node = doc.root.getprevious()
+    found = []
+    while node is not None:
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model":
+            attrs = {m[1]: m[2] if m[2] is not None else m[3] for m in _PSEUDO_ATTR.finditer(node.text or "")}
+            found.append((node, attrs))
+        node = node.getprevious()
+    return reversed(found)
+
+
+def _is_relaxng(attrs: dict[str, str]) -> bool:
+    ns = attrs.get("schematypens", "")
+    if ns:
+        return ns == RNG_NS
+    kind = attrs.get("type", "")
+    return kind in RNG_TYPES and attrs.get("href", "").endswith(".rng")
+
+
+def _is_schematron(attrs: dict[str, str]) -> bool:
+    return attrs.get("schematypens", "") == SCHEMATRON_NS or attrs.get("href", "").endswith(".sch")
+
+
+def _resolve(doc: Document, pi: etree._Element, href: str) -> tuple[Path | None, Diagnostic | None]:
+    url = urlparse(href)
+    line = pi.sourceline or 1
+    if url.scheme not in ("", "file") or url.netloc:
+        return None, Diagnostic(doc.display, line, 1, Severity.WARNING, "rng.remote-schema",
+                                f"<?xml-model?> names the remote schema {href}; teikit never fetches it, "
+                                "so it was skipped",
+                                hint="download it once and pass --schema PATH, or point href at a local copy",
+                                source="relaxng")
+    target = (doc.path.parent / unquote(url.path)).resolve()
+    if not target.is_file():
+        return None, Diagnostic(doc.display, line, 1, Severity.ERROR, "rng.missing-schema",
+                                f"<?xml-model?> names {href}, which does not exist ({display_path(target)})",
+                                hint="fix the href (relative to the document) or pass --schema PATH",
+                                source="relaxng")
+    return target, None
+
+
+def declared_schemas(doc: Document) -> list[tuple[Path | None, str, Diagnostic | None]]:
+    """RELAX NG schemas a document declares with <?xml-model?>: (path or None, href, problem)."""
+    found = []
+    for pi, attrs in _xml_models(doc):
+        href = attrs.get("href", "")
+        if not href or not _is_relaxng(attrs):
+            continue
+        path, problem = _resolve(doc, pi, href)
+        found.append((path, href, problem))
+    return found
+
+
+def declared_schematron(doc: Document) -> list[Path]:
+    """Local Schematron files a document declares with <?xml-model?> (remote ones are skipped)."""
+    found = []
+    for pi, attrs in _xml_models(doc):
+        href = attrs.get("href", "")
+        if href and _is_schematron(attrs) and not _is_relaxng(attrs):
+            path, _problem = _resolve(doc, pi, href)
+            if path is not None:
+                found.append(path)
+    return found
+
+
