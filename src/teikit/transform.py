@@ -62,6 +62,16 @@ def compiled(name: str) -> PyXsltExecutable:
     return executable
 
 
+def forget_compiled() -> None:
+    """Drop compiled stylesheets, so the next use compiles the files as they are now.
+
+    For long-lived processes (a library caller, a -j1 batch after an edit of xslt/):
+    the batch builder calls it when the stylesheets' content fingerprint changes.
+    """
+    with _lock:
+        _executables.clear()
+
+
 def to_xdm(doc: Document | etree._ElementTree) -> PyXdmNode:
     """Hand a safely parsed tree to Saxon (no DTD, entities already handled by lxml)."""
     tree = doc.tree if isinstance(doc, Document) else doc

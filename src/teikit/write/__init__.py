@@ -48,7 +48,20 @@ def build_document(doc: Document, out_dir: Path, formats: Sequence[str] = FORMAT
     return [writer(fmt)(doc, out_dir, options) for fmt in formats]
 
 
-BuildTask = tuple  # (path, out_dir, formats, options, limits): plain data, so it can go to a worker
+BuildTask = tuple  # (path, out_dir, formats, options, limits, stylesheets): plain data for a worker
+
+_stylesheets_compiled: str | None = None  # fingerprint of xslt/ when this process last compiled
+
+
+def _compile_afresh_if_changed(fingerprint: str | None) -> None:
+    """Never build with a compiled stylesheet older than the files the cache key was made from."""
+    global _stylesheets_compiled
+    if fingerprint and fingerprint != _stylesheets_compiled:
+        if _stylesheets_compiled is not None:
+            from teikit import transform
+
+            transform.forget_compiled()
+        _stylesheets_compiled = fingerprint
 
 
 def _output_files(path: Path) -> list[Path]:
@@ -69,7 +82,8 @@ def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path,
     from teikit.errors import DocumentError
     from teikit.load import load
 
-    path, out_dir, formats, options, limits = task
+    path, out_dir, formats, options, limits, stylesheets = task
+    _compile_afresh_if_changed(stylesheets)
     try:
         doc = load(path, limits=limits)
     except DocumentError as exc:
@@ -118,12 +132,12 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
     report = BuildReport()
     store = None
     keys: dict[str, str] = {}
+    caching.forget_hashes()
+    stylesheets = caching.stylesheet_fingerprint()
     if use_cache:
-        caching.forget_hashes()
         report.cache_dir = Path(cache_dir) if cache_dir else caching.default_cache_dir(out_dir)
         store = caching.Cache(report.cache_dir, "build")
-        fixed = (caching.tool_fingerprint(), caching.stylesheet_fingerprint(), store.relative(out_dir),
-                 limits)
+        fixed = (caching.tool_fingerprint(), stylesheets, store.relative(out_dir), limits)
         keys = {fmt: caching.make_key(*fixed, fmt, caching.options_for_format(options, fmt))
                 for fmt in formats}
 
@@ -137,7 +151,7 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
             else:
                 report.unchanged.append(_shown(store.absolute(entry["result"])))
         if todo:
-            work.append((path, out_dir, tuple(todo), options, limits))
+            work.append((path, out_dir, tuple(todo), options, limits, stylesheets))
         else:
             report.skipped_documents += 1
     weights = file_weights([task[0] for task in work])
