@@ -1,0 +1,169 @@
+"""PDF: typeset for print and for archives, with Typst.
+
+Two stages, and no text of the document ever becomes typesetter source:
+`xslt/pdf.xsl` turns the TEI into a JSON tree of blocks and inlines (data), and the
+fixed template `xslt/typst/edition.typ` reads that JSON and lays it out. Both, a byte
+copy of the TEI source (embedded as a PDF/A-3 attachment) and nothing else are put
+in a private temporary folder that is Typst's whole world: the template can read no
+other file, and only the fonts bundled with Typst are used, so a build does not depend
+on the fonts a machine happens to have.
+
+The output is PDF/A-3b and reproducible: the creation date is SOURCE_DATE_EPOCH when
+set, else the document's own latest revision or publication date, so the same input
+gives the same bytes on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import typst
+
+from teikit import fsutil, resources, transform
+from teikit.diagnostics import Diagnostic, Severity
+from teikit.errors import DocumentError, OutputError
+from teikit.load import TEI_NS, Document
+from teikit.write import BuildOptions, output_path
+
+PDF_STANDARD = "a-3b"  # PDF/A-3 level B: archival, and allows the embedded TEI source
+TEMPLATE = "edition.typ"
+
+# A PDF/A file may not show a character its fonts lack. Such characters are replaced by
+# a visible [U+XXXX] and the document typeset again; this bounds how often.
+_MAX_GLYPH_PASSES = 3
+_MISSING_GLYPH = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
+_RUST_ESCAPE = re.compile(r"\\(u\{([0-9a-fA-F]+)\}|.)")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
+
+
+def template_dir() -> Path:
+    return resources.xslt_dir() / "typst"
+
+
+def pdf_data(doc: Document) -> str:
+    """The document as the JSON tree the template typesets (the output of xslt/pdf.xsl)."""
+    return transform.run("pdf", doc)
+
+
+def timestamp(doc: Document) -> int:
+    """Creation time written into the PDF, in UNIX seconds, chosen for reproducible bytes.
+
+    SOURCE_DATE_EPOCH (the reproducible-builds convention) wins; otherwise the latest
+    date the document itself states for a revision or its publication; otherwise 0.
+    """
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    ns = {"t": TEI_NS}
+    header = doc.root.find("t:teiHeader", ns)
+    if header is None:
+        return 0
+    stated = header.xpath(
+        "t:revisionDesc//t:change/@when | t:revisionDesc//t:change/t:date/@when"
+        " | t:fileDesc/t:publicationStmt/t:date/@when | t:fileDesc/t:publicationStmt/t:date/@when-iso"
+        " | t:fileDesc/t:editionStmt//t:date/@when", namespaces=ns)
+    dates = [d for d in (_parse_date(str(value)) for value in stated) if d is not None]
+    return int(max(dates).timestamp()) if dates else 0
+
+
+def _parse_date(value: str) -> dt.datetime | None:
+    match = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not match:
+        return None
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
+    except ValueError:
+        return None
+
+
+def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
+    """Typeset `doc` and return the PDF bytes; a typesetting failure is a DocumentError."""
+    options = options or BuildOptions()
+    data = pdf_data(doc)
+    with tempfile.TemporaryDirectory(prefix="teikit-pdf-") as tmp:
+        world = Path(tmp)
+        shutil.copyfile(template_dir() / TEMPLATE, world / TEMPLATE)
+        inputs = {"attach": ""}
+        if options.embed_source:
+            try:
+                source = doc.path.read_bytes()
+            except OSError as exc:
+                raise OutputError(f"{doc.display}: cannot read the source to embed it: "
+                                  f"{exc.strerror or exc}") from None
+            (world / "source.xml").write_bytes(source)
+            inputs["attach"] = doc.path.name
+        return _typeset(doc, world, data, inputs)
+
+
+def _typeset(doc: Document, world: Path, data: str, inputs: dict[str, str]) -> bytes:
+    replaced: set[str] = set()
+    for _ in range(_MAX_GLYPH_PASSES):
+        (world / "data.json").write_text(data, encoding="utf-8")
+        try:
+            return typst.compile(str(world / TEMPLATE), root=str(world), font_paths=[],
+                                 ignore_system_fonts=True, pdf_standards=[PDF_STANDARD],
+                                 timestamp=timestamp(doc), sys_inputs=inputs)
+        except typst.TypstError as exc:
+            missing = missing_glyphs(exc) - replaced
+            if not missing:
+                raise _typeset_error(doc, exc) from None
+            replaced |= missing
+            data = json.dumps(_replace_chars(json.loads(data), missing), ensure_ascii=False)
+    raise _typeset_error(doc, None)
+
+
+def missing_glyphs(exc: typst.TypstError) -> set[str]:
+    """Characters that a PDF/A compile refused because no bundled font has a glyph for them."""
+    chars: set[str] = set()
+    for quoted in _MISSING_GLYPH.findall(f"{exc.message}\n{exc.diagnostic}"):
+        chars.update(_unescape_rust(quoted))
+    return {c for c in chars if not c.isspace()}
+
+
+def _unescape_rust(text: str) -> str:
+    def one(match: re.Match) -> str:
+        if match.group(2):
+            return chr(int(match.group(2), 16))
+        char = match.group(1)
+        return _SIMPLE_ESCAPES.get(char, char)
+    return _RUST_ESCAPE.sub(one, text)
+
+
+def _replace_chars(value: Any, chars: set[str]) -> Any:
+    """Replace each of `chars` in every string of the tree by a visible [U+XXXX]."""
+    if isinstance(value, str):
+        if any(c in value for c in chars):
+            return "".join(f"[U+{ord(c):04X}]" if c in chars else c for c in value)
+        return value
+    if isinstance(value, list):
+        return [_replace_chars(v, chars) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace_chars(v, chars) for k, v in value.items()}
+    return value
+
+
+def _typeset_error(doc: Document, exc: typst.TypstError | None) -> DocumentError:
+    if exc is None:
+        message = "the PDF could not be typeset: characters without a glyph remained after replacement"
+        hint = ""
+    else:
+        first = (exc.message or str(exc)).strip().splitlines()[0] if (exc.message or str(exc)) else "unknown"
+        where = re.search(r"┌─ (\S+)", exc.diagnostic or "")
+        message = f"the PDF could not be typeset: {first}" + (f" (at {where.group(1)})" if where else "")
+        hint = "; ".join(exc.hints) if exc.hints else (
+            "this is a defect of teikit's PDF template; the HTML and text outputs are unaffected")
+    diag = Diagnostic(doc.display, 0, 0, Severity.ERROR, "pdf.typeset", message, hint=hint, source="typst")
+    return DocumentError(diag.format(), diagnostic=diag)
+
+
+def write_pdf(doc: Document, out_dir: Path, options: BuildOptions) -> Path:
+    """Typeset first, then write atomically: a failed build leaves no partial PDF."""
+    return fsutil.write_bytes(output_path(doc, out_dir, "pdf"), render_pdf(doc, options))
