@@ -164,7 +164,7 @@ def _suggest(name: str, ids: list[str]) -> str:
     containing = [i for i in ids if name and name.lower() in i.lower()]
     if containing:
         return min(containing, key=len)
-    close = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, ids, n=1, cutoff=0.7)
     return close[0] if close else ""
 
 

@@ -273,17 +273,16 @@ class Compiled:
 
 
 def _message_content(target: etree._Element, source: etree._Element) -> None:
-    """Copy assert/report/diagnostic content into XSLT that writes svrl:text."""
+    """Copy assert/report/diagnostic content into XSLT that writes svrl:text.
+
+    Literal text goes into xsl:text, so that whitespace between <name/> and <value-of/>
+    survives (whitespace-only text in a stylesheet is otherwise stripped).
+    """
     text = etree.SubElement(target, _q(SVRL, "text"))
-    last: etree._Element | None = None
 
     def add_text(value: str | None) -> None:
-        if not value:
-            return
-        if last is None:
-            text.text = (text.text or "") + value
-        else:
-            last.tail = (last.tail or "") + value
+        if value:
+            _xsl(text, "text").text = value
 
     add_text(source.text)
     for child in source:
@@ -292,9 +291,9 @@ def _message_content(target: etree._Element, source: etree._Element) -> None:
             continue
         local = etree.QName(child).localname
         if etree.QName(child).namespace == SCH and local == "value-of":
-            last = _xsl(text, "value-of", select=child.get("select", "."), separator=" ")
+            _xsl(text, "value-of", select=child.get("select", "."), separator=" ")
         elif etree.QName(child).namespace == SCH and local == "name":
-            last = _xsl(text, "value-of", select=f"name({child.get('path', '.')})")
+            _xsl(text, "value-of", select=f"name({child.get('path', '.')})")
         else:  # sch:emph, sch:dir, sch:span and foreign markup: their text
             add_text("".join(child.itertext()))
         add_text(child.tail)
