@@ -12,7 +12,8 @@ is what people already know from their repositories:
   (``--include 'plays/*.xml'``), or the path as typed (``corpus/plays/*.xml``);
 * ``*`` and ``?`` never cross a ``/``; ``**`` matches any number of folders,
   including none (``**/act1/*.xml``, ``plays/**``); a trailing ``/`` means
-  "everything inside" (``drafts/`` = ``drafts/**``).
+  "everything inside a folder of that name" (``drafts/``: any ``drafts`` folder;
+  ``plays/drafts/``: that one).
 """
 
 from __future__ import annotations
@@ -78,12 +79,16 @@ def matches(relative: PurePosixPath, patterns: Sequence[str], typed: PurePosixPa
     joined with `relative`), so patterns written from the working directory match too.
     """
     for pattern in patterns:
-        regex = glob_regex(pattern)
-        if "/" in pattern.strip().rstrip("/"):
+        core = pattern.strip().rstrip("/")
+        if "/" in core:
+            regex = glob_regex(pattern)
             if regex.match(relative.as_posix()) or (typed is not None and regex.match(typed.as_posix())):
                 return True
-        elif any(regex.match(part) for part in relative.parts):
-            return True
+        else:
+            # A bare name: the file or any folder on the way; with a trailing / only folders.
+            parts = relative.parts[:-1] if pattern.strip().endswith("/") else relative.parts
+            if any(glob_regex(core).match(part) for part in parts):
+                return True
     return False
 
 
