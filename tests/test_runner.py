@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import time
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import DATA, run_cli
+from conftest import DATA, ROOT, run_cli
 from teikit.runner import ProgressBar, plan_chunks, run_many
 
 
@@ -111,3 +112,16 @@ def test_cli_build_writes_in_sorted_order(tmp_path, jobs):
     assert result.returncode == 0, result.stderr
     written = [line.rsplit("/", 1)[-1] for line in result.stdout.splitlines() if line.startswith("wrote")]
     assert written == ["a.txt", "b.txt", "c.txt", "d.txt"]
+
+
+def test_the_ci_workflow_and_hook_use_only_options_teikit_has():
+    """The shipped GitHub workflow and pre-commit hook must not rot as the CLI changes."""
+    workflow = (ROOT / ".github" / "workflows" / "teikit.yml").read_text()
+    hook = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "entry: teikit validate" in hook and r"files: \.xml$" in hook
+    for command in ("validate", "build"):
+        block = workflow.split(f"teikit {command} ", 1)[1].split("- name:", 1)[0].split("- uses:", 1)[0]
+        used = set(re.findall(r"(?<![\w-])--?[a-z][a-z-]*", block))
+        assert used, command
+        help_text = run_cli(command, "--help").stdout
+        assert {option for option in used if option not in help_text} == set()
