@@ -1,0 +1,101 @@
+"""Pointer integrity: local pointers resolve, xml:ids are unique, register records are used."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DATA, corpus_files, requires_corpora
+from lxml import etree
+
+from teikit.diagnostics import Severity
+from teikit.load import TEI_NS, load
+from teikit.validate import pointers
+from teikit.validate.pointers import pointer_attributes
+
+SAMPLE = DATA / "rules" / "pointers.xml"
+
+
+@pytest.fixture(scope="module")
+def found():
+    return {(d.rule, d.line, d.column): d for d in pointers.check(load(SAMPLE))}
+
+
+def test_unresolved_pointer_is_located_with_a_did_you_mean_hint(found):
+    d = found[("pointer.unresolved", 23, 18)]
+    assert d.message == "@ref points to '#putin', but no element has xml:id 'putin'"
+    assert d.hint == "did you mean '#pers-putin'?"
+    assert d.severity is Severity.ERROR
+
+
+def test_each_token_of_a_pointer_list_is_checked(found):
+    d = found[("pointer.unresolved", 23, 62)]
+    assert d.message == "@ref points to '#nobody', but no element has xml:id 'nobody'"
+    assert not any(k[1] == 20 for k in found)  # '#pers-putin #pers-lavrov' both resolve
+
+
+def test_duplicate_id_names_both_places(found):
+    d = found[("pointer.duplicate-id", 26, 7)]
+    assert "xml:id 'p1' is used twice: first on <p> at line 19, column 7" in d.message
+
+
+def test_unreferenced_register_record_is_a_warning_and_self_reference_does_not_count(found):
+    d = found[("pointer.unreferenced", 33, 9)]
+    assert d.severity is Severity.WARNING
+    assert 'xml:id="pers-unused"' in d.message
+    assert [k for k in found if k[0] == "pointer.unreferenced"] == [("pointer.unreferenced", 33, 9)]
+
+
+def test_prefix_def_expands_to_a_local_pointer_and_rejects_mismatches(found):
+    # pers:lavrov -> #pers-lavrov resolves (line 20); pers:Lavrov does not fit the matchPattern
+    assert found[("pointer.prefix", 25, 9)].message.startswith("@ref 'pers:Lavrov' does not match")
+
+
+def test_external_and_other_file_pointers_are_not_checked(found):
+    assert not [k for k in found if k[1] in (21, 22)]  # wd:Q159, https://..., other.xml#x, date/@from
+
+
+def test_rendition_pointer_is_checked_but_rendition_scheme_is_not_a_pointer(found):
+    assert found[("pointer.unresolved", 24, 44)].message.startswith("@rendition points to '#r-bold'")
+    assert not [k for k in found if k[1] == 14]
+
+
+def test_span_from_and_to_are_pointers(found):
+    assert found[("pointer.unresolved", 27, 7)].message.startswith("@to points to '#p9'")
+
+
+def test_bare_name_of_an_existing_id_is_flagged_as_missing_its_hash(found):
+    d = found[("pointer.missing-hash", 25, 60)]
+    assert d.severity is Severity.WARNING
+    assert d.hint == "a local pointer starts with '#': write '#pers-putin'"
+
+
+def test_every_problem_of_the_sample_is_expected(found):
+    assert sorted(found) == sorted([
+        ("pointer.duplicate-id", 26, 7), ("pointer.unresolved", 23, 18), ("pointer.unresolved", 23, 62),
+        ("pointer.unresolved", 24, 44), ("pointer.prefix", 25, 9), ("pointer.missing-hash", 25, 60),
+        ("pointer.unresolved", 27, 7), ("pointer.unreferenced", 33, 9),
+    ])
+
+
+@pytest.mark.parametrize(("element", "attrs", "expected"), [
+    ("date", {"from": "2020", "to": "2021", "when": "2020"}, []),
+    ("span", {"from": "#a", "to": "#b"}, ["from", "to"]),
+    ("catRef", {"scheme": "#s", "target": "#c"}, ["scheme", "target"]),
+    ("rendition", {"scheme": "css"}, []),
+    ("sp", {"who": "#a"}, ["who"]),
+    ("person", {"key": "x", "sameAs": "#y"}, ["sameAs"]),
+    ("handShift", {"new": "#h2"}, ["new"]),
+    ("hi", {"new": "x"}, []),
+])
+def test_pointer_attribute_table(element, attrs, expected):
+    node = etree.Element(f"{{{TEI_NS}}}{element}", attrs)
+    assert sorted(name for name, _ in pointer_attributes(node)) == sorted(expected)
+
+
+@requires_corpora
+@pytest.mark.corpus
+def test_dracor_play_who_pointers_resolve_and_real_breaks_are_located():
+    play = next(p for p in corpus_files("shakedracor") if p.name == "a-midsummer-nights-dream.xml")
+    diags = pointers.check(load(play))
+    who = [d for d in diags if d.message.startswith("@who")]
+    assert who == []  # every speaker is in the cast register
+    assert all(d.line > 0 and d.column > 0 for d in diags)
