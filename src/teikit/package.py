@@ -352,7 +352,8 @@ def _assemble(staging: Path, source: Path, doc: Document, rng: tuple[Path, ...],
     local_id = f"{source.stem}-{doc.digest[:16]}"
     fsutil.write_text(staging / "metadata" / "oai_dc.xml", transform.run("metadata/oai_dc", doc))
     fsutil.write_text(staging / "metadata" / "datacite.xml",
-                      transform.run("metadata/datacite", doc, {"identifier-fallback": local_id}))
+                      transform.run("metadata/datacite", doc, {"identifier-fallback": local_id,
+                                                              "year-fallback": _iso(timestamp)[:4]}))
 
     info: dict[str, str | list[str]] = {}
     for label, value in header:

@@ -5,8 +5,9 @@
   the article it encodes is a related identifier (IsDerivedFrom), because the
   edition is a new work derived from it, not the article itself.
 
-  Parameter: identifier-fallback, used when the edition has no idno of its own
-  (the packager passes a local identifier; DataCite requires one).
+  Parameters, used when the header lacks what DataCite requires: identifier-fallback
+  when the edition has no idno of its own (the packager passes a local identifier),
+  year-fallback when it has no date at all (the packager passes the package's year).
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -21,6 +22,7 @@
   <xsl:output method="xml" encoding="UTF-8" indent="yes"/>
 
   <xsl:param name="identifier-fallback" as="xs:string" select="''"/>
+  <xsl:param name="year-fallback" as="xs:string" select="'1980'"/>
 
   <xsl:template match="/">
     <xsl:variable name="doc" select="."/>
@@ -76,7 +78,7 @@
       </titles>
 
       <publisher><xsl:value-of select="(tkm:publisher($doc), ':unav')[1]"/></publisher>
-      <publicationYear><xsl:value-of select="(tkm:year($doc), '0000')[1]"/></publicationYear>
+      <publicationYear><xsl:value-of select="(tkm:year($doc), $year-fallback)[1]"/></publicationYear>
       <resourceType resourceTypeGeneral="Text">TEI P5 scholarly edition</resourceType>
 
       <xsl:if test="exists(tkm:keywords($doc))">
