@@ -5,14 +5,22 @@ here one SaxonC processor lives for the whole process and compiled executables
 are cached by stylesheet path, so a batch of documents pays compilation once.
 
 Documents reach Saxon already parsed by `teikit.load` (safe parser) and
-re-serialised, so Saxon never sees a DTD or an external entity.
+re-serialised without any DOCTYPE, so Saxon never sees a DTD or an entity.
+Saxon itself may not read any file or URL (its allowedProtocols is "data"
+only): teikit reads the stylesheet modules and hands their xsl:imports over
+as data: URIs. So neither a document nor a stylesheet calling document(),
+doc(), unparsed-text() or collection() on a value taken from a document can
+read a file or touch the network.
 """
 
 from __future__ import annotations
 
+import base64
+import re
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from lxml import etree
 from saxonche import PySaxonApiError, PySaxonProcessor, PyXdmNode, PyXsltExecutable
@@ -26,13 +34,64 @@ _lock = threading.RLock()
 _processor: PySaxonProcessor | None = None
 _executables: dict[Path, PyXsltExecutable] = {}
 
+ALLOWED_PROTOCOLS = "http://saxon.sf.net/feature/allowedProtocols"
+XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+_module_names: dict[str, str] = {}  # data: URI of an inlined stylesheet module -> its file, for messages
+
 
 def processor() -> PySaxonProcessor:
     global _processor
     with _lock:
         if _processor is None:
             _processor = PySaxonProcessor(license=False)
+            # Only data: URIs, whose content is the URI itself: no file, no network, ever.
+            # (Saxon can narrow this setting later but never widen it again.)
+            _processor.set_configuration_property(ALLOWED_PROTOCOLS, "data")
         return _processor
+
+
+def _module_text(path: Path, stack: tuple[Path, ...] = ()) -> str:
+    """A stylesheet module's text with each xsl:import/xsl:include href replaced by a data: URI.
+
+    Saxon may not read files (see `processor`), so teikit reads the modules and
+    hands them over inline; only the href values change, so line numbers in
+    Saxon's messages stay those of the files.
+    """
+    from teikit.load import make_parser
+
+    try:
+        raw = path.read_bytes()
+        tree = etree.ElementTree(etree.fromstring(raw, make_parser(), base_url=path.as_uri()))
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise TeikitError(f"{path}: cannot read stylesheet: {exc}") from None
+    text = raw.decode(tree.docinfo.encoding or "utf-8")
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # the text is handed over decoded
+    for element in tree.getroot().iter(f"{{{XSL_NS}}}import", f"{{{XSL_NS}}}include"):
+        href = element.get("href", "")
+        url = urlparse(href)
+        if url.scheme not in ("", "file") or url.netloc:
+            raise TeikitError(f"{path}: imports {href!r}; stylesheets may import only local files")
+        target = (path.parent / unquote(url.path)).resolve()
+        if target in stack:
+            raise TeikitError(f"{path}: imports {href!r} in a cycle")
+        inlined = _module_text(target, (*stack, path))
+        uri = "data:application/xml;base64," + base64.b64encode(inlined.encode("utf-8")).decode("ascii")
+        _module_names[uri] = str(target)
+        text = re.sub(r"""href\s*=\s*(["'])""" + re.escape(href) + r"\1", f'href="{uri}"', text)
+    return text
+
+
+def _readable(message: str) -> str:
+    """Saxon names inlined modules by their data: URI; name the files instead."""
+    for uri, name in _module_names.items():
+        message = message.replace(uri, name).replace(uri.removeprefix("data:"), name)
+    return " ".join(message.split())
+
+
+def _compile_file(path: Path) -> PyXsltExecutable | None:
+    """Compile a stylesheet file and everything it imports, without Saxon reading a file."""
+    compiler = processor().new_xslt30_processor()
+    return compiler.compile_stylesheet(stylesheet_text=_module_text(path), encoding="UTF-8")
 
 
 def stylesheet_path(name: str) -> Path:
@@ -49,16 +108,16 @@ def stylesheet_path(name: str) -> Path:
 def compiled(name: str) -> PyXsltExecutable:
     """The compiled executable for a stylesheet, compiling it on first use in this process."""
     path = stylesheet_path(name)
-    executable = _executables.get(path)
-    if executable is None:
-        compiler = processor().new_xslt30_processor()
-        try:
-            executable = compiler.compile_stylesheet(stylesheet_file=str(path))
-        except PySaxonApiError as exc:
-            raise TeikitError(f"{path}: stylesheet does not compile: {exc}") from None
+    with _lock:
+        executable = _executables.get(path)
         if executable is None:
-            raise TeikitError(f"{path}: stylesheet does not compile")
-        _executables[path] = executable
+            try:
+                executable = _compile_file(path)
+            except PySaxonApiError as exc:
+                raise TeikitError(f"{path}: stylesheet does not compile: {_readable(str(exc))}") from None
+            if executable is None:
+                raise TeikitError(f"{path}: stylesheet does not compile")
+            _executables[path] = executable
     return executable
 
 
@@ -73,11 +132,25 @@ def forget_compiled() -> None:
 
 
 def to_xdm(doc: Document | etree._ElementTree) -> PyXdmNode:
-    """Hand a safely parsed tree to Saxon (no DTD, entities already handled by lxml)."""
+    """Hand a safely parsed tree to Saxon: root element and top-level comments and PIs, never a DOCTYPE.
+
+    A DOCTYPE would make Saxon's own parser fetch the external DTD it names.
+    """
     tree = doc.tree if isinstance(doc, Document) else doc
-    text = etree.tostring(tree, encoding="unicode")
-    node = processor().parse_xml(xml_text=text)
-    return node
+    if tree.docinfo.doctype:
+        root = tree.getroot()
+        before = []
+        node = root.getprevious()
+        while node is not None:
+            before.append(node)
+            node = node.getprevious()
+        parts = [etree.tostring(n, encoding="unicode") for n in reversed(before)]
+        parts.append(etree.tostring(root, encoding="unicode", with_tail=False))
+        parts += [etree.tostring(n, encoding="unicode") for n in root.itersiblings()]
+        text = "".join(parts)
+    else:
+        text = etree.tostring(tree, encoding="unicode")
+    return processor().parse_xml(xml_text=text)
 
 
 def _value(value: Any):
@@ -104,6 +177,6 @@ def run(name: str, doc: Document, params: dict[str, Any] | None = None,
             result = executable.transform_to_string(xdm_node=node or to_xdm(doc))
         except PySaxonApiError as exc:
             diag = Diagnostic(doc.display, 0, 0, Severity.ERROR, f"transform.{name}",
-                              f"the {name} stylesheet failed: {exc}", source="xslt")
+                              f"the {name} stylesheet failed: {_readable(str(exc))}", source="xslt")
             raise DocumentError(diag.format(), diagnostic=diag) from None
     return result or ""
