@@ -224,3 +224,16 @@ def test_cli_build_reports_up_to_date_outputs_on_a_second_run(corpus):
     assert "4 output(s) of 4 unchanged document(s) already up to date" in second.stdout
     forced = run_cli("build", str(corpus), "-f", "txt", "-o", str(out), "-j", "1", "--force")
     assert forced.stdout.count("wrote ") == 4
+
+
+def test_runs_sharing_a_cache_directory_keep_each_others_entries(tmp_path):
+    source = tmp_path / "a.xml"
+    source.write_text("<TEI/>")
+    first, second = caching.Cache(tmp_path / "c", "build"), caching.Cache(tmp_path / "c", "build")
+    first.record("txt:a", "k", caching.hash_files([source]))
+    second.record("html:a", "k", caching.hash_files([source]))
+    first.save()
+    second.save()
+    assert set(caching.Cache(tmp_path / "c", "build").entries) == {"txt:a", "html:a"}
+    assert caching.Cache(tmp_path / "c", "build").fresh("txt:a", "k") is not None
+    assert caching.Cache(tmp_path / "c", "build").fresh("txt:a", "other key") is None

@@ -171,14 +171,18 @@ class Cache:
         self.directory = Path(directory)
         self.kind = kind
         self.index_path = self.directory / f"{kind}.json"
-        self.entries: dict[str, dict[str, Any]] = {}
+        self.entries = self._read()
         self.dirty = False
+        self._changed: dict[str, dict[str, Any] | None] = {}  # this run's records (None = forgotten)
+
+    def _read(self) -> dict[str, dict[str, Any]]:
         try:
             data = json.loads(self.index_path.read_text(encoding="utf-8"))
             if data.get("format") == FORMAT_VERSION and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
+                return data["entries"]
         except (OSError, ValueError, AttributeError):
-            self.entries = {}  # missing or damaged: start afresh, nothing is trusted
+            pass
+        return {}  # missing or damaged: start afresh, nothing is trusted
 
     def relative(self, path: Path | str) -> str:
         """`path` relative to the cache directory: the index stays valid when the project moves."""
@@ -212,19 +216,33 @@ class Cache:
         if not sources or not all(sources.values()) or (outputs and not all(outputs.values())):
             self.forget(name)  # something vanished while it was being built: never trust it
             return
-        self.entries[name] = {"key": key, "result": result,
-                              "sources": {self.relative(p): sha for p, sha in sources.items()},
-                              "outputs": {self.relative(p): sha for p, sha in (outputs or {}).items()}}
+        entry = {"key": key, "result": result,
+                 "sources": {self.relative(p): sha for p, sha in sources.items()},
+                 "outputs": {self.relative(p): sha for p, sha in (outputs or {}).items()}}
+        self.entries[name] = self._changed[name] = entry
         self.dirty = True
 
     def forget(self, name: str) -> None:
         if self.entries.pop(name, None) is not None:
+            self._changed[name] = None
             self.dirty = True
 
     def save(self) -> None:
-        """Write the index atomically; a cache that cannot be written only costs time next run."""
+        """Write the index atomically; a cache that cannot be written only costs time next run.
+
+        This run's changes are applied to the index as it is now on disk, so runs sharing
+        a cache directory (shards on one machine) keep each other's entries; were two
+        saves to race, an entry is lost, which costs a rebuild, never a stale output.
+        """
         if not self.dirty:
             return
+        current = self._read()
+        for name, entry in self._changed.items():
+            if entry is None:
+                current.pop(name, None)
+            else:
+                current[name] = entry
+        self.entries = current
         from teikit.errors import OutputError
 
         try:
@@ -236,6 +254,7 @@ class Cache:
             fsutil.write_text(self.index_path, json.dumps(
                 {"format": FORMAT_VERSION, "entries": self.entries}, sort_keys=True, indent=0))
             self.dirty = False
+            self._changed.clear()
         except OutputError:
             pass
 
