@@ -77,7 +77,8 @@ class GrammarChecker:
 
 # --------------------------------------------------------------------------- schema analysis
 
-SIMPLIFY_VERSION = "1"  # bump when `simplify` changes, so cached copies are rebuilt
+SIMPLIFY_VERSION = "2"  # bump when `simplify` changes, so cached copies are rebuilt
+_ORIGINAL_START = "{urn:x-teikit}original-start"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 _R = f"{{{RNG_NS}}}"
 
@@ -137,9 +138,9 @@ def analyse(tree: etree._ElementTree) -> SchemaInfo:
     defines: dict[str, list[etree._Element]] = {}
     for d in root.iter(_rng("define")):
         defines.setdefault(d.get("name"), []).append(d)
-    memo: dict[str, tuple[frozenset, frozenset, bool]] = {}
+    memo: dict[str, tuple[frozenset, frozenset, bool, dict]] = {}
 
-    def walk(node: etree._Element, elements: set, attributes: set, state: list[bool]) -> None:
+    def walk(node: etree._Element, elements: set, attributes: set, state: list[bool], vals: dict) -> None:
         for child in node:
             kind = _local(child)
             if kind == "element":
@@ -150,28 +151,33 @@ def analyse(tree: etree._ElementTree) -> SchemaInfo:
                 name = _name_of(child, child.get("ns", ""))
                 if name:
                     attributes.add(name)
+                    closed = [v.text or "" for v in child.iter(_rng("value"))]
+                    if closed and not any(True for _ in child.iter(_rng("data"), _rng("text"), _rng("ref"))):
+                        vals[name] = tuple(sorted(set(vals.get(name, ())) | set(closed)))
             elif kind in ("text", "mixed"):
                 state[0] = True
                 if kind == "mixed":
-                    walk(child, elements, attributes, state)
+                    walk(child, elements, attributes, state, vals)
             elif kind == "ref":
-                e, a, t = expand(child.get("name"))
+                e, a, t, v = expand(child.get("name"))
                 elements |= e
                 attributes |= a
                 state[0] = state[0] or t
+                vals.update(v)
             elif kind in ("choice", "group", "interleave", "optional", "zeroOrMore", "oneOrMore", "define"):
-                walk(child, elements, attributes, state)
+                walk(child, elements, attributes, state, vals)
 
-    def expand(name: str) -> tuple[frozenset, frozenset, bool]:
+    def expand(name: str) -> tuple[frozenset, frozenset, bool, dict]:
         if name in memo:
             return memo[name]
-        memo[name] = (frozenset(), frozenset(), False)  # refs recurse only through elements
+        memo[name] = (frozenset(), frozenset(), False, {})  # refs recurse only through elements
         elements: set = set()
         attributes: set = set()
         state = [False]
+        vals: dict = {}
         for d in defines.get(name, []):
-            walk(d, elements, attributes, state)
-        memo[name] = (frozenset(elements), frozenset(attributes), state[0])
+            walk(d, elements, attributes, state, vals)
+        memo[name] = (frozenset(elements), frozenset(attributes), state[0], vals)
         return memo[name]
 
     children: dict[str, set] = {}
@@ -185,24 +191,14 @@ def analyse(tree: etree._ElementTree) -> SchemaInfo:
         elements: set = set()
         attributes: set = set()
         state = [False]
-        walk(el, elements, attributes, state)
+        vals: dict = {}
+        walk(el, elements, attributes, state, vals)
         children.setdefault(name, set()).update(elements)
         attrs.setdefault(name, set()).update(attributes)
+        for att_name, closed in vals.items():
+            values.setdefault((name, att_name), set()).update(closed)
         if state[0]:
             text.add(name)
-    for att in root.iter(_rng("attribute")):
-        owner = next((a for a in att.iterancestors() if _local(a) in ("element", "define")), None)
-        att_name = _name_of(att, att.get("ns", ""))
-        if owner is None or not att_name:
-            continue
-        vals = [v.text or "" for v in att.iter(_rng("value"))]
-        if not vals or any(True for _ in att.iter(_rng("data"), _rng("text"), _rng("ref"))):
-            continue
-        if _local(owner) != "element":
-            continue  # value lists of attribute classes are not attached to elements here
-        el_name = _name_of(owner, owner.get("ns", _ns_of(owner)))
-        if el_name:
-            values.setdefault((el_name, att_name), set()).update(vals)
 
     start_names: set = set()
     exact = True
@@ -215,6 +211,11 @@ def analyse(tree: etree._ElementTree) -> SchemaInfo:
     for n in all_names:
         counts[n] = counts.get(n, 0) + 1
     for start in root.iter(_rng("start")):
+        if start.get(_ORIGINAL_START) is not None:  # a simplified copy: judge by the original start
+            names = start.get(_ORIGINAL_START).split()
+            start_names = {rootable_defs[n] for n in names if n in rootable_defs}
+            exact = len(start_names) == len(names)
+            break
         for node in start.iter():
             kind = _local(node)
             if kind == "ref" and node.get("name") in rootable_defs:
@@ -301,6 +302,10 @@ def simplify(tree: etree._ElementTree) -> etree._ElementTree:
     if len(starts) == 1 and starts[0].get("combine") is None:
         start = starts[0]
         content = [k for k in start if isinstance(k.tag, str)]
+        refs = [r for r in start.iter(_rng("ref"))]
+        if all(_local(n) in ("choice", "ref") for k in content for n in k.iter(etree.Element)):
+            # remember what the original start allowed (a foreign attribute, ignored by RELAX NG)
+            start.set(_ORIGINAL_START, " ".join(r.get("name") for r in refs))
         choice = etree.SubElement(start, _rng("choice"))
         for k in content:
             choice.append(k)

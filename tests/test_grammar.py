@@ -1,0 +1,287 @@
+"""The grammar stage: RELAX NG checking with every error located and explained, and the customisation."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import DATA, EDITION, ROOT, corpus_files, requires_corpora
+from teikit.diagnostics import Diagnostic, Severity
+from teikit.errors import ToolMissingError
+from teikit.load import load
+from teikit.validate import relaxng
+from teikit.validate.relaxng import declared_schemas, declared_schematron, grammar_checker, project_schema
+
+GRAMMAR = DATA / "grammar"
+TEI_ALL = ROOT / "schemas" / "tei_all.rng"
+TEIKIT = ROOT / "schemas" / "teikit.rng"
+EDITION_FILE = EDITION / "karabakh-war.xml"
+has_jing = shutil.which("jing") is not None and shutil.which("java") is not None
+requires_jing = pytest.mark.skipif(not has_jing, reason="Jing/Java not installed")
+
+
+@pytest.fixture(scope="session")
+def tei_all() -> relaxng.GrammarChecker:
+    """tei_all.rng compiled once for the whole test process (the checker cache does the rest)."""
+    return grammar_checker(TEI_ALL)
+
+
+@pytest.fixture(scope="session")
+def teikit() -> relaxng.GrammarChecker:
+    return grammar_checker(TEIKIT)
+
+
+def errors(checker: relaxng.GrammarChecker, path: Path) -> list[Diagnostic]:
+    return checker.check(load(path))
+
+
+# --------------------------------------------------------------------------- every error, located
+
+
+@pytest.fixture(scope="session")
+def many(tei_all) -> list[Diagnostic]:
+    return errors(tei_all, GRAMMAR / "many-errors.xml")
+
+
+@pytest.mark.parametrize(("line", "column", "message", "hint"), [
+    # an element out of order in titleStmt (title is required before author)
+    (6, 9, 'element "author" not allowed here', '"titleStmt" may contain element "author"'),
+    # an attribute the element does not have: pointed at the attribute itself, with a suggestion
+    (16, 18, 'attribute "rendx" not allowed on element "hi"', 'did you mean "rend"?'),
+    # an element no TEI definition has
+    (16, 64, 'element "blink" not allowed anywhere (in element "p")', '"p" may contain text and element'),
+    # an attribute value its datatype rejects
+    (17, 21, 'value "yesterday" of attribute "when" is invalid', "ISO 8601"),
+    # an element after the position where it is allowed
+    (18, 9, 'element "head" not allowed here', '"div" may contain'),
+    # text in element-only content
+    (20, 7, 'text not allowed here (in element "listPerson"): "stray text"', '"person"'),
+])
+def test_each_kind_of_error_is_reported_at_its_line_and_column(many, line, column, message, hint):
+    found = [d for d in many if d.line == line and d.column == column and message in d.message]
+    assert found, f"no {message!r} at {line}:{column} in:\n" + "\n".join(d.format() for d in many)
+    assert hint in found[0].hint
+    assert found[0].rule == "rng" and found[0].severity is Severity.ERROR and found[0].source == "relaxng"
+
+
+def test_all_errors_of_a_document_are_reported_in_one_run(many):
+    lines = {d.line for d in many}
+    assert {6, 16, 17, 18, 20} <= lines
+    assert len(many) >= 6
+    assert all(d.file.endswith("many-errors.xml") for d in many)
+
+
+def test_a_missing_required_element_is_reported_on_its_parent(tei_all):
+    found = errors(tei_all, GRAMMAR / "missing-child.xml")
+    assert any(d.line == 4 and d.column == 5 and 'element "fileDesc" incomplete' in d.message for d in found)
+    assert any(d.line == 6 and '"sourceDesc" not allowed here' in d.message for d in found)
+
+
+def test_a_valid_document_has_no_diagnostics(tei_all):
+    assert errors(tei_all, GRAMMAR / "valid.xml") == []
+
+
+def test_the_wrong_root_element_is_an_error(tei_all, tmp_path):
+    doc = tmp_path / "body.xml"
+    doc.write_text('<body xmlns="http://www.tei-c.org/ns/1.0"><p>Just a body.</p></body>')
+    found = grammar_checker(TEI_ALL).check(load(doc, require_tei=False))
+    assert len(found) == 1 and found[0].line == 1
+    assert 'element "body" is not allowed as the document element' in found[0].message
+    assert '"TEI"' in found[0].hint
+
+
+def test_the_source_tree_is_never_modified_by_error_repair(tei_all):
+    doc = load(GRAMMAR / "many-errors.xml")
+    before = etree.tostring(doc.tree)
+    assert tei_all.check(doc)
+    assert etree.tostring(doc.tree) == before
+
+
+# --------------------------------------------------------------------------- compile once
+
+
+def test_a_schema_is_compiled_once_per_process(tei_all):
+    compiled = relaxng.compile_count
+    again = grammar_checker(TEI_ALL)
+    same_path_other_spelling = grammar_checker(ROOT / "schemas" / ".." / "schemas" / "tei_all.rng")
+    assert again is tei_all and same_path_other_spelling is tei_all
+    assert relaxng.compile_count == compiled
+
+
+def test_the_simplified_schema_is_kept_on_disk_by_content(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEIKIT_CACHE_DIR", str(tmp_path))
+    first = relaxng.simplified(TEIKIT)
+    assert first.parent == tmp_path / "rng" and first.is_file()
+    stamp = first.stat().st_mtime_ns
+    assert relaxng.simplified(TEIKIT) == first and first.stat().st_mtime_ns == stamp
+    copy = tmp_path / "copy.rng"
+    copy.write_bytes(TEIKIT.read_bytes())
+    assert relaxng.simplified(copy) == first  # same content, same entry
+
+
+def test_simplification_rewrites_mixed_content_and_drops_nothing_reachable():
+    tree = etree.parse(str(TEIKIT))
+    simple = relaxng.simplify(tree)
+    ns = {"r": relaxng.RNG_NS}
+    assert not simple.xpath("//r:zeroOrMore[count(*)=1]/r:choice[r:text]", namespaces=ns)
+    assert simple.xpath("//r:interleave[r:text]", namespaces=ns)
+    names = set(simple.xpath("//r:define/@name", namespaces=ns))
+    assert names == set(tree.xpath("//r:define/@name", namespaces=ns))  # teikit.rng has no dead defines
+
+
+@requires_jing
+def test_simplification_accepts_exactly_the_same_documents(tei_all, tmp_path):
+    """Jing judges each sample with the original and with the simplified schema: same verdicts."""
+    simple = relaxng.simplified(TEI_ALL)
+    samples = sorted(GRAMMAR.glob("*.xml")) + corpus_files("shakedracor")[:2] + corpus_files("eltec-eng")[:2]
+    invalid = []
+    for schema in (TEI_ALL, simple):  # one Jing run per schema, all samples at once
+        proc = subprocess.run(["jing", str(schema), *map(str, samples)], capture_output=True, text=True)
+        invalid.append({line.split(":")[0] for line in proc.stdout.splitlines() if ": error:" in line})
+    assert invalid[0] == invalid[1]
+    assert str(GRAMMAR / "many-errors.xml") in invalid[0]
+
+
+# --------------------------------------------------------------------------- Jing
+
+
+@requires_jing
+def test_jing_finds_the_same_errors_on_the_same_lines(many):
+    jing = grammar_checker(TEI_ALL, "jing")
+    found = jing.check(load(GRAMMAR / "many-errors.xml"))
+    assert {d.line for d in found} <= {d.line for d in many}
+    assert all(d.column > 0 and d.source == "relaxng" and d.rule == "rng" for d in found)
+    assert any("blink" in d.message and d.hint.startswith("expected") for d in found)
+
+
+@requires_jing
+def test_jing_checks_a_batch_in_one_run():
+    jing = grammar_checker(TEI_ALL, "jing")
+    docs = [load(GRAMMAR / "valid.xml"), load(GRAMMAR / "missing-child.xml")]
+    result = jing.check_many(docs)
+    assert result[docs[0].display] == []
+    assert result[docs[1].display] and result[docs[1].display][0].line == 6
+
+
+def test_jing_engine_without_jing_says_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("TEIKIT_JING_JAR", raising=False)
+    relaxng._checkers.pop((TEIKIT.resolve(), "jing"), None)
+    with pytest.raises(ToolMissingError) as caught:
+        grammar_checker(TEIKIT, "jing")
+    assert "apt-get install jing" in caught.value.hint
+
+
+def test_jing_output_is_parsed_into_diagnostics():
+    doc = load(GRAMMAR / "valid.xml")
+    out = (f"{doc.path.resolve()}:12:7: error: element \"foo\" not allowed here; "
+           "expected element \"p\" or \"div\"\n[warning] /usr/bin/jing: Unable to locate xml-apis\n")
+    found = relaxng.parse_jing_output(out, {str(doc.path.resolve()): doc}, TEI_ALL)
+    assert found == [Diagnostic(doc.display, 12, 7, Severity.ERROR, "rng",
+                                'element "foo" not allowed here')]
+    assert found[0].hint == 'expected element "p" or "div"'
+
+
+# --------------------------------------------------------------------------- <?xml-model?>
+
+
+def test_declared_schemas_are_resolved_and_remote_ones_skipped_with_a_warning():
+    doc = load(GRAMMAR / "xml-model.xml")
+    declared = declared_schemas(doc)
+    assert [href for _, href, _ in declared] == [
+        "../../../schemas/teikit.rng", "https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng"]
+    (local, _, none), (remote, _, warning) = declared
+    assert local == TEIKIT.resolve() and none is None
+    assert remote is None and warning.severity is Severity.WARNING and warning.line == 3
+    assert "never fetches" in warning.message and "--schema" in warning.hint
+    assert declared_schematron(doc) == [(ROOT / "schemas" / "teikit.sch").resolve()]
+
+
+def test_a_missing_declared_schema_is_an_error(tmp_path):
+    doc_path = tmp_path / "doc.xml"
+    doc_path.write_text('<?xml-model href="nowhere.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+                        + (GRAMMAR / "valid.xml").read_text().split("?>", 1)[1])
+    [(path, href, problem)] = declared_schemas(load(doc_path))
+    assert path is None and href == "nowhere.rng" and problem.severity is Severity.ERROR
+
+
+def test_the_project_schema_is_teikit_rng():
+    assert project_schema() == TEIKIT
+
+
+# --------------------------------------------------------------------------- the customisation
+
+
+def test_teikit_rng_is_generated_from_the_odd_and_up_to_date():
+    from teikit import schema
+
+    assert schema.generate(ROOT / "schemas" / "teikit.odd", TEI_ALL) == TEIKIT.read_bytes(), \
+        "schemas/teikit.rng is stale: run python -m teikit.schema"
+
+
+def test_the_odd_itself_is_valid_tei(tei_all):
+    assert errors(tei_all, ROOT / "schemas" / "teikit.odd") == []
+
+
+@pytest.mark.skipif(not EDITION_FILE.is_file(), reason="the edition is not there yet")
+def test_the_edition_is_valid_against_both_schemas(tei_all, teikit):
+    doc = load(EDITION_FILE, project_root=ROOT)
+    assert teikit.check(doc) == [], "\n".join(d.format() for d in teikit.check(doc))
+    assert tei_all.check(doc) == []
+
+
+def _variants(source: Path) -> list[tuple[str, bytes]]:
+    """Deliberately broken copies of a valid document, each invalid for tei_all for its own reason."""
+    text = source.read_text(encoding="utf-8")
+    return [
+        ("unknown element", text.replace("<p>", "<p><blink>x</blink>", 1)),
+        ("bad date", text.replace("<title>", '<title><date when="soon">x</date>', 1)),
+        ("no title", text.replace("<titleStmt>", "<titleStmt><author>x</author>", 1)),
+        ("text in header", text.replace("<fileDesc>", "<fileDesc>stray", 1)),
+        ("misspelt attribute", text.replace("<p>", '<p rendd="x">', 1)),
+    ]
+
+
+@pytest.mark.parametrize("source", [GRAMMAR / "valid.xml", EDITION_FILE], ids=["valid", "edition"])
+def test_the_customisation_accepts_nothing_tei_all_rejects(tei_all, teikit, source, tmp_path):
+    if not source.is_file():
+        pytest.skip("the edition is not there yet")
+    doc = load(source)
+    assert teikit.check(doc) == [] and tei_all.check(doc) == []
+    for name, text in _variants(source):
+        broken = tmp_path / f"{name.replace(' ', '-')}.xml"
+        broken.write_text(text, encoding="utf-8")
+        variant = load(broken)
+        assert tei_all.check(variant), f"{name}: the variant should be invalid for tei_all"
+        assert teikit.check(variant), f"{name}: teikit.rng accepted what tei_all.rng rejects"
+
+
+def test_closed_value_lists_reject_other_values(teikit, tmp_path):
+    text = (GRAMMAR / "valid.xml").read_text()
+    doc = tmp_path / "rs.xml"
+    doc.write_text(text.replace("<p>A second", '<p><rs type="animal">Laika</rs> A second'))
+    found = teikit.check(load(doc))
+    assert len(found) == 1 and 'value "animal" of attribute "type" is invalid' in found[0].message
+    assert '"person"' in found[0].hint and '"treaty"' in found[0].hint
+
+
+# --------------------------------------------------------------------------- corpus sample
+
+
+@requires_corpora
+@requires_jing
+@pytest.mark.corpus
+def test_verdicts_agree_with_jing_on_a_corpus_sample(tei_all):
+    sample = corpus_files("eltec-eng")[:3] + corpus_files("shakedracor")[:2]
+    jing = grammar_checker(TEI_ALL, "jing")
+    docs = [load(p) for p in sample]
+    by_jing = jing.check_many(docs)
+    for doc in docs:
+        ours = tei_all.check(doc)
+        assert bool(ours) == bool(by_jing[doc.display]), doc.display
+        if ours:  # the same places, give or take where each engine puts "incomplete" (start or end tag)
+            assert {d.line for d in by_jing[doc.display]} & {d.line for d in ours}
