@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA, corpus_files, requires_corpora
 from lxml import etree
 
+from conftest import DATA, corpus_files, requires_corpora
 from teikit.diagnostics import Severity
 from teikit.load import TEI_NS, load
 from teikit.validate import pointers

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 from lxml import etree
 
+from conftest import DATA
 from teikit.diagnostics import Severity
 from teikit.load import load
 from teikit.validate import schematron
@@ -108,8 +108,8 @@ def test_svrl_is_standard_with_positional_locations_and_properties(sample):
     assert report.tag == f"{{{SVRL}}}schematron-output"
     assert report.get("phase") == "main"
     failed = report.find(f"{{{SVRL}}}failed-assert[@id='p-n']")
-    assert failed.get("location") == ("/Q{http://www.tei-c.org/ns/1.0}TEI[1]/Q{http://www.tei-c.org/ns/1.0}text[1]"
-                                      "/Q{http://www.tei-c.org/ns/1.0}body[1]/Q{http://www.tei-c.org/ns/1.0}p[2]")
+    tei = "Q{http://www.tei-c.org/ns/1.0}"
+    assert failed.get("location") == f"/{tei}TEI[1]/{tei}text[1]/{tei}body[1]/{tei}p[2]"
     prop = failed.find(f"{{{SVRL}}}property-reference")
     assert prop.get("property") == "severity-note" and prop.get("role") == "note"
     assert [a.get("id") for a in report.iter(f"{{{SVRL}}}active-pattern")] == [
@@ -123,7 +123,8 @@ def test_compiled_once_per_process():
 @pytest.mark.parametrize(("role", "flag", "expected"), [
     (None, None, Severity.ERROR), ("error", None, Severity.ERROR), ("fatal", None, Severity.ERROR),
     ("warning", None, Severity.WARNING), ("WARN", None, Severity.WARNING), ("info", None, Severity.INFO),
-    ("information", None, Severity.INFO), (None, "warning", Severity.WARNING), ("custom", None, Severity.ERROR),
+    ("information", None, Severity.INFO), (None, "warning", Severity.WARNING),
+    ("custom", None, Severity.ERROR),
 ])
 def test_role_and_flag_map_to_severity(role, flag, expected):
     assert severity_of(role, flag) is expected
@@ -152,7 +153,8 @@ def test_remote_include_is_refused(tmp_path):
 
 
 def test_bad_xpath_is_a_usage_error_quoting_the_expression(tmp_path):
-    path = write(tmp_path, "r.sch", '<pattern><rule context="tei:p"><assert test="count(">x</assert></rule></pattern>')
+    path = write(tmp_path, "r.sch",
+                 '<pattern><rule context="tei:p"><assert test="count(">x</assert></rule></pattern>')
     with pytest.raises(SchematronError) as err:
         compile_rules(path)
     assert "r.sch: rules do not compile" in err.value.message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 from lxml import etree
 
@@ -84,30 +85,48 @@ _SARIF_LEVEL = {Severity.INFO: "note", Severity.WARNING: "warning", Severity.ERR
 
 
 def _sarif(diagnostics: Sequence[Diagnostic]) -> str:
-    rules = sorted({d.rule or d.source or "teikit" for d in diagnostics})
+    """SARIF 2.1.0: one run, every rule id in the driver's rules, results referring to them by index.
+
+    Columns are counted in Unicode code points (teikit's columns are characters, not bytes).
+    """
+    rule_ids = sorted({d.rule or d.source or "teikit" for d in diagnostics})
+    index = {r: i for i, r in enumerate(rule_ids)}
+    sources: dict[str, str] = {}
+    for d in diagnostics:
+        sources.setdefault(d.rule or d.source or "teikit", d.source)
     results = []
     for d in diagnostics:
-        region = {}
+        rule = d.rule or d.source or "teikit"
+        region: dict[str, int] = {}
         if d.line:
             region["startLine"] = d.line
             if d.column:
                 region["startColumn"] = d.column
-        location = {"physicalLocation": {"artifactLocation": {"uri": d.file}}}
+        physical: dict = {"artifactLocation": {"uri": Path(d.file).as_posix()}}
         if region:
-            location["physicalLocation"]["region"] = region
+            physical["region"] = region
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
         results.append({
-            "ruleId": d.rule or d.source or "teikit",
+            "ruleId": rule,
+            "ruleIndex": index[rule],
             "level": _SARIF_LEVEL[d.severity],
             "message": {"text": message},
-            "locations": [location],
+            "locations": [{"physicalLocation": physical}],
         })
+    rules = []
+    for rule in rule_ids:
+        entry: dict = {"id": rule}
+        if sources.get(rule):
+            entry["properties"] = {"checker": sources[rule]}
+        rules.append(entry)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "teikit", "version": __version__,
-                                "rules": [{"id": r} for r in rules]}},
+                                "informationUri": "https://tei-c.org/guidelines/p5/",
+                                "rules": rules}},
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     }

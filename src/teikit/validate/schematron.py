@@ -523,8 +523,15 @@ def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
 
 
 def _saxon_message(exc: Exception) -> str:
+    """Saxon's message without positions in the generated stylesheet, in Schematron's terms."""
     text = " ".join(str(exc).split())
-    return text.replace(" of file:///", " of ").strip()
+    text = re.sub(r" on line \d+ column \d+ of \S+:", ":", text)
+    text = re.sub(r" at char \d+ in", " in", text)
+    for generated, schematron in (("xsl:template/@match", "rule/@context"), ("xsl:if/@test", "@test"),
+                                  ("xsl:value-of/@select", "value-of/@select"),
+                                  ("xsl:variable/@select", "let/@value")):
+        text = text.replace(generated, schematron)
+    return text.strip()
 
 
 def run_svrl(compiled: Compiled, doc: Document, node=None) -> str:
