@@ -20,7 +20,7 @@ from teikit import __version__, report
 from teikit.diagnostics import Diagnostic, Severity, has_errors
 from teikit.errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, TeikitError
 from teikit.inputs import discover
-from teikit.load import DEFAULT_LIMITS, Limits
+from teikit.load import DEFAULT_LIMITS, MAX_SUPPORTED_DEPTH, Limits
 from teikit.resources import default_edition_dir
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -136,7 +136,8 @@ def _progress(label: str, quiet: bool) -> Callable[[int], Callable[[int], None]]
 
 
 def limit_options(func: Callable) -> Callable:
-    func = click.option("--max-depth", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_depth,
+    func = click.option("--max-depth", type=click.IntRange(min=1, max=MAX_SUPPORTED_DEPTH),
+                        default=DEFAULT_LIMITS.max_depth,
                         show_default=True, help="Refuse documents nested deeper than this.")(func)
     func = click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_bytes,
                         show_default=True, help="Refuse files larger than this many bytes.")(func)

@@ -263,7 +263,9 @@ def check_is_tei(doc: Document) -> None:
             raise _error(doc.display, line, 1, "tei.namespace",
                          f"<{qname.localname}> is in {found}, not the TEI namespace",
                          f'declare xmlns="{TEI_NS}" on the root element')
-        raise _error(doc.display, line, 1, "tei.root", f"the root element <{root.tag}> is not a TEI document",
+        where = f" (namespace {qname.namespace})" if qname.namespace else ""
+        raise _error(doc.display, line, 1, "tei.root",
+                     f"the root element <{qname.localname}>{where} is not a TEI document",
                      f'a TEI document has <TEI xmlns="{TEI_NS}"> or <teiCorpus> as root')
 
 
