@@ -1,0 +1,442 @@
+"""The showcase edition (tei/karabakh-war.xml) as a specification.
+
+The edition must carry every word of the article delivered in /work/shared/source, once and in
+order; every registered name in the running text must be tagged and point to a record of the
+right kind; the 36 endnotes must be numbered and anchored; the file must be valid TEI.
+
+The comparison with the delivered text resolves its page-layout artefacts the way the edition's
+editorialDecl says the edition does: pull quotes (lines that repeat a body passage) are set
+aside, captions that interrupt a paragraph move after it, words split across a layout break are
+joined, markdown and quotation marks are dropped. Whatever the edition then lacks or repeats is
+an error of the edition.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import subprocess
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import DATA, EDITION, SHARED, TEI_ALL
+from teikit import transform
+from teikit.load import load
+
+EDITION_FILE = EDITION / "karabakh-war.xml"
+SOURCE_FILE = SHARED / "source" / "000_39e323b6f7927f06.txt"
+EXCEPTIONS_FILE = DATA / "edition_exceptions.txt"
+NS = {"tei": "http://www.tei-c.org/ns/1.0"}
+TEI = "{http://www.tei-c.org/ns/1.0}"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+requires_source = pytest.mark.skipif(not SOURCE_FILE.is_file(), reason="delivered source text absent")
+
+# Minimum share of the source's word tokens that the edition's plain text must reproduce, in order.
+COVERAGE = 0.995
+# Length of the word sequences compared when looking for repeated passages.
+NGRAM = 12
+# Which register record an entity tag must point to.
+RECORD_FOR = {"persName": "person", "placeName": "place", "orgName": "org"}
+RS_RECORD_FOR = {"event": "event", "treaty": "bibl"}
+# Tags whose text counts as tagged for the untagged-name check.
+ENTITY_TAGS = {"persName", "placeName", "orgName", "rs", "name"}
+# Parts whose text is bibliographic, not running text: titles of works (transcribed without inner
+# tagging, as the editorialDecl says), links and identifiers.
+BIBLIOGRAPHIC = {"title", "ref", "idno"}
+
+
+# ----------------------------------------------------------------------------- shared inputs
+
+@pytest.fixture(scope="module")
+def doc():
+    return load(EDITION_FILE)
+
+
+@pytest.fixture(scope="module")
+def root(doc) -> etree._Element:
+    return doc.root
+
+
+@pytest.fixture(scope="module")
+def plain_text(doc) -> str:
+    """The edition as teikit's plain-text output renders it (xslt/text.xsl)."""
+    return transform.run("text", doc)
+
+
+def local(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+# ----------------------------------------------------------------------------- tokens
+
+_QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019'`"
+APOSTROPHE = "\u2019"
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens for comparing texts: case, diacritics, quotation marks and markup-free punctuation
+    do not count; apostrophes inside words do (Russia's, normalised to U+2019)."""
+    text = unicodedata.normalize("NFC", text).replace("'", APOSTROPHE).replace("\u2018", APOSTROPHE)
+    out = []
+    for raw in re.findall(r"\w+(?:[\u2019\-.]\w+)*", text):
+        word = unicodedata.normalize("NFKD", raw.casefold())
+        word = "".join(c for c in word if not unicodedata.combining(c))
+        out.append(word.strip(_QUOTES))
+    return [w for w in out if w]
+
+
+def _demarkdown(line: str) -> str:
+    """Plain words of one delivered line: no markdown emphasis, headings, note markers or link syntax."""
+    line = re.sub(r"<sup>(\d+)</sup>", " ", line)                      # note markers
+    line = re.sub(r"<sup>([^<]*)</sup>", r"\1", line)                  # 2<sup>nd</sup> -> 2nd
+    line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)               # [text](url) -> text
+    line = re.sub(r"<(https?://[^>]*)>", r"\1", line)                  # <url> -> url
+    line = line.replace("\\\\_", "_").replace("\\_", "_").replace("\\*", "*")
+    line = re.sub(r"^#+\s*", "", line)
+    return line.replace("**", "").replace("*", " ").strip()
+
+
+_CREDIT = re.compile(r"(?:^|\s)[A-Z][\w .'-]* / [A-Z]{2,}\s*$")
+_SENTENCE_END = tuple(".!?:;\"\u201d\u2019\u25a0")
+
+
+def article_paragraphs(source: str) -> list[str]:
+    """The delivered article as a list of paragraphs with its layout artefacts resolved."""
+    # The advertisement after the endnotes is not part of the article.
+    lines = source.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("# ") and not re.search(r"[A-Za-z]", line):
+            lines = lines[:i]
+            break
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line.strip():
+            current.append(_demarkdown(line))
+        elif current:
+            blocks.append(" ".join(current))
+            current = []
+    if current:
+        blocks.append(" ".join(current))
+    blocks = [b for b in blocks if b]
+
+    # Pull quotes: short blocks whose words recur inside a longer block.
+    def is_pull_quote(i: int) -> bool:
+        words = tokens(blocks[i])
+        if len(words) < 8:
+            return False
+        needle = " " + " ".join(words) + " "
+        return any(needle in " " + " ".join(tokens(other)) + " "
+                   for j, other in enumerate(blocks) if j != i and len(other) > len(blocks[i]))
+    blocks = [b for i, b in enumerate(blocks) if not is_pull_quote(i)]
+
+    # A block that stops mid-sentence continues in the next block that is not a caption;
+    # captions (ending with a "Source / AGENCY" credit) printed in between move after the paragraph.
+    merged: list[str] = []
+    i = 0
+    while i < len(blocks):
+        text = blocks[i]
+        moved: list[str] = []
+        i += 1
+        while not text.endswith(_SENTENCE_END) and i < len(blocks) and not _looks_like_heading(text):
+            if _CREDIT.search(blocks[i]):
+                moved.append(blocks[i])
+                i += 1
+                continue
+            following = blocks[i]
+            split_word = re.search(r"[^\W\d_]-$", text)        # com- / munities
+            text = text[:-1] + following if split_word else text + " " + following
+            i += 1
+        merged.append(text)
+        merged.extend(moved)
+    return merged
+
+
+def _looks_like_heading(text: str) -> bool:
+    return len(text.split()) <= 12 and not re.search(r"[a-z]-$", text) and text[:1].isupper() \
+        and not re.search(r"\b(the|of|and|to|that|by|with)$", text)
+
+
+def corrections(root: etree._Element) -> dict[str, str]:
+    """The edition's recorded corrections of the source (choice/sic -> choice/corr), as tokens."""
+    pairs = {}
+    for choice in root.iter(f"{TEI}choice"):
+        sic, corr = choice.find("tei:sic", NS), choice.find("tei:corr", NS)
+        if sic is not None and corr is not None:
+            pairs[" ".join(tokens("".join(sic.itertext())))] = " ".join(tokens("".join(corr.itertext())))
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def _source_tokens() -> tuple[str, ...]:
+    return tuple(tokens(" ".join(article_paragraphs(SOURCE_FILE.read_text(encoding="utf-8")))))
+
+
+def source_tokens(root: etree._Element) -> list[str]:
+    """The article's words, with the corrections the edition records applied."""
+    fixes = corrections(root)
+    return [fixes.get(word, word) for word in _source_tokens()]
+
+
+def output_tokens(plain: str) -> list[str]:
+    """Words of the plain-text output without its own furniture: note markers [n], underlines."""
+    plain = re.sub(r"\[\d+\]", " ", plain)
+    return tokens(plain)
+
+
+def ngrams(words: list[str] | tuple[str, ...], n: int = NGRAM) -> Counter:
+    return Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+
+
+# ----------------------------------------------------------------------------- (1) the text
+
+@requires_source
+def test_layout_resolution_joins_split_words_and_drops_pull_quotes():
+    paragraphs = article_paragraphs(SOURCE_FILE.read_text(encoding="utf-8"))
+    joined = " ".join(paragraphs)
+    for word in ("communities", "enlarging", "rational", "consensus", "conflikt"):
+        assert word in joined, word
+    assert "Rouya Turkiyyah" not in joined
+    # The sentence that the first pull quote repeats is left once, in the body.
+    assert joined.count("until 1991 the Moscow administration attempted") == 1
+
+
+@requires_source
+def test_plain_text_reproduces_every_word_of_the_article_in_order(plain_text, root):
+    source = source_tokens(root)
+    output = output_tokens(plain_text)
+    matcher = difflib.SequenceMatcher(None, source, output, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    missing = [" ".join(source[i1:i2]) for tag, i1, i2, _, _ in matcher.get_opcodes()
+               if tag in ("delete", "replace") and i2 - i1 > 0]
+    assert matched / len(source) >= COVERAGE, (
+        f"{matched}/{len(source)} = {matched / len(source):.4f} of the source's words in order; "
+        f"missing or different: {missing[:15]}")
+
+
+@requires_source
+def test_plain_text_repeats_nothing_the_article_does_not_repeat(plain_text, root):
+    source = ngrams(source_tokens(root))
+    output = ngrams(output_tokens(plain_text))
+    repeated = [" ".join(gram) for gram, count in output.items() if count > source.get(gram, 0) and count > 1]
+    assert not repeated, f"passages repeated in the reading text (pull quotes stay out of it): {repeated[:5]}"
+
+
+def test_pull_quotes_point_to_the_passage_they_repeat(root):
+    quotes = root.findall(".//tei:floatingText[@type='pullQuote']", NS)
+    assert len(quotes) == 7
+    ids = {el.get(XML_ID): el for el in root.iter() if el.get(XML_ID)}
+    for quote in quotes:
+        target = ids.get(quote.get("corresp", "").lstrip("#"))
+        assert target is not None and local(target) == "seg", quote.get(XML_ID)
+        passage, repeated = tokens("".join(target.itertext())), tokens("".join(quote.itertext()))
+        assert passage == repeated, f"{quote.get(XML_ID)} does not repeat its passage word for word"
+
+
+def test_layout_breaks_and_split_words_are_recorded(root):
+    breaks = root.findall(".//tei:text//tei:milestone[@unit='layoutBreak']", NS)
+    assert len(breaks) >= 14
+    split = [b for b in breaks if b.get("break") == "no"]
+    assert len(split) == 5
+    assert not root.findall(".//tei:pb", NS), "the source evidences no page numbers"
+    sic = root.find(".//tei:choice/tei:sic", NS)
+    assert "".join(sic.itertext()) == "conflikt"
+    assert sic.getparent().findtext("tei:corr", namespaces=NS) == "conflict"
+
+
+def test_abstract_and_keywords_are_given_once_in_the_header(root):
+    abstract = root.find("tei:teiHeader/tei:profileDesc/tei:abstract", NS)
+    assert tokens("".join(abstract.itertext()))[:4] == ["the", "44-day", "karabakh", "war"]
+    assert root.find(".//tei:text//tei:div[@type='abstract']", NS) is None
+    terms = root.findall("tei:teiHeader/tei:profileDesc/tei:textClass/tei:keywords/tei:term", NS)
+    assert ["".join(t.itertext()) for t in terms] == [
+        "Karabakh War", "Russia", "South Caucasus", "Azerbaijan", "Armenia", "Turkey"]
+
+
+def test_authors_carry_valid_orcid_identifiers(root):
+    authors = root.findall("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author", NS)
+    assert [a.findtext("tei:idno[@type='ORCID']", namespaces=NS) for a in authors] == [
+        "0000-0002-7480-4680", "0000-0001-6573-4660"]
+    for author in authors:
+        digits = author.findtext("tei:idno", namespaces=NS).replace("-", "")
+        total = 0
+        for ch in digits[:15]:
+            total = (total + int(ch)) * 2
+        check = (12 - total % 11) % 11
+        assert digits[15] == ("X" if check == 10 else str(check))
+
+
+# ----------------------------------------------------------------------------- (2) untagged names
+
+def register_names(root: etree._Element) -> dict[str, str]:
+    """Every name a register record gives (and each person's surname), mapped to the record's id."""
+    names: dict[str, str] = {}
+    stand_off = root.find("tei:standOff", NS)
+    for record in stand_off.iter(f"{TEI}person", f"{TEI}place", f"{TEI}org", f"{TEI}event"):
+        rid = record.get(XML_ID)
+        for child in record:
+            if local(child) in ("persName", "placeName", "orgName", "label"):
+                names[" ".join("".join(child.itertext()).split())] = rid
+                surname = child.findtext("tei:surname", namespaces=NS)
+                if surname:
+                    names[surname] = rid
+        for variant in record.findall("tei:note[@type='variants']/tei:name", NS):
+            names[" ".join("".join(variant.itertext()).split())] = rid
+    return names
+
+
+def running_parts(root: etree._Element) -> list[etree._Element]:
+    """Where the article's running text is: the abstract (in the header) and the text."""
+    return [root.find("tei:teiHeader/tei:profileDesc/tei:abstract", NS), root.find("tei:text", NS)]
+
+
+def running_text_nodes(root: etree._Element):
+    """(text, element) pairs of the running text's words that are not inside an entity tag or a
+    bibliographic part."""
+    for el in (e for part in running_parts(root) for e in part.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        for chunk, owner in ((el.text, el), (el.tail, el.getparent())):
+            if not chunk or owner is None:
+                continue
+            ancestors = [owner, *owner.iterancestors()]
+            names = {local(a) for a in ancestors}
+            if names & ENTITY_TAGS or names & BIBLIOGRAPHIC:
+                continue
+            yield chunk, owner
+
+
+def load_exceptions() -> list[tuple[str, str]]:
+    """(name, context) pairs of documented untagged mentions; see the file for the reasons."""
+    pairs = []
+    for line in EXCEPTIONS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, context, _reason = line.split("\t")
+            pairs.append((name, context))
+    return pairs
+
+
+def test_every_registered_name_in_the_running_text_is_tagged(root):
+    names = register_names(root)
+    exceptions = load_exceptions()
+    untagged = []
+    for chunk, owner in running_text_nodes(root):
+        for name in names:
+            for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", chunk):
+                context = chunk[max(0, match.start() - 30):match.end() + 30]
+                if not any(n == name and c in chunk for n, c in exceptions):
+                    untagged.append(f"{name!r} in …{' '.join(context.split())}… (<{local(owner)}>)")
+    assert not untagged, "\n".join(untagged)
+
+
+def test_every_exception_is_still_needed(root):
+    chunks = [chunk for chunk, _ in running_text_nodes(root)]
+    for name, context in load_exceptions():
+        assert any(context in chunk and name in context for chunk in chunks), (name, context)
+
+
+# ----------------------------------------------------------------------------- (3) notes and pointers
+
+def test_thirty_six_endnotes_numbered_in_order_each_at_its_anchor(root):
+    notes = [n for n in root.find("tei:text", NS).iter(f"{TEI}note")
+             if not any(local(a) == "note" for a in n.iterancestors())]
+    assert [n.get("n") for n in notes] == [str(i) for i in range(1, 37)]
+    assert [n.get(XML_ID) for n in notes] == [f"note-{i}" for i in range(1, 37)]
+    for note in notes:
+        assert note.get("place") == "end"
+        assert local(note.getparent()) == "p", f"note {note.get('n')} does not stand at its anchor"
+        assert note.find("tei:bibl", NS) is not None
+    targets = [t for el in root.iter(f"{TEI}ref", f"{TEI}ptr", f"{TEI}noteRef")
+               for t in (el.get("target") or "").split() if t.startswith("#note-")]
+    assert not targets, "inline notes are referenced where they stand; a pointer would reference them twice"
+
+
+@requires_source
+def test_notes_keep_the_words_of_the_delivered_notes(root):
+    source = SOURCE_FILE.read_text(encoding="utf-8")
+    delivered = {}
+    for line in source.split("## Endnotes", 1)[1].splitlines():
+        match = re.match(r"(\d+)\. (.*)", line)
+        if match:
+            delivered[match.group(1)] = tokens(_demarkdown(match.group(2)))
+    assert len(delivered) == 36
+    for note in root.find("tei:text", NS).iter(f"{TEI}note"):
+        if note.get("n"):
+            assert tokens("".join(note.itertext())) == delivered[note.get("n")], f"note {note.get('n')}"
+
+
+def test_every_entity_pointer_resolves_to_a_record_of_its_kind(root):
+    records = {el.get(XML_ID): el for el in root.find("tei:standOff", NS).iter() if el.get(XML_ID)}
+    treaties = root.find("tei:standOff/tei:listBibl[@type='treaties']", NS)
+    problems = []
+    tags = (f"{TEI}persName", f"{TEI}placeName", f"{TEI}orgName", f"{TEI}rs")
+    for el in (e for part in running_parts(root) for e in part.iter(*tags)):
+        kind = RS_RECORD_FOR.get(el.get("type")) if local(el) == "rs" else RECORD_FOR[local(el)]
+        refs = (el.get("ref") or "").split()
+        if kind is None or len(refs) != 1:
+            words = "".join(el.itertext())
+            problems.append(f"<{local(el)}> {words!r} has ref {refs} (type {el.get('type')})")
+            continue
+        target = records.get(refs[0].lstrip("#"))
+        if target is None or local(target) != kind or (kind == "bibl" and target.getparent() is not treaties):
+            problems.append(f"<{local(el)}> {''.join(el.itertext())!r} -> {refs[0]} is not a {kind} record")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_register_record_is_used(root):
+    stand_off = root.find("tei:standOff", NS)
+    pointed = {t.lstrip("#") for el in root.iter() for attr in ("ref", "where")
+               for t in (el.get(attr) or "").split() if t.startswith("#")}
+    in_text = {t.lstrip("#") for part in running_parts(root) for el in part.iter()
+               for t in (el.get("ref") or "").split()}
+    kinds = (f"{TEI}person", f"{TEI}place", f"{TEI}org", f"{TEI}event", f"{TEI}bibl")
+    records = [el for el in stand_off.iter(*kinds) if el.get(XML_ID)]
+    assert len(records) > 100
+    assert not [r.get(XML_ID) for r in records if r.get(XML_ID) not in pointed]
+    # Events and treaties are registered because the text mentions them.
+    unused = [r.get(XML_ID) for r in records
+              if local(r) in ("event", "bibl") and r.get(XML_ID) not in in_text]
+    assert not unused
+
+
+def test_treaty_records_give_date_place_or_parties(root):
+    treaties = root.findall("tei:standOff/tei:listBibl[@type='treaties']/tei:bibl", NS)
+    assert len(treaties) >= 15
+    for treaty in treaties:
+        date = treaty.find("tei:date", NS)
+        assert date is not None and (date.get("when") or date.get("from")), treaty.get(XML_ID)
+        parties = treaty.findall("*[@role='party']", NS) + treaty.findall("*[@role='issuer']", NS)
+        assert parties and all(p.get("ref", "").startswith("#") for p in parties), treaty.get(XML_ID)
+
+
+def test_identifiers_are_well_formed(root):
+    for idno in root.iter(f"{TEI}idno"):
+        kind, value = idno.get("type"), (idno.text or "").strip()
+        if kind == "Wikidata":
+            assert re.fullmatch(r"Q[1-9]\d*", value), value
+        elif kind == "GeoNames":
+            assert re.fullmatch(r"[1-9]\d*", value), value
+    wikidata = [i.text for i in root.iter(f"{TEI}idno") if i.get("type") == "Wikidata"]
+    assert len(wikidata) == len(set(wikidata)), "two records share a Wikidata identifier"
+
+
+# ----------------------------------------------------------------------------- (4) validity
+
+@pytest.mark.skipif(not TEI_ALL.is_file() or shutil.which("jing") is None,
+                    reason="tei_all.rng or jing absent")
+def test_valid_against_tei_all():
+    result = subprocess.run(["jing", str(TEI_ALL), str(EDITION_FILE)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_xml_model_declares_the_project_schemas():
+    head = Path(EDITION_FILE).read_text(encoding="utf-8")[:600]
+    assert 'href="../schemas/teikit.rng"' in head and 'href="../schemas/teikit.sch"' in head
