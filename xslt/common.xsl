@@ -145,6 +145,20 @@
         else replace($url, '^https?://(www\.)?([^/]+).*$', '$2')"/>
   </xsl:function>
 
+  <!-- Does the front matter of the text already carry this header material (an abstract,
+       an affiliation, an ORCID)? Editions that transcribe the article's opening page put it
+       there; the outputs then print it once, where the text has it. -->
+  <xsl:function name="tk:front-carries" as="xs:boolean">
+    <xsl:param name="tei" as="element()"/>
+    <xsl:param name="material" as="element()"/>
+    <xsl:variable name="front" select="$tei/tei:text/tei:front"/>
+    <xsl:variable name="probe" select="substring(normalize-space($material), 1, 120)"/>
+    <xsl:sequence select="exists($front) and (
+        (some $id in tokenize(normalize-space($material/@corresp), ' ')[starts-with(., '#')] ! substring(., 2)
+         satisfies exists($front//*[@xml:id = $id]))
+        or ($probe != '' and contains(normalize-space($front), $probe)))"/>
+  </xsl:function>
+
   <!-- Language of a node: the nearest xml:lang, or the empty sequence. -->
   <xsl:function name="tk:lang" as="xs:string?">
     <xsl:param name="node" as="node()"/>

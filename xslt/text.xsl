@@ -3,9 +3,10 @@
   text.xsl: TEI to plain UTF-8 text, for reading and for corpus analysis.
 
   What is printed, in this order:
-    1. the title (underlined with =), subtitles, one line per author
-       (name, affiliation, ORCID), then the abstract and keywords of profileDesc:
-       they are part of the article as published;
+    1. the main title (underlined with =), one line per author (name, affiliation,
+       ORCID), then the abstract and keywords of profileDesc: they are part of the
+       article as published. What the front matter of the text already transcribes
+       (an abstract div, the affiliations, the keywords) is printed there instead, once;
     2. the reading text of front, body and back: headings underlined, paragraphs
        separated by blank lines, verse and speeches one line per line, note markers
        kept in the text as [n], figure captions once (with their credit line);
@@ -53,22 +54,22 @@
     <xsl:if test="$title">
       <xsl:sequence select="tk:underline($title, '=')"/>
     </xsl:if>
-    <xsl:sequence select="string-join($stmt/tei:title[@type = ('sub', 'subtitle')] ! tk:flat(.), $NL)"/>
     <xsl:variable name="names" select="tk:authors($tei)"/>
     <xsl:sequence select="string-join(
         for $i in 1 to count($stmt/tei:author)
         return string-join(($names[$i],
-                            tk:flat-all($stmt/tei:author[$i]/tei:affiliation),
-                            $stmt/tei:author[$i]/tei:idno[lower-case(@type) = 'orcid'] ! ('ORCID ' || normalize-space(.))
+                            $stmt/tei:author[$i]/tei:affiliation[not(tk:front-carries($tei, .))] ! tk:flat(.),
+                            $stmt/tei:author[$i]/tei:idno[lower-case(@type) = 'orcid'][not(tk:front-carries($tei, .))]
+                              ! ('ORCID ' || normalize-space(.))
                            )[normalize-space()], ', '),
         $NL)"/>
-    <xsl:variable name="abstract" select="$tei/tei:teiHeader/tei:profileDesc/tei:abstract"/>
-    <xsl:if test="exists($abstract)">
+    <xsl:for-each select="$tei/tei:teiHeader/tei:profileDesc/tei:abstract[not(tk:front-carries($tei, .))]">
       <xsl:sequence select="tk:underline('Abstract', '-')"/>
-      <xsl:apply-templates select="$abstract" mode="block"/>
-    </xsl:if>
-    <xsl:for-each select="$tei/tei:teiHeader/tei:profileDesc/tei:textClass/tei:keywords[tei:term | tei:list]">
-      <xsl:sequence select="'Keywords: ' || string-join((.//tei:term | .//tei:item) ! tk:flat(.), ', ')"/>
+      <xsl:apply-templates select="." mode="block"/>
+    </xsl:for-each>
+    <xsl:for-each select="$tei/tei:teiHeader/tei:profileDesc/tei:textClass/tei:keywords[.//tei:term]
+                          [not($tei/tei:text/tei:front//*[@type = 'keywords'])]">
+      <xsl:sequence select="'Keywords: ' || string-join(.//tei:term ! tk:flat(.), ', ')"/>
     </xsl:for-each>
   </xsl:function>
 
@@ -133,12 +134,14 @@
     <xsl:sequence select="tk:flat(.)"/>
   </xsl:template>
 
-  <!-- A figure: its caption and credit once; the description only when there is no caption. -->
+  <!-- A figure: its caption and credit line once, one line each; the description only
+       when there is no caption. Figures, tables, lists nested inside stay blocks. -->
   <xsl:template match="tei:figure" mode="block">
-    <xsl:variable name="caption" select="(tei:head ! tk:flat(.), if (empty(tei:head)) then tei:figDesc ! tk:flat(.) else ())"/>
-    <xsl:variable name="credit" select="tei:note ! tk:flat(.)"/>
-    <xsl:sequence select="string-join(($caption, $credit, tei:p ! tk:flat(.))[normalize-space()], $NL)"/>
-    <xsl:apply-templates select="tei:figure | tei:table | tei:list | tei:lg | tei:quote" mode="block"/>
+    <xsl:variable name="nested" select="tei:figure | tei:table | tei:list | tei:lg | tei:quote | tei:floatingText"/>
+    <xsl:variable name="captions" select="* except ($nested | tei:graphic | tei:media | tei:figDesc)"/>
+    <xsl:variable name="lines" select="(if (exists($captions)) then $captions else tei:figDesc) ! tk:flat(.)"/>
+    <xsl:sequence select="string-join($lines[normalize-space()], $NL)"/>
+    <xsl:apply-templates select="$nested" mode="block"/>
   </xsl:template>
 
   <!-- Not reading text: metadata, registers, pull quotes, running heads, notes (printed at the end). -->
