@@ -349,18 +349,22 @@
   <!-- Phrase-level: text, and elements that live inside paragraphs. Everything else is a block. -->
   <xsl:function name="tk:is-phrase" as="xs:boolean">
     <xsl:param name="n" as="node()"/>
-    <xsl:sequence select="($n instance of text()) or exists($n/self::tei:hi | $n/self::tei:emph | $n/self::tei:persName
-        | $n/self::tei:placeName | $n/self::tei:orgName | $n/self::tei:name | $n/self::tei:date | $n/self::tei:time
-        | $n/self::tei:rs | $n/self::tei:foreign | $n/self::tei:term | $n/self::tei:title | $n/self::tei:geogName
-        | $n/self::tei:ref | $n/self::tei:ptr | $n/self::tei:choice | $n/self::tei:note[not(tk:is-endnote(.))]
-        | $n/self::tei:q | $n/self::tei:said | $n/self::tei:num | $n/self::tei:abbr | $n/self::tei:expan
-        | $n/self::tei:sic | $n/self::tei:corr | $n/self::tei:reg | $n/self::tei:orig | $n/self::tei:add
-        | $n/self::tei:del | $n/self::tei:lb | $n/self::tei:seg | $n/self::tei:w | $n/self::tei:measure
-        | $n/self::tei:c | $n/self::tei:pc | $n/self::tei:gap | $n/self::tei:unclear | $n/self::tei:supplied
-        | $n/self::tei:soCalled | $n/self::tei:mentioned | $n/self::tei:gloss | $n/self::tei:roleName
-        | $n/self::tei:forename | $n/self::tei:surname | $n/self::tei:idno | $n/self::tei:email
-        | $n/self::tei:quote[not(tei:p | tei:lg | tei:l)][not(@type = 'pullQuote')][ancestor::tei:p or not(parent::tei:div)])"/>
+    <xsl:sequence select="($n instance of text())
+        or ($n instance of element() and namespace-uri($n) eq 'http://www.tei-c.org/ns/1.0'
+            and map:contains($tk:phrase-names, local-name($n))
+            and (if ($n/self::tei:note) then not(tk:is-endnote($n))
+                 else if ($n/self::tei:quote) then not($n/(tei:p | tei:lg | tei:l) or $n/@type = 'pullQuote')
+                                                   and ($n/ancestor::tei:p or not($n/parent::tei:div))
+                 else true()))"/>
   </xsl:function>
+
+  <xsl:variable name="tk:phrase-names" as="map(xs:string, xs:boolean)" select="map:merge(
+      for $name in ('hi', 'emph', 'persName', 'placeName', 'orgName', 'name', 'date', 'time', 'rs', 'foreign',
+                    'term', 'title', 'geogName', 'ref', 'ptr', 'choice', 'note', 'q', 'said', 'num', 'abbr',
+                    'expan', 'sic', 'corr', 'reg', 'orig', 'add', 'del', 'lb', 'seg', 'w', 'measure', 'c', 'pc',
+                    'gap', 'unclear', 'supplied', 'soCalled', 'mentioned', 'gloss', 'roleName', 'forename',
+                    'surname', 'idno', 'email', 'quote', 'milestone', 'anchor', 'damage', 'handShift', 'index')
+      return map { $name: true() })"/>
 
   <!-- Language of a block: wraps it so hyphenation follows the text's language. -->
   <xsl:template match="*[@xml:lang][tk:lang(@xml:lang)]" mode="block" priority="10">
@@ -461,14 +465,16 @@
                 'cells': array { for $cell in $row/tei:cell return tk:inlines($cell) } } } }"/>
   </xsl:template>
 
+  <!-- A figure without its image: caption (head, else its paragraphs), description, credit. -->
   <xsl:template match="tei:figure" mode="block">
-    <xsl:variable name="credit" select="tei:* except (tei:head | tei:figDesc | tei:graphic | tei:figure
+    <xsl:variable name="caption" select="if (tei:head) then tei:head else tei:p | tei:ab"/>
+    <xsl:variable name="credit" select="tei:* except ($caption | tei:figDesc | tei:graphic | tei:figure
                                         | tei:note[tk:is-endnote(.)] | tei:binaryObject | tei:media)"/>
     <xsl:sequence select="map { 't': 'fig', 'k': tk:key(.),
-        'head': tk:inlines(tei:head),
+        'head': tk:trim(for $c in $caption return (tk:inlines($c)?*, ' ')),
         'desc': tk:inlines(tei:figDesc),
-        'credit': tk:inlines($credit),
-        'marks': tk:inlines(tei:note[tk:is-endnote(.)] | tei:head//tei:note),
+        'credit': tk:trim(for $c in $credit return (tk:inlines($c)?*, ' ')),
+        'marks': tk:inlines(tei:note[tk:is-endnote(.)]),
         'n': string(@n) }, (tei:figure ! tk:blocks(.))?*"/>
   </xsl:template>
 

@@ -79,7 +79,7 @@ def _parse_date(value: str) -> dt.datetime | None:
         return None
     year, month, day = (int(part) if part else 1 for part in match.groups())
     try:
-        return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
+        return dt.datetime(year, month, day, tzinfo=dt.UTC)
     except ValueError:
         return None
 

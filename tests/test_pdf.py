@@ -1,0 +1,316 @@
+"""The PDF output: archival (PDF/A-3b, embedded source and fonts), faithful, navigable, reproducible, and
+immune to text that looks like typesetter markup."""
+# ruff: noqa: RUF001  (Turkish, Azerbaijani and Cyrillic letters and en dashes are the point of these tests)
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+from conftest import DATA, corpus_files, requires_corpora, run_cli
+from teikit.errors import DocumentError
+from teikit.load import TEI_NS, load
+from teikit.write import BuildOptions
+from teikit.write.pdf import render_pdf, timestamp
+from teikit.write.text import render_text
+
+ARTICLE = DATA / "pdf" / "article.xml"
+INJECTION = DATA / "pdf" / "injection.xml"
+NS = {"t": TEI_NS}
+
+
+@pytest.fixture(scope="module")
+def article_pdf() -> bytes:
+    return render_pdf(load(ARTICLE))
+
+
+@pytest.fixture(scope="module")
+def article(article_pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(article_pdf))
+
+
+@pytest.fixture(scope="module")
+def article_text(article: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in article.pages)
+
+
+@pytest.fixture(scope="module")
+def injection() -> PdfReader:
+    return PdfReader(io.BytesIO(render_pdf(load(INJECTION))))
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def resolve(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def outline_titles(outline, depth: int = 0) -> list[tuple[int, str]]:
+    titles: list[tuple[int, str]] = []
+    for item in outline:
+        if isinstance(item, list):
+            titles += outline_titles(item, depth + 1)
+        else:
+            titles.append((depth, item.title))
+    return titles
+
+
+def text_note_numbers(doc_path: Path) -> list[str]:
+    """Note numbers as the plain-text output prints them in its Notes section."""
+    text = render_text(load(doc_path))
+    notes = text.split("\nNotes\n-----\n", 1)[1]
+    return re.findall(r"^(\d+)\. ", notes, flags=re.M)
+
+
+# --- content -------------------------------------------------------------------------------------
+
+
+def test_the_article_text_is_in_the_pdf(article_text: str) -> None:
+    text = flat(article_text)
+    assert "Mediation and Ceasefires in the South Caucasus" in text
+    assert "The first Karabakh War ended with the Bishkek Protocol, signed in Bishkek on May 5, 1994." in text
+    assert "Boris Yeltsin met the parties in Moscow, where the OSCE had its say." in text
+    assert "as Kazimirov admitted about the conflict." in text  # choice: the correction is printed
+    assert "conflikt" not in text
+
+
+def test_latin_extended_and_cyrillic_are_typeset(article_text: str) -> None:
+    text = flat(article_text)
+    for word in ("Məmmədova", "İsmail", "Yılmaz", "İstanbul", "ılık", "şeker", "dağ", "Şuşa", "Россия",
+                 "Мир Карабаху", "Azərbaycan tarixi"):
+        assert word in text, word
+
+
+def test_title_block_has_authors_orcid_abstract_keywords_doi_and_citation(article_text: str) -> None:
+    text = flat(article_text)
+    assert "Azerbaijan State University of Economics, Azerbaijan" in text
+    assert "https://orcid.org/0000-0002-1825-0097" in text
+    assert "https://orcid.org/0000-0001-5109-3700" in text
+    assert "This abstract summarises a test article about mediation" in text
+    assert "Keywords: Karabakh, Mediation, Ceasefire" in text
+    assert "https://doi.org/10.1234/test.2021.42" in text
+    assert "How to cite:" in text and "Journal of Test Studies 23 (4): 213–229." in text
+
+
+def test_figures_and_pull_quotes_are_set(article_text: str) -> None:
+    text = flat(article_text)
+    assert "President Aliyev addresses the nation in Baku." in text
+    assert "AA Photo / Resul Rehimov" in text
+    assert "Mediation by Moscow was never neutral" in text
+    assert "A ceasefire is only as strong as its guarantors" in text
+
+
+def test_every_note_number_appears_with_its_note(article_text: str) -> None:
+    notes = flat(article_text.split("\nNotes\n", 1)[1])
+    for number, start in (("1", "Musa Qasimov"), ("2", "Мир Карабаху"), ("3", "“Karabağ Sorunu"),
+                          ("4", "On Shusha see"), ("5", "See the first note"), ("6", "Last note.")):
+        assert f"{number}. {start}" in notes
+
+
+def test_note_count_and_numbers_equal_the_text_output(article_text: str) -> None:
+    notes = article_text.split("\nNotes\n", 1)[1].split("\nIndex\n", 1)[0]
+    in_pdf = re.findall(r"^(\d+)\. ", notes, flags=re.M)
+    assert in_pdf == text_note_numbers(ARTICLE) == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_notes_and_references_link_to_each_other(article: PdfReader) -> None:
+    """Each endnote marker is a link, and so is each note's number back to its marker."""
+    links = [resolve(a) for page in article.pages for a in resolve(page.get("/Annots", []))]
+    internal = [a for a in links if (a.get("/Subtype") == "/Link" and "/Dest" in a) or
+                (a.get("/A") and resolve(a["/A"]).get("/S") == "/GoTo")]
+    # 6 markers + 6 backlinks + 1 ref to a note + index page links (11) + entity links
+    assert len(internal) >= 6 + 6 + 1 + 11
+
+
+def test_index_lists_register_entries_with_their_pages(article_text: str) -> None:
+    index = flat(article_text.split("\nIndex\n", 1)[1])
+    assert "Yeltsin, Boris, 1" in index
+    assert "Kazimirov, Vladimir, 1" in index
+    assert "Shusha, 2" in index  # named only in a note, which is on page 2
+    assert "First Karabakh War (1992–1994), 1" in index
+    assert "Bishkek Protocol (5 May 1994), 1" in index
+    for register in ("Persons", "Places", "Organisations", "Events", "Treaties"):
+        assert register in index
+
+
+def test_outline_is_the_headings(article: PdfReader) -> None:
+    tree = etree.parse(str(ARTICLE))
+    heads = [(0, " ".join(h.xpath("string()").split())) for h in tree.iterfind(".//t:body//t:head", NS)]
+    registers = [(1, name) for name in ("Persons", "Places", "Organisations", "Events", "Treaties")]
+    assert outline_titles(article.outline) == [*heads, (0, "Notes"), (0, "Index"), *registers]
+
+
+def test_document_metadata(article: PdfReader) -> None:
+    info = article.metadata
+    assert info.title == "Mediation and Ceasefires in the South Caucasus"
+    assert "Leyla Məmmədova" in info.author and "İsmail Yılmaz" in info.author
+    assert info["/Keywords"] == "Karabakh, Mediation, Ceasefire"
+    xmp = article.xmp_metadata.stream.get_data().decode("utf-8")
+    assert "<dc:language><rdf:Bag><rdf:li>en</rdf:li>" in xmp
+
+
+# --- archival ------------------------------------------------------------------------------------
+
+
+def test_pdfa_3b_identification(article: PdfReader) -> None:
+    xmp = etree.fromstring(article.xmp_metadata.stream.get_data())
+    pdfaid = "http://www.aiim.org/pdfa/ns/id/"
+    part = xmp.xpath("//*[local-name()='part' and namespace-uri()=$ns]"
+                     " | //@*[local-name()='part' and namespace-uri()=$ns]", ns=pdfaid)
+    conformance = xmp.xpath("//*[local-name()='conformance' and namespace-uri()=$ns]"
+                            " | //@*[local-name()='conformance' and namespace-uri()=$ns]", ns=pdfaid)
+    value = [p.text if hasattr(p, "text") else str(p) for p in part]
+    assert value == ["3"]
+    assert [c.text if hasattr(c, "text") else str(c) for c in conformance] == ["B"]
+
+
+def test_the_tei_source_is_embedded_byte_for_byte(article: PdfReader) -> None:
+    attachments = article.attachments
+    assert list(attachments) == ["article.xml"]
+    assert attachments["article.xml"] == [ARTICLE.read_bytes()]
+
+
+def test_no_source_attached_when_not_asked() -> None:
+    reader = PdfReader(io.BytesIO(render_pdf(load(ARTICLE), BuildOptions(embed_source=False))))
+    assert reader.attachments == {}
+
+
+def test_all_fonts_are_embedded(article: PdfReader) -> None:
+    checked = 0
+    for page in article.pages:
+        fonts = resolve(resolve(page["/Resources"]).get("/Font", {}))
+        for font in fonts.values():
+            font = resolve(font)
+            if font["/Subtype"] == "/Type3":
+                continue  # glyphs drawn by content streams inside the PDF
+            descendants = [resolve(d) for d in resolve(font.get("/DescendantFonts", []))] or [font]
+            for desc in descendants:
+                descriptor = resolve(desc["/FontDescriptor"])
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
+                checked += 1
+    assert checked > 0
+
+
+def test_same_input_gives_identical_bytes(article_pdf: bytes) -> None:
+    assert render_pdf(load(ARTICLE)) == article_pdf
+
+
+def test_the_creation_date_is_the_documents_or_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = load(ARTICLE)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert timestamp(doc) == 1635811200  # revisionDesc change 2021-11-02
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert timestamp(doc) == 1700000000
+
+
+# --- injection -----------------------------------------------------------------------------------
+
+
+INJECTED_LINES = [
+    '#set page(width: 5cm) and #eval("1 + 1")',
+    "Mallory #emph[Markup] $x^2$",
+    'Keywords: #import "@preview/evil:0.1.0": *',
+    "= Not a heading #heading[either]",
+    "L1 #set text(size: 40pt) #set page(width: 5cm)",
+    'L2 #import "/etc/passwd" and #include "data.json"',
+    'L3 #eval("1 + 1") #eval("str(6*7)", mode: "code")',
+    "L4 [brackets] {braces} $a + b$ `raw` ```typ #code```",
+    "L5 back\\slash \\u{41} \\n \\#hash \\\\ double",
+    'L6 @label-ref and <label> and #label("x")',
+    "L7 // line comment /* block comment */",
+    "L8 *strong* _emph_ - list + enum / term: x ~ nbsp -- dash",
+    'L9 #read("source.xml") #pdf.attach("data.json") #sys.inputs',
+    "#footnote[inner] and $math$",
+    "#pagebreak()",
+    "L15 bad language tag",
+]
+
+
+def test_typst_syntax_in_the_text_is_printed_literally(injection: PdfReader) -> None:
+    text = "\n".join(page.extract_text() for page in injection.pages)
+    for line in INJECTED_LINES:
+        assert line in text, line
+    assert injection.metadata.title == '#set page(width: 5cm) and #eval("1 + 1")'
+
+
+def test_nothing_in_the_text_executes(injection: PdfReader) -> None:
+    assert len(injection.pages) == 1  # no #pagebreak() ran
+    assert [float(x) for x in injection.pages[0].mediabox[2:]] == pytest.approx([595.276, 841.89], abs=0.01)
+    assert list(injection.attachments) == ["injection.xml"]  # no #pdf.attach ran
+    text = "\n".join(page.extract_text() for page in injection.pages)
+    assert "root:" not in text and '"meta"' not in text  # no file was read into the page
+
+
+def test_controls_and_bidi_overrides_are_shown_not_obeyed(injection: PdfReader) -> None:
+    text = "\n".join(page.extract_text() for page in injection.pages)
+    assert "L10 bidi before[U+202E]desrever[U+202C] after" in text
+    assert "L11 controls del[U+007F] csi[U+009B] nel[U+0085] end" in text
+
+
+def test_characters_without_a_glyph_become_visible_codes(injection: PdfReader) -> None:
+    text = "\n".join(page.extract_text() for page in injection.pages)
+    assert "L12 no glyph [U+6F22][U+5B57] [U+1F600] end" in text
+
+
+def test_only_web_links_become_links(injection: PdfReader) -> None:
+    uris = [resolve(resolve(a).get("/A", {})).get("/URI") for page in injection.pages
+            for a in resolve(page.get("/Annots", []))]
+    uris = [u for u in uris if u]
+    assert uris == ["https://example.org/a)b[c]"]
+
+
+# --- failures ------------------------------------------------------------------------------------
+
+
+def test_a_typesetting_error_is_a_document_error_and_writes_nothing(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    xslt = tmp_path / "xslt"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "xslt", xslt)
+    template = xslt / "typst" / "edition.typ"
+    template.write_text(template.read_text(encoding="utf-8") + "\n#let broken = (\n", encoding="utf-8")
+    monkeypatch.setenv("TEIKIT_XSLT_DIR", str(xslt))
+    from teikit.write.pdf import write_pdf
+
+    out = tmp_path / "out"
+    with pytest.raises(DocumentError) as caught:
+        write_pdf(load(DATA / "minimal.xml"), out, BuildOptions())
+    diag = caught.value.diagnostic
+    assert diag is not None and diag.rule == "pdf.typeset"
+    assert "could not be typeset" in diag.message and "edition.typ" in diag.message
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_cli_builds_a_pdf(tmp_path: Path) -> None:
+    result = run_cli("build", "-f", "pdf", "-o", str(tmp_path), str(ARTICLE))
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "article.pdf"
+    assert PdfReader(pdf).metadata.title == "Mediation and Ceasefires in the South Caucasus"
+
+
+# --- any TEI -------------------------------------------------------------------------------------
+
+
+@requires_corpora
+@pytest.mark.parametrize("name, sample", [("eltec-eng", "The"), ("shakedracor", "")])
+def test_corpus_documents_typeset(name: str, sample: str) -> None:
+    """The smallest novel and the smallest play: every paragraph's or speech's text is there."""
+    path = min(corpus_files(name), key=lambda p: p.stat().st_size)
+    doc = load(path)
+    reader = PdfReader(io.BytesIO(render_pdf(doc)))
+    text = flat(" ".join(page.extract_text() for page in reader.pages))
+    assert len(reader.pages) > 5
+    last = doc.root.xpath("(//t:body//t:p | //t:body//t:l)[last()]", namespaces=NS)[0]
+    words = " ".join(last.xpath("string()").split()).split(" ")[-6:]
+    assert flat(" ".join(words)) in text
+    speakers = doc.root.xpath("//t:body//t:speaker", namespaces=NS)
+    if speakers:
+        assert " ".join(speakers[0].xpath("string()").split()) in text
