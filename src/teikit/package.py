@@ -33,6 +33,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 import stat
@@ -54,6 +55,7 @@ from teikit.validate import ValidationOptions, Validator
 from teikit.write import FORMATS, BuildOptions
 
 ALGORITHMS = ("sha256", "sha512")
+logging.getLogger("bagit").addHandler(logging.NullHandler())  # findings are Diagnostics, not log lines
 ARCHIVES = ("zip", "tar")
 EPOCH_1980 = 315532800  # 1980-01-01T00:00:00Z: the earliest time a zip entry can carry
 METS_NS = "http://www.loc.gov/METS/"
@@ -657,31 +659,43 @@ def _problem(shown: str, inner: str, rule: str, message: str, hint: str = "",
 
 
 def _verify_bag(bag_dir: Path, shown: str) -> list[Diagnostic]:
+    """bagit's checks, run one by one so that every missing, extra or changed file is named."""
     try:
         bag = bagit.Bag(str(bag_dir))
-        bag.validate(processes=1)
-    except bagit.BagValidationError as exc:
-        found = []
-        for detail in exc.details or []:
-            inner = str(detail.path)
-            if isinstance(detail, bagit.ChecksumMismatch):
-                found.append(_problem(shown, inner, "bag.checksum",
-                                      f"{detail.algorithm} checksum mismatch: the file was modified "
-                                      f"(expected {detail.expected}, found {detail.found})",
-                                      "restore the file from another copy of the deposit"))
-            elif isinstance(detail, bagit.FileMissing):
-                found.append(_problem(shown, inner, "bag.missing", "listed in the manifest but missing",
-                                      "restore the file from another copy of the deposit"))
-            elif isinstance(detail, bagit.UnexpectedFile):
-                found.append(_problem(shown, inner, "bag.unexpected", "file not listed in any manifest",
-                                      "remove it, or rebuild the package"))
-            else:
-                found.append(_problem(shown, inner, "bag.invalid", str(detail)))
-        return found or [_problem(shown, "", "bag.invalid", str(exc))]
+        bag._validate_structure()
+        bag._validate_bagittxt()
     except bagit.BagError as exc:
         return [_problem(shown, "", "bag.invalid", f"not a valid bag: {exc}",
                          "a bag has bagit.txt, manifests and a data/ folder")]
-    return []
+    found: list[Diagnostic] = []
+    for step in (bag._validate_completeness, lambda: bag._validate_entries(1)):
+        try:
+            step()
+        except bagit.BagValidationError as exc:
+            found += [_detail(shown, detail) for detail in exc.details or []]
+            if not exc.details:
+                found.append(_problem(shown, "", "bag.invalid", str(exc)))
+    if not found:
+        try:
+            bag._validate_oxum()
+        except bagit.BagValidationError as exc:
+            found.append(_problem(shown, "bag-info.txt", "bag.oxum", str(exc)))
+    return found
+
+
+def _detail(shown: str, detail: bagit.ManifestErrorDetail) -> Diagnostic:
+    inner = str(detail.path)
+    restore = "restore the file from another copy of the deposit"
+    if isinstance(detail, bagit.ChecksumMismatch):
+        return _problem(shown, inner, "bag.checksum",
+                        f"{detail.algorithm} checksum mismatch: the file was modified "
+                        f"(expected {detail.expected}, found {detail.found})", restore)
+    if isinstance(detail, bagit.FileMissing):
+        return _problem(shown, inner, "bag.missing", "listed in the manifest but missing", restore)
+    if isinstance(detail, bagit.UnexpectedFile):
+        return _problem(shown, inner, "bag.unexpected", "file not listed in any manifest",
+                        "remove it, or rebuild the package")
+    return _problem(shown, inner, "bag.invalid", str(detail))
 
 
 def _verify_mets(bag_dir: Path, shown: str) -> list[Diagnostic]:
