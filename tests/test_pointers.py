@@ -99,3 +99,16 @@ def test_dracor_play_who_pointers_resolve_and_real_breaks_are_located():
     who = [d for d in diags if d.message.startswith("@who")]
     assert who == []  # every speaker is in the cast register
     assert all(d.line > 0 and d.column > 0 for d in diags)
+
+
+def test_columns_skip_markup_that_only_looks_like_tags(tmp_path):
+    path = tmp_path / "tricky.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n'
+        '<!DOCTYPE TEI [ <!ENTITY x "y"> ]>\n'
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><!-- <p ref="#a"> --><?pi <p?>\n'
+        '<text><body><p><![CDATA[ <p> ]]> <ref\n'
+        '   target="#gone" rend="a>b">x</ref> <ref target="#also-gone">y</ref></p></body></text></TEI>\n',
+        encoding="utf-8")
+    found = [(d.line, d.column, d.message.split("'")[1]) for d in pointers.check(load(path))]
+    assert found == [(4, 34, "#gone"), (5, 38, "#also-gone")]

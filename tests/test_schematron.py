@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import DATA
+from conftest import DATA, TEI_ALL, requires_tei_all
 from teikit.diagnostics import Severity
 from teikit.load import load
 from teikit.validate import schematron
@@ -199,3 +199,15 @@ def test_text_context_rules_visit_text_nodes(tmp_path, sample):
                                     '</rule></pattern>')
     diags, _ = schematron.check(sample, path)
     assert [(d.rule, d.line, d.column) for d in diags] == [("bold-text", 12, 22)]
+
+
+@requires_tei_all
+def test_the_tei_guidelines_own_constraints_run_from_tei_all(tmp_path):
+    # tei_all.rng embeds the Guidelines' Schematron constraints; a date with @calendar must have content.
+    text = (DATA / "minimal.xml").read_text(encoding="utf-8").replace(
+        '<date when="1994-05-05">May 5, 1994</date>', '<date calendar="#julian" when="1994-05-05"/>')
+    (tmp_path / "doc.xml").write_text(text, encoding="utf-8")
+    diags, _ = schematron.check(load(tmp_path / "doc.xml"), TEI_ALL)
+    assert [(d.rule, d.line, d.column) for d in diags] == [
+        ("tei_all-att.datable-calendar-calendar-constraint-rule-4", 17, 62)]
+    assert compile_rules(TEI_ALL).patterns > 50
