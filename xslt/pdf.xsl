@@ -35,34 +35,17 @@
   <xsl:variable name="tk:texts" select="//tei:text[not(ancestor::tei:text)]"/>
   <xsl:variable name="tk:notes" select="tk:numbered-notes(/)"/>
 
-  <!-- Registers: lists of named things whose members have an xml:id. -->
-  <xsl:variable name="tk:register-lists" select="//tei:listPerson | //tei:listPlace | //tei:listOrg
-      | //tei:listEvent | //tei:listBibl[tk:is-treaty-list(.)]"/>
+  <!-- Registers (common.xsl decides what is one): the index is made of their entries. -->
+  <xsl:variable name="tk:register-lists" select="//(tei:listPerson | tei:listPlace | tei:listOrg | tei:listEvent
+                                                    | tei:listBibl)[tk:is-register(.)]"/>
+  <xsl:variable name="tk:index-kinds" select="('person', 'place', 'org', 'event', 'treaty')"/>
 
-  <xsl:function name="tk:is-treaty-list" as="xs:boolean">
-    <xsl:param name="list" as="element()"/>
-    <xsl:sequence select="exists($list/ancestor-or-self::tei:listBibl/@type[lower-case(.) = ('treaties', 'treaty')])"/>
-  </xsl:function>
-
-  <!-- Register kind of an entry element, or the empty sequence if it is none. -->
-  <xsl:function name="tk:register-kind" as="xs:string?">
-    <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="
-        if ($e/self::tei:person or $e/self::tei:personGrp) then 'person'
-        else if ($e/self::tei:place) then 'place'
-        else if ($e/self::tei:org) then 'org'
-        else if ($e/self::tei:event) then 'event'
-        else if (($e/self::tei:bibl or $e/self::tei:biblStruct) and $e/ancestor::tei:listBibl[tk:is-treaty-list(.)]) then 'treaty'
-        else ()"/>
-  </xsl:function>
-
-  <xsl:variable name="tk:entries" select="$tk:register-lists//*[@xml:id][exists(tk:register-kind(.))]"/>
+  <xsl:variable name="tk:entries" select="$tk:register-lists//*[@xml:id][tk:register-kind(.) = $tk:index-kinds]"/>
 
   <!-- The register entries a pointing element refers to (by @ref, or @who of a speech). -->
   <xsl:function name="tk:entity-targets" as="element()*">
-    <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="tk:target($e, string-join(($e/@ref, $e/self::tei:sp/@who), ' '))
-                          intersect $tk:entries"/>
+    <xsl:param name="e" as="element()?"/>
+    <xsl:sequence select="$e ! (tk:target(., string-join((@ref, self::tei:sp/@who), ' ')) intersect $tk:entries)"/>
   </xsl:function>
 
   <!-- The key under which an element is labelled in the PDF: unique even when xml:ids are not. -->
@@ -72,13 +55,13 @@
   </xsl:function>
 
   <!-- A language tag the typesetter understands: 2-3 letter primary subtag, else ''. -->
-  <xsl:function name="tk:lang" as="xs:string">
+  <xsl:function name="tk:pdf-lang" as="xs:string">
     <xsl:param name="tag" as="xs:string?"/>
     <xsl:variable name="primary" select="lower-case(tokenize(string($tag), '[-_]')[1])"/>
     <xsl:sequence select="if (matches($primary, '^[a-z]{2,3}$')) then $primary else ''"/>
   </xsl:function>
 
-  <xsl:function name="tk:region" as="xs:string">
+  <xsl:function name="tk:pdf-region" as="xs:string">
     <xsl:param name="tag" as="xs:string?"/>
     <xsl:variable name="region" select="(tokenize(string($tag), '[-_]')[matches(., '^[A-Za-z]{2}$')][position() gt 1])[1]"/>
     <xsl:sequence select="if ($region) then upper-case($region) else ''"/>
@@ -186,7 +169,7 @@
     <xsl:param name="note" as="element(tei:note)"/>
     <xsl:sequence select="$note/@place = 'end' or exists($note/ancestor::tei:back)
         or exists($note/ancestor::tei:head | $note/ancestor::tei:figure | $note/ancestor::tei:table
-                  | $note/ancestor::tei:floatingText | $note/ancestor::tei:quote[@type = 'pullQuote'])
+                  | $note/ancestor::tei:floatingText | $note/ancestor::*[tk:is-pull-quote(.)])
         or not(tk:in-running-text($note))"/>
   </xsl:function>
 
@@ -206,7 +189,7 @@
     <xsl:variable name="h" select="$tk:header"/>
     <xsl:variable name="ts" select="$h/tei:fileDesc/tei:titleStmt"/>
     <xsl:variable name="bs" select="($h/tei:fileDesc/tei:sourceDesc//tei:biblStruct)[1]"/>
-    <xsl:variable name="lang-tag" select="(root($doc)/*/@xml:lang, $tk:texts[1]/@xml:lang, $h/tei:profileDesc/tei:langUsage/tei:language[1]/@ident, 'en')[tk:lang(.)][1]"/>
+    <xsl:variable name="lang-tag" select="(root($doc)/*/@xml:lang, $tk:texts[1]/@xml:lang, $h/tei:profileDesc/tei:langUsage/tei:language[1]/@ident, 'en')[tk:pdf-lang(.)][1]"/>
     <xsl:variable name="when" select="($h/tei:fileDesc/tei:publicationStmt/tei:date/(@when, @when-iso)[matches(., '^\d{4}')],
                                        $bs/tei:monogr/tei:imprint/tei:date/(@when, @when-iso)[matches(., '^\d{4}')])[1]"/>
     <xsl:variable name="doi" select="($h/tei:fileDesc/tei:publicationStmt/tei:idno[lower-case(@type) = 'doi'],
@@ -225,24 +208,30 @@
         else replace(tk:plain(($h/tei:fileDesc/tei:publicationStmt/tei:date, $bs/tei:monogr/tei:imprint/tei:date)[1]), '^.*?(\d{4}).*$', '$1')[matches(., '^\d{4}$')]"/>
     <xsl:variable name="doi-text" select="replace(normalize-space($doi), '^(https?://(dx\.)?doi\.org/|doi:)', '', 'i')"/>
     <xsl:variable name="title" select="tk:clean(tk:title($doc))"/>
+    <xsl:variable name="tei" select="($tk:texts[1]/parent::*, root($doc)/*)[1]"/>
+    <xsl:variable name="front" select="$tk:texts[1]/tei:front"/>
+    <xsl:variable name="abstract" select="$h/tei:profileDesc/tei:abstract[not(tk:front-carries($tei, .))]"/>
     <xsl:sequence select="map:merge((
         map { 'title': $title,
               'sub': string-join($ts/tei:title[@type = ('sub', 'subtitle')] ! tk:plain(.), ' — '),
               'authors': array { for $i in 1 to count($authors) return let $a := $authors[$i] return map {
                   'name': tk:clean($names[$i]),
-                  'aff': array { $a/tei:affiliation ! tk:plain(.), $a/tei:orgName ! tk:plain(.) },
-                  'orcid': let $o := normalize-space(($a//tei:idno[lower-case(@type) = 'orcid'])[1]) return
+                  'ks': array { tk:entity-targets(($a[@ref], $a/tei:persName[@ref])[1]) ! tk:key(.) },
+                  'aff': array { ($a/tei:affiliation, $a/tei:orgName)[not(tk:front-carries($tei, .))] ! tk:plain(.) },
+                  'orcid': let $o := normalize-space(($a//tei:idno[lower-case(@type) = 'orcid'][not(tk:front-carries($tei, .))])[1]) return
                            if ($o = '') then '' else if (starts-with($o, 'http')) then $o else 'https://orcid.org/' || $o,
                   'email': tk:plain(($a//tei:email)[1]) } },
               'keywords': array { ($h/tei:profileDesc/tei:textClass/tei:keywords//(tei:term | tei:item)) ! tk:plain(.) },
-              'lang': tk:lang($lang-tag),
-              'region': tk:region($lang-tag),
+              'lang': tk:pdf-lang($lang-tag),
+              'region': tk:pdf-region($lang-tag),
               'doi': $doi-text,
               'journal': $journal,
               'vol': $vol, 'issue': $issue, 'pages': $pages, 'year': string($year),
               'publisher': tk:plain(($h/tei:fileDesc/tei:publicationStmt/(tei:publisher, tei:distributor, tei:authority))[1]),
               'licence': tk:plain(($h/tei:fileDesc/tei:publicationStmt/tei:availability/(tei:licence, tei:p))[1]),
-              'abstract': tk:blocks($h/tei:profileDesc/tei:abstract/node()),
+              'abstract': tk:blocks($abstract/node()),
+              'show-journal': not($front//tei:title[@level = 'j'] or $front//tei:biblScope),
+              'show-doi': not($front//tei:idno[lower-case(@type) = 'doi']),
               'cite': tk:citation($names, $year, $title, $journal, $vol, $issue, $pages, $doi-text) },
         if (matches(string($when), '^\d{4}(-\d{2}(-\d{2})?)?')) then map {
             'year': substring($when, 1, 4),
@@ -278,7 +267,7 @@
   <!-- ===================================================================== -->
   <!-- The index of registers, in a fixed order of kinds. -->
   <xsl:function name="tk:registers" as="array(*)">
-    <xsl:variable name="kinds" select="('person', 'place', 'org', 'event', 'treaty')"/>
+    <xsl:variable name="kinds" select="$tk:index-kinds"/>
     <xsl:variable name="titles" select="('Persons', 'Places', 'Organisations', 'Events', 'Treaties')"/>
     <xsl:variable name="registers" as="map(*)*">
       <xsl:for-each select="1 to count($kinds)">
@@ -353,7 +342,7 @@
         or ($n instance of element() and namespace-uri($n) eq 'http://www.tei-c.org/ns/1.0'
             and map:contains($tk:phrase-names, local-name($n))
             and (if ($n/self::tei:note) then not(tk:is-endnote($n))
-                 else if ($n/self::tei:quote) then not($n/(tei:p | tei:lg | tei:l) or $n/@type = 'pullQuote')
+                 else if ($n/self::tei:quote) then not($n/(tei:p | tei:lg | tei:l) or tk:is-pull-quote($n))
                                                    and ($n/ancestor::tei:p or not($n/parent::tei:div))
                  else true()))"/>
   </xsl:function>
@@ -367,12 +356,12 @@
       return map { $name: true() })"/>
 
   <!-- Language of a block: wraps it so hyphenation follows the text's language. -->
-  <xsl:template match="*[@xml:lang][tk:lang(@xml:lang)]" mode="block" priority="10">
+  <xsl:template match="*[@xml:lang][tk:pdf-lang(@xml:lang)]" mode="block" priority="10">
     <xsl:variable name="inner" as="map(*)*">
       <xsl:next-match/>
     </xsl:variable>
-    <xsl:sequence select="if (exists($inner)) then map { 't': 'lang', 'l': tk:lang(@xml:lang),
-                          'r': tk:region(@xml:lang), 'c': array { $inner } } else ()"/>
+    <xsl:sequence select="if (exists($inner)) then map { 't': 'lang', 'l': tk:pdf-lang(@xml:lang),
+                          'r': tk:pdf-region(@xml:lang), 'c': array { $inner } } else ()"/>
   </xsl:template>
 
   <xsl:template match="tei:head" mode="block">
@@ -385,7 +374,7 @@
   <!-- Heads of lists, tables, figures, verse groups are typeset with their parent. -->
   <xsl:template match="tei:head[parent::tei:list | parent::tei:table | parent::tei:figure | parent::tei:lg
                        | parent::tei:listBibl | parent::tei:castList | parent::tei:quote
-                       | parent::tei:floatingText[@type = 'pullQuote']]" mode="block" priority="2"/>
+                       | parent::tei:floatingText[tk:is-pull-quote(.)]]" mode="block" priority="2"/>
 
   <xsl:template match="tei:p | tei:ab" mode="block">
     <xsl:sequence select="map { 't': 'p', 'c': tk:inlines(.) }"/>
@@ -420,14 +409,13 @@
     <xsl:sequence select="map { 't': 'stage', 'c': tk:inlines(.) }"/>
   </xsl:template>
 
-  <xsl:template match="tei:quote[@type = 'pullQuote'] | tei:floatingText[@type = 'pullQuote']
-                       | tei:cit[@type = 'pullQuote']" mode="block" priority="3">
+  <xsl:template match="*[tk:is-pull-quote(.)]" mode="block" priority="3">
     <xsl:sequence select="tk:pull(.)"/>
   </xsl:template>
 
   <xsl:function name="tk:pull" as="map(*)">
     <xsl:param name="e" as="element()"/>
-    <xsl:variable name="body" select="if ($e/self::tei:floatingText) then $e/tei:body else $e"/>
+    <xsl:variable name="body" select="if ($e/self::tei:floatingText) then $e/tei:body else if ($e/self::tei:figure) then $e/(* except tei:graphic) else $e"/>
     <xsl:sequence select="map { 't': 'pull',
         'c': if ($body/(tei:p | tei:ab | tei:lg | tei:div | tei:quote)) then tk:blocks($body/node())
              else array { map { 't': 'p', 'c': tk:inlines($body) } } }"/>
@@ -468,21 +456,21 @@
   <!-- A figure without its image: caption (head, else its paragraphs), description, credit. -->
   <xsl:template match="tei:figure" mode="block">
     <xsl:variable name="caption" select="if (tei:head) then tei:head else tei:p | tei:ab"/>
-    <xsl:variable name="credit" select="tei:* except ($caption | tei:figDesc | tei:graphic | tei:figure
-                                        | tei:note[tk:is-endnote(.)] | tei:binaryObject | tei:media)"/>
+    <xsl:variable name="marks" select="tei:note[$tk:notes intersect .]"/>
+    <xsl:variable name="credit" select="tei:* except ($caption | $marks | tei:figDesc | tei:graphic | tei:figure
+                                        | tei:binaryObject | tei:media)"/>
     <xsl:sequence select="map { 't': 'fig', 'k': tk:key(.),
         'head': tk:trim(for $c in $caption return (tk:inlines($c)?*, ' ')),
         'desc': tk:inlines(tei:figDesc),
         'credit': tk:trim(for $c in $credit return (tk:inlines($c)?*, ' ')),
-        'marks': tk:inlines(tei:note[tk:is-endnote(.)]),
+        'marks': array { $marks ! tk:inline-node(.) },
         'n': string(@n) }, (tei:figure ! tk:blocks(.))?*"/>
   </xsl:template>
 
   <!-- Registers are typeset as the index; a division holding only registers goes with them. -->
-  <xsl:template match="tei:listPerson | tei:listPlace | tei:listOrg | tei:listEvent | tei:listNym
-                       | tei:listObject | tei:listRelation | tei:listBibl[tk:is-treaty-list(.)]" mode="block" priority="4"/>
-  <xsl:template match="tei:div[tei:* and (every $c in tei:* satisfies ($c/self::tei:head or $c intersect $tk:register-lists
-                       or $c/self::tei:div[every $d in tei:* satisfies ($d/self::tei:head or $d intersect $tk:register-lists)]))]"
+  <xsl:template match="*[tk:is-register(.)]" mode="block" priority="4"/>
+  <xsl:template match="tei:div[tei:* and (every $c in tei:* satisfies ($c/self::tei:head or tk:is-register($c)
+                       or $c/self::tei:div[every $d in tei:* satisfies ($d/self::tei:head or tk:is-register($d))]))]"
                 mode="block" priority="4"/>
 
   <xsl:template match="tei:note" mode="block">
@@ -524,11 +512,11 @@
 
   <xsl:template match="comment() | processing-instruction()" mode="inline block"/>
 
-  <xsl:template match="*[@xml:lang][tk:lang(@xml:lang)]" mode="inline" priority="10">
+  <xsl:template match="*[@xml:lang][tk:pdf-lang(@xml:lang)]" mode="inline" priority="10">
     <xsl:variable name="inner" as="item()*">
       <xsl:next-match/>
     </xsl:variable>
-    <xsl:sequence select="map { 't': 'lang', 'l': tk:lang(@xml:lang), 'r': tk:region(@xml:lang),
+    <xsl:sequence select="map { 't': 'lang', 'l': tk:pdf-lang(@xml:lang), 'r': tk:pdf-region(@xml:lang),
                                 'c': array { tk:merge($inner) } }"/>
   </xsl:template>
 
@@ -562,7 +550,7 @@
     <xsl:sequence select="tk:wrap('q', .)"/>
   </xsl:template>
 
-  <xsl:template match="tei:quote[@type = 'pullQuote'] | tei:floatingText[@type = 'pullQuote']" mode="inline" priority="3">
+  <xsl:template match="*[tk:is-pull-quote(.)]" mode="inline" priority="3">
     <xsl:sequence select="map { 't': 'blk', 'c': array { tk:pull(.) } }"/>
   </xsl:template>
 
