@@ -157,7 +157,7 @@ def test_bad_xpath_is_a_usage_error_quoting_the_expression(tmp_path):
                  '<pattern><rule context="tei:p"><assert test="count(">x</assert></rule></pattern>')
     with pytest.raises(SchematronError) as err:
         compile_rules(path)
-    assert "r.sch: rules do not compile" in err.value.message
+    assert "r.sch:1: rules do not compile" in err.value.message
     assert "count(" in err.value.message
 
 

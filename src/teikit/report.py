@@ -75,7 +75,9 @@ def _junit(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
         if others:
             etree.SubElement(case, "system-out").text = "\n".join(d.format() for d in others)
     suite.set("failures", str(failures))
-    suites = etree.Element("testsuites")
+    suite.set("errors", "0")
+    suites = etree.Element("testsuites", name="teikit", tests=str(len(files)), failures=str(failures),
+                           errors="0")
     suites.append(suite)
     return etree.tostring(suites, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode()
 

@@ -512,7 +512,8 @@ def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
         try:
             executable = compiler.compile_stylesheet(stylesheet_text=text)
         except PySaxonApiError as exc:
-            raise SchematronError(f"{display_path(path)}: rules do not compile: {_saxon_message(exc)}",
+            where = _culprit_line(schema, str(exc))
+            raise SchematronError(f"{display_path(path)}{where}: rules do not compile: {_saxon_message(exc)}",
                                   hint="an XPath expression in @context, @test, @select or @value is "
                                        "not valid XPath 2+; the message quotes it") from None
         if executable is None:
@@ -520,6 +521,24 @@ def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
         compiled = Compiled(path, key[1], sheet, executable, patterns, rules)
         _compiled[key] = compiled
         return compiled
+
+
+def _culprit_line(schema: etree._Element, message: str) -> str:
+    """':LINE' of the first schema element whose XPath Saxon complains about ('' if unknown).
+
+    Saxon quotes the failing expression as 'Error in {EXPR}'; asserts are compiled as not(TEST),
+    so the quote is matched against attribute values with and without that wrapper.
+    """
+    match = re.search(r"Error in \{(.*?)\}", " ".join(message.split()))
+    if not match:
+        return ""
+    quoted = match.group(1).removeprefix("not(").strip()
+    for element in schema.iter(etree.Element):
+        for name in ("context", "test", "select", "value", "path", "subject"):
+            value = " ".join((element.get(name) or "").split())
+            if value and quoted and (value.startswith(quoted) or quoted.startswith(value)):
+                return f":{element.sourceline}" if element.sourceline else ""
+    return ""
 
 
 def _saxon_message(exc: Exception) -> str:
