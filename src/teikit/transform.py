@@ -28,13 +28,15 @@ from saxonche import PySaxonApiError, PySaxonProcessor, PyXdmNode, PyXsltExecuta
 from teikit import resources
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError, TeikitError
-from teikit.load import Document
+from teikit.load import MAX_SUPPORTED_DEPTH, Document
 
 _lock = threading.RLock()
 _processor: PySaxonProcessor | None = None
 _executables: dict[Path, PyXsltExecutable] = {}
 
 ALLOWED_PROTOCOLS = "http://saxon.sf.net/feature/allowedProtocols"
+JAXP_MAX_DEPTH = ("http://saxon.sf.net/feature/parserProperty"
+                  "?uri=http%3A//www.oracle.com/xml/jaxp/properties/maxElementDepth")
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 _module_names: dict[str, str] = {}  # data: URI of an inlined stylesheet module -> its file, for messages
 
@@ -47,6 +49,9 @@ def processor() -> PySaxonProcessor:
             # Only data: URIs, whose content is the URI itself: no file, no network, ever.
             # (Saxon can narrow this setting later but never widen it again.)
             _processor.set_configuration_property(ALLOWED_PROTOCOLS, "data")
+            # Saxon's parser stops at 100 levels by default; teikit.load has already enforced
+            # the user's --max-depth, so let Saxon take whatever it was allowed to accept.
+            _processor.set_configuration_property(JAXP_MAX_DEPTH, str(MAX_SUPPORTED_DEPTH))
         return _processor
 
 
