@@ -14,7 +14,7 @@ from lxml import etree
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from conftest import DATA, corpus_files, requires_corpora, run_cli
+from conftest import DATA, EDITION, corpus_files, requires_corpora, run_cli
 from teikit.errors import DocumentError
 from teikit.load import TEI_NS, load
 from teikit.write import BuildOptions
@@ -22,6 +22,8 @@ from teikit.write.pdf import render_pdf, timestamp
 from teikit.write.text import render_text
 
 ARTICLE = DATA / "pdf" / "article.xml"
+EDITION_FILE = EDITION / "karabakh-war.xml"
+requires_edition = pytest.mark.skipif(not EDITION_FILE.is_file(), reason="the edition is not in tei/")
 INJECTION = DATA / "pdf" / "injection.xml"
 NS = {"t": TEI_NS}
 
@@ -62,6 +64,25 @@ def outline_titles(outline, depth: int = 0) -> list[tuple[int, str]]:
         else:
             titles.append((depth, item.title))
     return titles
+
+
+def pdf_note_numbers(text: str) -> list[str]:
+    """Note numbers as the PDF prints them in its Notes section."""
+    notes = text.split("\nNotes\n", 1)[1].split("\nIndex\n", 1)[0]
+    return re.findall(r"^(\d+)\. ", notes, flags=re.M)
+
+
+def html_note_numbers(doc_path: Path) -> list[str]:
+    from teikit.write.html import render_html
+
+    return re.findall(r'<a class="note-num"[^>]*>(\d+)\.</a>', render_html(load(doc_path)))
+
+
+def heads(doc_path: Path) -> list[str]:
+    """The body's headings as a reader sees them (note markers left out)."""
+    tree = etree.parse(str(doc_path))
+    return [" ".join("".join(h.xpath(".//text()[not(ancestor::t:note)]", namespaces=NS)).split())
+            for h in tree.iterfind(".//t:body//t:head", NS)]
 
 
 def text_note_numbers(doc_path: Path) -> list[str]:
@@ -116,10 +137,9 @@ def test_every_note_number_appears_with_its_note(article_text: str) -> None:
         assert f"{number}. {start}" in notes
 
 
-def test_note_count_and_numbers_equal_the_text_output(article_text: str) -> None:
-    notes = article_text.split("\nNotes\n", 1)[1].split("\nIndex\n", 1)[0]
-    in_pdf = re.findall(r"^(\d+)\. ", notes, flags=re.M)
-    assert in_pdf == text_note_numbers(ARTICLE) == ["1", "2", "3", "4", "5", "6"]
+def test_note_numbers_equal_the_text_and_html_outputs(article_text: str) -> None:
+    assert pdf_note_numbers(article_text) == ["1", "2", "3", "4", "5", "6"]
+    assert pdf_note_numbers(article_text) == text_note_numbers(ARTICLE) == html_note_numbers(ARTICLE)
 
 
 def test_notes_and_references_link_to_each_other(article: PdfReader) -> None:
@@ -142,11 +162,12 @@ def test_index_lists_register_entries_with_their_pages(article_text: str) -> Non
         assert register in index
 
 
+REGISTERS = [(1, name) for name in ("Persons", "Places", "Organisations", "Events", "Treaties")]
+
+
 def test_outline_is_the_headings(article: PdfReader) -> None:
-    tree = etree.parse(str(ARTICLE))
-    heads = [(0, " ".join(h.xpath("string()").split())) for h in tree.iterfind(".//t:body//t:head", NS)]
-    registers = [(1, name) for name in ("Persons", "Places", "Organisations", "Events", "Treaties")]
-    assert outline_titles(article.outline) == [*heads, (0, "Notes"), (0, "Index"), *registers]
+    body = [(0, head) for head in heads(ARTICLE)]
+    assert outline_titles(article.outline) == [*body, (0, "Notes"), (0, "Index"), *REGISTERS]
 
 
 def test_document_metadata(article: PdfReader) -> None:
@@ -294,6 +315,35 @@ def test_cli_builds_a_pdf(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     pdf = tmp_path / "article.pdf"
     assert PdfReader(pdf).metadata.title == "Mediation and Ceasefires in the South Caucasus"
+
+
+# --- the edition --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def edition() -> PdfReader:
+    return PdfReader(io.BytesIO(render_pdf(load(EDITION_FILE))))
+
+
+@requires_edition
+def test_edition_notes_are_numbered_as_in_text_and_html(edition: PdfReader) -> None:
+    text = "\n".join(page.extract_text() for page in edition.pages)
+    numbers = pdf_note_numbers(text)
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)] and len(numbers) >= 30
+    assert numbers == text_note_numbers(EDITION_FILE) == html_note_numbers(EDITION_FILE)
+
+
+@requires_edition
+def test_edition_outline_is_its_headings(edition: PdfReader) -> None:
+    body = [(0, head) for head in heads(EDITION_FILE)]
+    assert outline_titles(edition.outline) == [*body, (0, "Notes"), (0, "Index"), *REGISTERS]
+
+
+@requires_edition
+def test_edition_is_archival(edition: PdfReader) -> None:
+    assert edition.attachments == {"karabakh-war.xml": [EDITION_FILE.read_bytes()]}
+    assert b"<pdfaid:part>3</pdfaid:part>" in edition.xmp_metadata.stream.get_data()
+    assert edition.metadata.title == "Russia’s Policy During the 44-Day Karabakh War"
 
 
 # --- any TEI -------------------------------------------------------------------------------------
