@@ -33,7 +33,7 @@ from teikit.load import LIBXML2_DEPTH, MAX_SUPPORTED_DEPTH, Limits, load
 HOSTILE = DATA / "hostile"
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 SECRET = "TEIKIT-PLANTED-SECRET-7f3a9c"
-HEADER = ("<teiHeader><fileDesc><titleStmt><title>Hostile</title></titleStmt>"
+HEADER = ("<teiHeader><fileDesc><titleStmt><title>Hostile</title><author>A. Tester</author></titleStmt>"
           "<publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader>")
 
 
