@@ -5,7 +5,7 @@ compared by content (SHA-256), never by modification time:
 
 * the source document and every file it XIncludes (``sources``);
 * a configuration key: teikit's version and code, the versions of lxml, Saxon and
-  Typst, the stylesheets (every file under xslt/ and the Typst templates) or the
+  Typst, the stylesheets (every file under xslt/: CSS and Typst templates too) or the
   schemas and rules, the options that affect the result, and the output directory;
 * for builds, the outputs themselves: each must still exist with the content that
   was written, so a deleted or edited output is rebuilt, never trusted.
@@ -41,9 +41,6 @@ OPTION_FORMATS: dict[str, frozenset[str]] = {
     "width": frozenset({"txt"}),
     "embed_source": frozenset({"pdf"}),
 }
-
-# Folders of teikit's data that the Typst (PDF) writer may read templates from.
-TEMPLATE_DIRS = ("typst", "templates")
 
 _file_hashes: dict[tuple[str, int, int, int, int], str] = {}
 
@@ -114,13 +111,9 @@ def tool_fingerprint() -> str:
 
 
 def stylesheet_fingerprint(xslt_dir: Path | None = None) -> str:
-    """Every stylesheet (all of xslt/**, imports included) and the Typst templates."""
-    parts = [f"xslt={tree_fingerprint(xslt_dir or resources.xslt_dir())}"]
-    for name in TEMPLATE_DIRS:
-        folder = _data_dir_or_none(name)
-        if folder is not None:
-            parts.append(f"{name}={tree_fingerprint(folder)}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    """Everything the writers read from xslt/: every stylesheet (imports included), the
+    HTML assets (xslt/assets/) and the Typst templates (xslt/typst/)."""
+    return tree_fingerprint(xslt_dir or resources.xslt_dir())
 
 
 def schema_fingerprint(extra: Iterable[Path] = ()) -> str:
