@@ -116,7 +116,9 @@
     <xsl:variable name="id" select="if ($prefix = ('viaf', 'wikidata', 'geonames', 'orcid', 'gnd', 'doi', 'isni'))
                                     then substring-after($v, ':') else $v"/>
     <xsl:sequence select="
-        if (matches($v, '^https?://[^\s&quot;&lt;&gt;]+$')) then $v
+        if (matches($v, '^https?://(www\.)?wikidata\.org/(entity|wiki)/[QPL]\d+$'))
+          then 'https://www.wikidata.org/wiki/' || replace($v, '^.*/', '')
+        else if (matches($v, '^https?://[^\s&quot;&lt;&gt;]+$')) then $v
         else if ($id = '') then ()
         else if ($s = 'wikidata' and matches($id, '^[QPL]\d+$')) then 'https://www.wikidata.org/wiki/' || $id
         else if ($s = 'geonames' and matches($id, '^\d+$')) then 'https://www.geonames.org/' || $id
@@ -170,8 +172,14 @@
     <xsl:param name="node" as="element()"/>
     <xsl:sequence select="if ($node/@xml:id) then string($node/@xml:id)
                           else if ($node/self::tei:note) then 'note-' || tk:note-ordinal($node)
-                          else 'tk-' || generate-id($node)"/>
+                          else 'tk-' || ($tk:element-ordinals(generate-id($node)), generate-id($node))[1]"/>
   </xsl:function>
+
+  <!-- Document-order position of every element of the principal document, computed once.
+       generate-id() alone is not stable: Saxon numbers the documents a process has parsed,
+       so a second build (or the next file of a batch) in one process got other identifiers. -->
+  <xsl:variable name="tk:element-ordinals" as="map(xs:string, xs:integer)"
+      select="let $all := //* return map:merge(for $i in 1 to count($all) return map:entry(generate-id($all[$i]), $i))"/>
 
   <!-- Section numbering for divisions that have a heading: 1, 1.2, ... -->
   <xsl:function name="tk:div-number" as="xs:string">

@@ -28,16 +28,17 @@
 
   <xsl:param name="generator" as="xs:string" select="'teikit'"/>
 
-  <!-- The stylesheet of the page, read once when this stylesheet is compiled (static), so
-       transformations never read files. -->
-  <xsl:variable name="tk:css" static="yes" as="xs:string" select="unparsed-text('assets/edition.css', 'UTF-8')"/>
+  <!-- The CSS of the page (xslt/assets/edition.css), handed over by teikit.write.html:
+       transformations read no files. -->
+  <xsl:param name="css" as="xs:string" select="''"/>
 
   <xsl:variable name="tei" select="(/tei:TEI, /tei:teiCorpus, /*)[1]" as="element()"/>
   <xsl:variable name="header" select="$tei/tei:teiHeader"/>
   <xsl:variable name="source" select="($header/tei:fileDesc/tei:sourceDesc/tei:biblStruct)[1]"/>
   <xsl:variable name="doc-lang" as="xs:string"
       select="(($tei/@xml:lang, $tei/tei:text/@xml:lang,
-                $header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident)[normalize-space()] ! string(), 'en')[1]"/>
+                $header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident)[normalize-space()]
+               [tk:is-language-tag(.)] ! normalize-space(.), 'en')[1]"/>
 
   <!-- Register entries: children of register lists anywhere outside the reading text. -->
   <xsl:variable name="entries" as="element()*"
@@ -61,7 +62,7 @@
         <title><xsl:value-of select="($title[.], 'Untitled TEI document')[1]"/></title>
         <meta name="generator" content="{$generator}"/>
         <xsl:call-template name="citation-meta"/>
-        <style><xsl:value-of select="$tk:css"/></style>
+        <style><xsl:value-of select="$css"/></style>
       </head>
       <body>
         <header class="masthead">
@@ -245,11 +246,17 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- xml:lang becomes lang when it is a well-formed language tag (BCP 47 syntax). -->
   <xsl:template name="lang">
-    <xsl:if test="@xml:lang[normalize-space()]">
+    <xsl:if test="@xml:lang[tk:is-language-tag(.)]">
       <xsl:attribute name="lang" select="normalize-space(@xml:lang)"/>
     </xsl:if>
   </xsl:template>
+
+  <xsl:function name="tk:is-language-tag" as="xs:boolean">
+    <xsl:param name="tag" as="xs:string?"/>
+    <xsl:sequence select="matches(normalize-space($tag), '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$') or normalize-space($tag) = ''"/>
+  </xsl:function>
 
   <!-- Elements of the reading text that something points at, or that point at a register entry. -->
   <xsl:function name="tk:wants-id" as="xs:boolean">
@@ -911,7 +918,7 @@
     <xsl:sequence select="(if ($name/(tei:forename | tei:surname))
                            then normalize-space(string-join(($name/tei:forename, $name/tei:surname) ! tk:text(.), ' '))
                            else tk:text($name),
-                           tk:text($e/tei:desc[1]), string($e/@xml:id), local-name($e))[normalize-space()][1]"/>
+                           tk:text($e/tei:desc[1]), string($e/@xml:id), string($e/@type), local-name($e))[normalize-space()][1]"/>
   </xsl:function>
 
   <!-- Places in the reading text that point here, wherever they are rendered. -->

@@ -1,23 +1,39 @@
 """HTML: a self-contained reading edition, one page per document, by xslt/html.xsl.
 
-The stylesheet inlines its CSS (xslt/assets/edition.css), so the page opens from
-disk with no request to any other host; a Content-Security-Policy in the page
-makes that a guarantee rather than a habit. Text from the TEI reaches the page
-only through XSLT's serializer, which escapes it.
+The page's CSS (xslt/assets/edition.css) is read here, once per process, and
+inlined by the stylesheet, so the page opens from disk with no request to any
+other host; a Content-Security-Policy in the page makes that a guarantee rather
+than a habit. Saxon itself reads no files while transforming. Text from the TEI
+reaches the page only through the XSLT serializer, which escapes it.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
-from teikit import __version__, fsutil, transform
+from teikit import __version__, fsutil, resources, transform
+from teikit.errors import TeikitError
 from teikit.load import Document
 from teikit.write import BuildOptions, output_path
 
 
+@cache
+def page_css() -> str:
+    """The edition stylesheet; it goes into a <style> element verbatim, so it must not close it."""
+    path = resources.xslt_dir() / "assets" / "edition.css"
+    try:
+        css = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TeikitError(f"{path}: cannot read the page stylesheet: {exc.strerror or exc}") from None
+    if "</style" in css.lower():
+        raise TeikitError(f"{path}: contains '</style', which would end the inlined stylesheet early")
+    return css
+
+
 def render_html(doc: Document) -> str:
     """The page as a string (UTF-8 text with an HTML5 doctype)."""
-    return transform.run("html", doc, {"generator": f"teikit {__version__}"})
+    return transform.run("html", doc, {"generator": f"teikit {__version__}", "css": page_css()})
 
 
 def write_html(doc: Document, out_dir: Path, options: BuildOptions) -> Path:
