@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import DATA, ROOT, run_cli
-from teikit.runner import ProgressBar, plan_chunks, run_many
+from teikit.runner import SMALL_BATCH, ProgressBar, default_jobs, plan_chunks, run_many
 
 
 def slow_square(item: tuple[int, float]) -> tuple[int, int, int]:
@@ -47,6 +47,20 @@ def test_parallel_progress_counts_every_item_once():
     list(run_many(slow_square, [(i, 0.0) for i in range(10)], jobs=2, weights=range(10),
                   progress=ticks.append))
     assert sum(ticks) == 10
+
+
+def test_automatic_jobs_keep_a_small_batch_in_this_process():
+    items = [(i, 0.0) for i in range(4)]
+    small = list(run_many(slow_square, items, jobs=0, weights=[1000] * 4))
+    assert {pid for *_, pid in small} == {os.getpid()}
+
+
+@pytest.mark.skipif(default_jobs() < 2, reason="needs two cores")
+def test_automatic_jobs_use_workers_for_a_big_batch():
+    items = [(i, 0.0) for i in range(4)]
+    big = list(run_many(slow_square, items, jobs=0, weights=[SMALL_BATCH] * 4))
+    assert [r[:2] for r in big] == [(i, i * i) for i in range(4)]
+    assert os.getpid() not in {pid for *_, pid in big}
 
 
 def test_an_empty_batch_yields_nothing():

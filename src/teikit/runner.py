@@ -29,6 +29,8 @@ A = TypeVar("A")
 
 Progress = Callable[[int], None]  # called with the number of items just finished
 
+SMALL_BATCH = 4_000_000  # bytes: below this, automatic -j runs in one process (see run_many)
+
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -77,11 +79,16 @@ def run_many(job: Callable[[A], T], items: Sequence[A], jobs: int = 0, *,
              weights: Sequence[int] | None = None, progress: Progress | None = None) -> Iterator[T]:
     """Yield `job(item)` for every item, in the order of `items`.
 
-    `jobs` = 0 means all cores; 1 (or a single item) runs in this process.
+    `jobs` = 0 means all cores, except for a batch whose weights (file sizes) add up
+    to less than SMALL_BATCH bytes: starting workers, each importing teikit and
+    compiling its schemas or stylesheets, then costs more than it saves, so the batch
+    runs here. 1 (or a single item) runs in this process.
     `weights` (e.g. file sizes) decide the scheduling; `progress` is told, in this
     process, how many items finished, as they finish.
     `job` and the items must be picklable (a module-level function and plain data).
     """
+    if not jobs and weights is not None and sum(weights) < SMALL_BATCH:
+        jobs = 1
     jobs = jobs or default_jobs()
     jobs = min(jobs, len(items))
     if jobs <= 1:
