@@ -118,6 +118,11 @@
     <xsl:call-template name="container"/>
   </xsl:template>
 
+  <!-- A cast item: the role, then its description, comma-separated. -->
+  <xsl:template match="tei:castItem[tei:role or tei:roleDesc]" mode="block" priority="2">
+    <xsl:sequence select="string-join((tei:role, tei:roleDesc, tei:actor) ! tk:flat(.), ', ')"/>
+  </xsl:template>
+
   <xsl:template match="tei:row" mode="block" priority="2">
     <xsl:sequence select="string-join(tei:cell ! tk:flat(.), ' | ')"/>
   </xsl:template>
@@ -155,16 +160,22 @@
   <!-- Containers: recurse; runs of text and inline elements directly inside become blocks,
        consecutive verse lines stay together as one block. -->
   <xsl:template match="*" mode="block" name="container">
-    <xsl:for-each-group select="node()" group-adjacent="
-        if ((self::text() and normalize-space()) or (self::* and tk:is-inline(.))) then 'inline'
-        else if (self::tei:l) then 'verse'
+    <xsl:for-each-group select="node()[not(self::text()[not(normalize-space())])
+                                       or (tk:is-inline(preceding-sibling::node()[1])
+                                           and tk:is-inline(following-sibling::node()[1]))]"
+        group-adjacent="
+        if (self::text() or (self::* and tk:is-inline(.))) then 'inline'
+        else if (self::tei:l or self::tei:castItem) then 'verse'
         else 'block'">
       <xsl:choose>
         <xsl:when test="current-grouping-key() = 'inline'">
           <xsl:sequence select="normalize-space(string-join(for $n in current-group() return tk:inline-node($n)))"/>
         </xsl:when>
         <xsl:when test="current-grouping-key() = 'verse'">
-          <xsl:sequence select="string-join(current-group()[self::tei:l] ! tk:flat(.), $NL)"/>
+          <xsl:variable name="lines" as="xs:string*">
+            <xsl:apply-templates select="current-group()[self::*]" mode="block"/>
+          </xsl:variable>
+          <xsl:sequence select="string-join($lines[normalize-space()], $NL)"/>
         </xsl:when>
         <xsl:otherwise>
           <xsl:apply-templates select="current-group()[self::*]" mode="block"/>
@@ -174,7 +185,7 @@
   </xsl:template>
 
   <xsl:function name="tk:is-inline" as="xs:boolean">
-    <xsl:param name="n" as="node()"/>
+    <xsl:param name="n" as="node()?"/>
     <xsl:sequence select="exists($n/self::tei:hi | $n/self::tei:emph | $n/self::tei:persName
         | $n/self::tei:placeName | $n/self::tei:orgName | $n/self::tei:name | $n/self::tei:date
         | $n/self::tei:time | $n/self::tei:rs | $n/self::tei:foreign | $n/self::tei:term | $n/self::tei:title
@@ -252,7 +263,7 @@
 
   <!-- Block-level elements met inside a line are separated from their neighbours. -->
   <xsl:template match="tei:p | tei:l | tei:item | tei:head | tei:lg | tei:list | tei:bibl[parent::tei:listBibl]
-                       | tei:figure | tei:table | tei:row | tei:cell | tei:castItem | tei:role | tei:roleDesc"
+                       | tei:figure | tei:table | tei:row | tei:cell | tei:castItem"
                 mode="inline">
     <xsl:sequence select="' '"/>
     <xsl:apply-templates mode="inline"/>

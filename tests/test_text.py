@@ -1,0 +1,142 @@
+"""Plain text: the reading text of a document, for reading and corpus analysis.
+
+What it holds (xslt/text.xsl): title, authors, abstract and keywords, the text with
+headings, paragraphs, verse and speeches, figure captions once, note markers [n],
+then the notes as numbered endnotes. What it leaves out: registers, pull quotes,
+the rest of the header, markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, EDITION, run_cli
+from teikit.load import load
+from teikit.write import BuildOptions
+from teikit.write.text import render_text, wrap
+
+OUTPUTS = DATA / "outputs"
+ARTICLE = OUTPUTS / "article.xml"
+PLAY = OUTPUTS / "play.xml"
+EDITION_FILE = EDITION / "karabakh-war.xml"
+
+
+@pytest.fixture(scope="module")
+def article() -> str:
+    return render_text(load(ARTICLE))
+
+
+def blocks(text: str) -> list[str]:
+    return [b for b in text.split("\n\n") if b.strip()]
+
+
+def test_header_gives_title_authors_abstract_keywords_in_that_order(article):
+    head = blocks(article)[:5]
+    assert head[0] == "Ceasefires in the South Caucasus\n================================"
+    assert head[1].splitlines() == [
+        "Nazim Example, State University of Examples, Baku, Azerbaijan, ORCID 0000-0002-7480-4680",
+        "Araz Sample, Academy of Samples, Azerbaijan, ORCID 0000-0001-6573-4660",
+    ]
+    assert head[2] == "Abstract\n--------"
+    assert head[3].startswith("The war affected the balance in the Caucasus. Putin's policy")
+    assert head[4] == "Keywords: Karabakh War, Russia, South Caucasus"
+    assert "A Test Article" not in article  # subtitles are the edition's, not the text's
+
+
+def test_headings_are_underlined_by_level(article):
+    assert "Introduction\n============" in article
+    assert "The Bishkek Protocol\n--------------------" in article
+
+
+def test_paragraphs_are_single_lines_separated_by_blank_lines(article):
+    paragraph = next(b for b in blocks(article) if b.startswith("The 2nd Karabakh War"))
+    assert "\n" not in paragraph
+    assert "  " not in paragraph
+    assert paragraph.endswith("the Transnistria conflict continued.[1]")
+
+
+def test_registers_and_pull_quotes_are_not_reading_text(article):
+    assert "Never Mentioned" not in article
+    assert "Organization for Security" not in article  # the register's full name; the text says OSCE
+    assert "President of Russia 1991" not in article
+    assert "harmed" not in article  # only in a pull quote
+    assert article.count("Although the roots of the conflict") == 1
+
+
+def test_figure_caption_and_credit_appear_once_and_the_description_not_at_all(article):
+    assert article.count("Presidents met in Moscow on January 11, 2021.\nKremlin Press Service / AA") == 1
+    assert "Three men standing" not in article
+
+
+def test_corrections_quotations_and_superscripts_read_naturally(article):
+    assert "conflikt" not in article and "Transnistria conflict" in article
+    assert "the “Four-Day War” was halted" in article
+    assert "He said “we stand by the peoples” in Москва." in article
+    assert "2nd Karabakh War" in article
+
+
+def test_notes_are_numbered_endnotes_with_markers_kept(article):
+    body, _, notes = article.partition("\nNotes\n-----\n")
+    assert re.findall(r"\[(\d+)\]", body) == ["1", "2", "3", "4"]
+    assert re.findall(r"^(\d+)\. ", notes, re.M) == ["1", "2", "3", "4"]
+    assert "1. Svante Cornell, Small Nations and Great Powers (London: Routledge, 2001), p. 12;" in notes
+    assert "http://www.kremlin.ru/events/president/news/64261" in notes
+
+
+def test_no_markup_or_whitespace_leaks(article):
+    assert "<" not in article and ">" not in article
+    assert not re.search(r"[ \t]+$", article, re.M)
+    assert "\n\n\n" not in article
+    assert article.endswith("\n") and not article.endswith("\n\n")
+
+
+def test_speeches_keep_speaker_and_lines_together():
+    text = render_text(load(PLAY))
+    assert "HAMLET\nWho’s there? Stand and unfold yourself.\nThe air bites shrewdly; it is very cold." in text  # noqa: RUF001
+    assert "HORATIO\nIt is a nipping and an eager air. He shivers." in text
+    assert "Hamlet, Prince of Denmark\nHoratio, his friend" in text
+    assert "Q2447542" not in text and "1603" not in text
+
+
+def test_numbering_follows_document_order_when_notes_have_no_n():
+    text = render_text(load(DATA / "minimal.xml"))
+    assert "spoke.[1]" in text and "\n1. A note.\n" in text
+    assert "Boris Yeltsin\n\nMoscow" not in text  # the back-matter registers are gone
+
+
+def test_width_wraps_long_lines_but_keeps_headings_verse_and_notes_aligned(article):
+    wrapped = render_text(load(ARTICLE), BuildOptions(width=60))
+    for line in wrapped.splitlines():
+        assert len(line) <= 60 or " " not in line.strip()
+    assert "Introduction\n============" in wrapped
+    note = wrapped[wrapped.index("\n1. Svante"):].splitlines()
+    assert note[2].startswith("   ") and not note[2].startswith("    ")
+    assert re.sub(r"\s+", " ", wrapped) == re.sub(r"\s+", " ", article)
+
+
+def test_wrap_leaves_short_lines_alone():
+    assert wrap("Title\n=====\n\nshort line\nsecond", 20) == "Title\n=====\n\nshort line\nsecond"
+
+
+def test_cli_writes_the_text_file(tmp_path: Path):
+    result = run_cli("build", str(ARTICLE), "-o", str(tmp_path), "-f", "txt", "--width", "72")
+    assert result.returncode == 0, result.stderr
+    written = (tmp_path / "article.txt").read_text(encoding="utf-8")
+    assert written.startswith("Ceasefires in the South Caucasus\n")
+    assert max(len(line) for line in written.splitlines()) <= 72
+
+
+@pytest.mark.skipif(not EDITION_FILE.is_file(), reason="the edition tei/karabakh-war.xml is absent")
+def test_the_edition_reads_once_in_order_with_its_36_notes():
+    text = render_text(load(EDITION_FILE))
+    body, _, notes = text.partition("\nNotes\n-----\n")
+    assert re.findall(r"\[(\d+)\]", body) == [str(n) for n in range(1, 37)]
+    assert re.findall(r"^(\d+)\. ", notes, re.M) == [str(n) for n in range(1, 37)]
+    repeated = [b for b, n in Counter(blocks(body)).items() if n > 1 and len(b) > 40]
+    assert repeated == []
+    assert body.index("Abstract") < body.index("Keywords:") < body.index("Introduction")
+    assert "<" not in body
