@@ -48,6 +48,12 @@ class Locator:
         found = self._positions.get(node)
         if found:
             return found
+        if self.doc.includes and self._positions:
+            # Most likely XIncluded content: its own line numbers belong to another file, so
+            # report the nearest element of this file that contains it.
+            for ancestor in node.iterancestors():
+                if ancestor in self._positions:
+                    return self._positions[ancestor]
         return node.sourceline or 0, 0
 
     def _read(self) -> str | None:
@@ -81,7 +87,10 @@ class Locator:
             line = bisect.bisect_left(newlines, start) + 1
             line_start = newlines[line - 2] + 1 if line > 1 else 0
             end_line = bisect.bisect_left(newlines, match.end() - 1) + 1
-            tags.append((name.rpartition(":")[2], line, start - line_start + 1, end_line))
+            prefix, _, local = name.rpartition(":")
+            if prefix and local in ("include", "fallback"):
+                continue  # XInclude elements are replaced in the tree by what they include
+            tags.append((local, line, start - line_start + 1, end_line))
         exact = not self.doc.includes
         positions: dict[etree._Element, tuple[int, int]] = {}
         k = 0
