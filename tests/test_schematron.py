@@ -211,3 +211,10 @@ def test_the_tei_guidelines_own_constraints_run_from_tei_all(tmp_path):
     assert [(d.rule, d.line, d.column) for d in diags] == [
         ("tei_all-att.datable-calendar-calendar-constraint-rule-4", 17, 62)]
     assert compile_rules(TEI_ALL).patterns > 50
+
+
+def test_xslt_include_in_a_schema_is_refused(tmp_path):
+    xsl = "http://www.w3.org/1999/XSL/Transform"
+    path = write(tmp_path, "r.sch", f'<xsl:include xmlns:xsl="{xsl}" href="f.xsl"/>')
+    with pytest.raises(SchematronError, match="xsl:include in a Schematron schema is not supported"):
+        compile_rules(path)

@@ -336,6 +336,10 @@ def generate(schema: etree._Element, path: Path,
     for child in schema:
         if isinstance(child.tag, str) and child.tag in (_q(XSL, "function"), _q(XSL, "key")):
             sheet.append(_copy_with_lines(child))
+        elif isinstance(child.tag, str) and child.tag in (_q(XSL, "include"), _q(XSL, "import")):
+            raise _fail(child, path, f"xsl:{etree.QName(child).localname} in a Schematron schema is not "
+                        "supported (teikit reads no stylesheet from elsewhere)",
+                        "copy the xsl:function and xsl:key elements into the schema")
 
     # Phases.
     phases = {p.get("id"): p for p in schema.iter(_q(SCH, "phase"))}
