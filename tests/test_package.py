@@ -24,6 +24,7 @@ import pytest
 from lxml import etree
 
 from conftest import DATA, EDITION, ROOT, run_cli
+from teikit.errors import TeikitError
 from teikit.package import (
     PackageOptions,
     default_target,
@@ -554,7 +555,7 @@ def test_an_existing_bag_is_kept_unless_forced(tmp_path, bag):
     target = tmp_path / "bag"
     shutil.copytree(bag, target)
     (target / "marker").write_text("old")
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(TeikitError) as refused:
         package(ARTICLE, target, options())
     assert "already exists" in str(refused.value) and refused.value.exit_code == 2
     assert (target / "marker").is_file()
@@ -568,7 +569,7 @@ def test_force_never_replaces_a_directory_that_is_not_a_bag(tmp_path):
     precious = tmp_path / "notes"
     precious.mkdir()
     (precious / "keep.txt").write_text("mine")
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(TeikitError) as refused:
         package(ARTICLE, precious, options(force=True))
     assert "not a bag" in str(refused.value)
     assert (precious / "keep.txt").read_text() == "mine"
@@ -640,3 +641,15 @@ def test_the_edition_packages_with_its_own_schemas_and_verifies(tmp_path):
     assert "10.25253/99.2021234.12" in related
     orcids = {n.text for n in datacite.iter(f"{DATACITE}nameIdentifier")}
     assert orcids == {"https://orcid.org/0000-0002-7480-4680", "https://orcid.org/0000-0001-6573-4660"}
+
+
+def test_a_failure_while_assembling_leaves_no_partial_bag(tmp_path):
+    """Two schemas with one file name cannot both be stored: found after the bag was begun."""
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(STRICT, other / "strict.rng")
+    out = tmp_path / "out"
+    with pytest.raises(TeikitError) as failed:
+        package(ARTICLE, out / "bag", options(schemas=(STRICT, other / "strict.rng")))
+    assert "would be stored as data/schemas/strict.rng" in str(failed.value)
+    assert list(out.iterdir()) == []  # neither the bag nor its hidden staging folder
