@@ -160,6 +160,7 @@ def article_paragraphs(source: str) -> list[str]:
 
 
 def _looks_like_heading(text: str) -> bool:
+    """Headings, labels and the journal's data lines end without punctuation but continue nothing."""
     return len(text.split()) <= 12 and not re.search(r"[a-z]-$", text) and text[:1].isupper() \
         and not re.search(r"\b(the|of|and|to|that|by|with)$", text)
 
