@@ -308,8 +308,9 @@ def build(paths, out_dir, formats, width, quiet, jobs, include, exclude, max_byt
 @main.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@limit_options
 @guarded
-def info(paths, as_json):
+def info(paths, as_json, max_bytes, max_depth):
     """Summarise documents: words, divisions, notes, tagged entities, registers, schema.
 
     \b
@@ -323,7 +324,7 @@ def info(paths, as_json):
     results, failed = [], False
     for path in _paths(paths):
         try:
-            results.append(describe(load(path)))
+            results.append(describe(load(path, limits=Limits(max_bytes=max_bytes, max_depth=max_depth))))
         except DocumentError as exc:
             failed = True
             click.echo(exc.message, err=True)
