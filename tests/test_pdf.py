@@ -5,6 +5,7 @@ immune to text that looks like typesetter markup."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -18,7 +19,7 @@ from conftest import DATA, EDITION, corpus_files, requires_corpora, run_cli
 from teikit.errors import DocumentError
 from teikit.load import TEI_NS, load
 from teikit.write import BuildOptions
-from teikit.write.pdf import render_pdf, timestamp
+from teikit.write.pdf import pdf_data, render_pdf, timestamp
 from teikit.write.text import render_text
 
 ARTICLE = DATA / "pdf" / "article.xml"
@@ -347,6 +348,51 @@ def test_edition_is_archival(edition: PdfReader) -> None:
 
 
 # --- any TEI -------------------------------------------------------------------------------------
+
+
+def data_note_numbers(doc_path: Path) -> list[str]:
+    """Numbers of the footnotes and the endnotes in the data the template typesets, in order."""
+    data = json.loads(pdf_data(load(doc_path)))
+    found: list[str] = [note["n"] for note in data["notes"]]
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            if value.get("t") == "fn":
+                found.append(value["n"])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return sorted(found, key=int)
+
+
+def test_block_material_inside_paragraphs_and_unknown_elements_keep_their_text() -> None:
+    path = DATA / "pdf" / "mixed.xml"
+    text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(load(path)))).pages))
+    for phrase in ("Loose text in a div with hi", "Para with list", "1. one", "2. two", "quoted para",
+                   "after.", "desc", "Fig head", "Poem", "line one", "line two", "speech", "exit",
+                   "Ref to missing", "https://example.org", "unknown keeps text", "bonjour", "bad lang",
+                   "Hero", "brave", "Appendix", "A book.", "1. loose note", "3. fig note", "5. back note",
+                   "foot note with para"):
+        assert phrase in text, phrase
+    assert data_note_numbers(path) == text_note_numbers(path) == ["1", "2", "3", "4", "5"]
+
+
+def test_deeply_nested_markup_keeps_its_text() -> None:
+    reader = PdfReader(io.BytesIO(render_pdf(load(DATA / "pdf" / "deep.xml"))))
+    text = flat(" ".join(p.extract_text() for p in reader.pages))
+    assert "deep" in text and "nested" in text
+
+
+def test_a_tei_corpus_typesets_all_its_texts() -> None:
+    path = DATA / "pdf" / "corpus.xml"
+    text = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(load(path)))).pages))
+    assert "First text." in text and "Second text." in text
+    assert data_note_numbers(path) == text_note_numbers(path) == ["1", "2"]
+
 
 
 @requires_corpora

@@ -341,10 +341,17 @@
     <xsl:sequence select="($n instance of text())
         or ($n instance of element() and namespace-uri($n) eq 'http://www.tei-c.org/ns/1.0'
             and map:contains($tk:phrase-names, local-name($n))
-            and (if ($n/self::tei:note) then not(tk:is-endnote($n))
+            and (if ($n/self::tei:note) then tk:in-running-text($n) or tk:follows-text($n)
                  else if ($n/self::tei:quote) then not($n/(tei:p | tei:lg | tei:l) or tk:is-pull-quote($n))
                                                    and ($n/ancestor::tei:p or not($n/parent::tei:div))
                  else true()))"/>
+  </xsl:function>
+
+  <!-- A note right after text in a container's mixed content hangs from that text. -->
+  <xsl:function name="tk:follows-text" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:variable name="before" select="$n/preceding-sibling::node()[not(self::text()[not(normalize-space())])][1]"/>
+    <xsl:sequence select="exists($before/self::text()) or ($before instance of element() and tk:is-phrase($before))"/>
   </xsl:function>
 
   <xsl:variable name="tk:phrase-names" as="map(xs:string, xs:boolean)" select="map:merge(
@@ -378,6 +385,44 @@
 
   <xsl:template match="tei:p | tei:ab" mode="block">
     <xsl:sequence select="map { 't': 'p', 'c': tk:inlines(.) }"/>
+  </xsl:template>
+
+  <!-- A paragraph holding block material (a list, a table, a quoted poem) is typeset as the
+       runs of text around it and the blocks themselves, in order. -->
+  <xsl:template match="tei:p[*[tk:is-block(.)]] | tei:ab[*[tk:is-block(.)]]" mode="block">
+    <xsl:for-each-group select="node()" group-adjacent="not(tk:is-block(.))">
+      <xsl:choose>
+        <xsl:when test="current-grouping-key()">
+          <xsl:variable name="c" select="tk:trim(for $n in current-group() return tk:inline-node($n))"/>
+          <xsl:if test="some $x in $c?* satisfies not($x instance of xs:string and normalize-space($x) = '')">
+            <xsl:sequence select="map { 't': 'p', 'c': $c }"/>
+          </xsl:if>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:apply-templates select="current-group()" mode="block"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each-group>
+  </xsl:template>
+
+  <!-- Elements that cannot sit inside a line of text. -->
+  <xsl:function name="tk:is-block" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="exists($n/self::tei:list | $n/self::tei:table | $n/self::tei:figure | $n/self::tei:lg
+        | $n/self::tei:sp | $n/self::tei:floatingText | $n/self::tei:listBibl | $n/self::tei:castList
+        | $n/self::tei:p | $n/self::tei:ab | $n/self::tei:l | $n/self::tei:div | $n/self::tei:stage[tei:p]
+        | $n/self::tei:quote[tei:p | tei:lg | tei:l] | $n/self::tei:cit[tei:quote[tei:p | tei:lg | tei:l]]
+        | $n/self::tei:said[tei:p] | $n/self::tei:q[tei:p] | $n/self::tei:*[tk:is-pull-quote(.)])"/>
+  </xsl:function>
+
+  <!-- Pathologically deep markup keeps its text but not its structure: the typesetter
+       renders nesting recursively and has a bounded call depth. -->
+  <xsl:template match="*[count(ancestor::*) ge 40]" mode="block" priority="20">
+    <xsl:sequence select="map { 't': 'p', 'c': array { tk:plain(.) } }"/>
+  </xsl:template>
+
+  <xsl:template match="*[count(ancestor::*) ge 40]" mode="inline" priority="20">
+    <xsl:sequence select="tk:clean(string(.))"/>
   </xsl:template>
 
   <xsl:template match="tei:byline | tei:docAuthor | tei:docDate | tei:docImprint | tei:dateline | tei:salute

@@ -157,7 +157,8 @@ def _typeset_error(doc: Document, exc: typst.TypstError | None) -> DocumentError
     else:
         first = (exc.message or str(exc)).strip().splitlines()[0] if (exc.message or str(exc)) else "unknown"
         where = re.search(r"┌─ (\S+)", exc.diagnostic or "")
-        message = f"the PDF could not be typeset: {first}" + (f" (at {where.group(1)})" if where else "")
+        place = f" (at {Path(where.group(1)).name} in {template_dir()})" if where else ""
+        message = f"the PDF could not be typeset: {first}{place}"
         hint = "; ".join(exc.hints) if exc.hints else (
             "this is a defect of teikit's PDF template; the HTML and text outputs are unaffected")
     diag = Diagnostic(doc.display, 0, 0, Severity.ERROR, "pdf.typeset", message, hint=hint, source="typst")
