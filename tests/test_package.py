@@ -127,7 +127,7 @@ def test_bag_is_bagit_1_0_with_sha256_and_sha512_manifests_and_tag_manifests(bag
         assert {"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt",
                 "mets.xml"} <= set(names)
     loaded = bagit.Bag(str(bag))
-    assert loaded.version == "1.0"
+    assert loaded.version_info == (1, 0)
     assert set(loaded.algorithms) == {"sha256", "sha512"}
     assert loaded.is_valid()
 
@@ -634,6 +634,13 @@ def test_the_edition_packages_with_its_own_schemas_and_verifies(tmp_path):
         pytest.skip("the edition in tei/ is not valid yet")
     result = package(edition, tmp_path / "bag")
     assert verify(result.path) == []
+    reference = subprocess.run([str(BAGIT_CLI), "--validate", str(result.path)], capture_output=True,
+                               text=True, timeout=120)
+    assert reference.returncode == 0, reference.stderr
+    assert run_cli("package", "--verify", str(result.path)).returncode == 0
+    flip_one_byte(result.path / "data" / "tei" / edition.name)
+    tampered = run_cli("package", "--verify", str(result.path))
+    assert tampered.returncode == 1 and f"data/tei/{edition.name}" in tampered.stderr
     files = payload_files(result.path)
     assert "data/schemas/teikit.rng" in files
     datacite = read_xml(result.path / "data/metadata/datacite.xml")
