@@ -160,3 +160,27 @@ def test_a_process_killed_while_writing_leaves_the_previous_file(tmp_path):
 def test_written_files_are_readable_by_others(tmp_path):
     target = fsutil.write_text(tmp_path / "out.txt", "x")
     assert os.stat(target).st_mode & 0o777 == 0o644
+
+
+def test_a_symlink_at_the_output_path_is_replaced_not_written_through(tmp_path):
+    """An output folder anybody can write to may hold a planted link; the file it points to stays intact."""
+    outside = tmp_path / "precious.txt"
+    outside.write_text("not teikit's to overwrite\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "minimal.txt").symlink_to(outside)
+    result = run_cli("build", str(MINIMAL), "-f", "txt", "-o", str(out), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert outside.read_text() == "not teikit's to overwrite\n"
+    assert not (out / "minimal.txt").is_symlink()
+    assert "Boris Yeltsin" in (out / "minimal.txt").read_text()
+
+
+def test_a_writer_that_fails_after_making_a_folder_leaves_nothing(tmp_path):
+    target = tmp_path / "site"
+    with pytest.raises(RuntimeError), fsutil.atomic_path(target) as tmp:
+        tmp.unlink()
+        tmp.mkdir()
+        (tmp / "index.html").write_text("partial")
+        raise RuntimeError("failed while writing the folder")
+    assert list(tmp_path.iterdir()) == []

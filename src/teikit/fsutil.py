@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,13 +40,32 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, 0o644)
+        # os.replace swaps the directory entry: a symlink planted at `target` is replaced,
+        # never written through, and readers see the old file or the new one, nothing between.
         os.replace(tmp, target)
+        _sync_directory(target.parent)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}",
                           hint="check permissions and free space; the previous file is unchanged") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+            if tmp.is_dir() and not tmp.is_symlink():
+                shutil.rmtree(tmp)
+            else:
+                tmp.unlink()
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable, so a crash right after a build cannot undo it."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_bytes(target: Path, data: bytes) -> Path:
