@@ -314,9 +314,10 @@ def _syntax_error(exc: etree.XMLSyntaxError, data: bytes, shown: str, limits: Li
     match = _ENTITY_NOT_DEFINED.search(message)
     if match:
         return _undefined_entity(match[1], data, shown, line, column, refused)
-    if "huge text node" in lower or "huge input lookup" in lower:
+    if "huge text node" in lower or "huge input lookup" in lower or "resource limit exceeded" in lower:
         return _error(shown, line, column, "limit.text",
-                      "a single text node or name is longer than 10,000,000 characters",
+                      "a single text node, name or entity value is longer than libxml2 accepts "
+                      "(10,000,000 characters)",
                       "split the text into paragraphs or other elements")
     return _error(shown, line, column, "xml.syntax", message, _syntax_hint(message))
 
