@@ -520,11 +520,11 @@ def test_a_changed_byte_inside_a_zip_fails_verification_naming_the_file(tmp_path
 
 def test_an_invalid_edition_is_refused_with_its_diagnostics(tmp_path):
     result = run_cli("package", str(INVALID), "--schema", str(STRICT), "--schematron", str(RULES),
-                     "-o", str(tmp_path / "bag"))
+                     "-o", str(tmp_path / "deposits" / "bag"))
     assert result.returncode == 1, result.stderr
     assert "invalid.xml:" in result.stderr and "[rng]" in result.stderr
     assert "not packaged" in result.stderr and "--allow-invalid" in result.stderr
-    assert list(tmp_path.iterdir()) == []  # nothing written, not even a temporary folder
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even the output's folder
 
 
 def test_allow_invalid_packages_and_records_it(tmp_path):
@@ -581,7 +581,7 @@ def test_unwritable_output_is_a_usage_error(tmp_path):
     result = run_cli("package", str(ARTICLE), "--schema", str(STRICT), "--schematron", str(RULES),
                      "-o", str(blocker / "bag"))
     assert result.returncode == 2, result.stderr
-    assert "cannot create output directory" in result.stderr
+    assert "output directory cannot be created" in result.stderr
 
 
 def test_verify_of_a_tampered_bag_exits_1_naming_the_file(bag, tmp_path):

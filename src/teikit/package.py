@@ -181,7 +181,7 @@ def package(source: Path, target: Path, options: PackageOptions | None = None) -
                          hint="name the TEI file to package, e.g. tei/edition.xml")
     if options.archive not in (None, *ARCHIVES):
         raise InputError(f"unknown archive format {options.archive!r}", hint="use zip or tar")
-    _check_target(target, options.force)
+    _check_target(target, options.force)  # before the slow part: fail fast on an existing output
 
     rng, sch = schemas_for(source, options)
     validation = ValidationOptions(schemas=rng, schematron=sch, limits=options.limits)
@@ -201,6 +201,7 @@ def package(source: Path, target: Path, options: PackageOptions | None = None) -
 
     header = _header_fields(doc)
     timestamp = _timestamp(options, header)
+    _prepare_parent(target)
     staging = _make_staging(target)
     try:
         payload = _assemble(staging, source, doc, rng, sch, diagnostics, header, timestamp, options)
@@ -222,6 +223,14 @@ def _check_target(target: Path, force: bool) -> None:
         if target.is_dir() and not (target / "bagit.txt").is_file():
             raise OutputError(f"{display_path(target)}: exists and is not a bag; --force replaces only bags",
                               hint="choose another --out")
+    blocker = next((p for p in (target.parent, *target.parent.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise OutputError(f"{display_path(blocker)}: is a file, so the output directory cannot be created",
+                          hint="choose a writable directory with --out")
+
+
+def _prepare_parent(target: Path) -> None:
+    """Create the output's directory (only once the edition passed validation) and check it is writable."""
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -297,10 +306,6 @@ def _source_date_epoch(timestamp: int) -> Iterator[None]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-def _bag_relative(path: Path, base: Path) -> str:
-    return path.resolve().relative_to(base.resolve()).as_posix()
 
 
 def _assemble(staging: Path, source: Path, doc: Document, rng: tuple[Path, ...], sch: tuple[Path, ...],
