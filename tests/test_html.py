@@ -51,7 +51,7 @@ requires_axe = pytest.mark.skipif(not (CHROMIUM and AXE.is_file()),
 
 def pages() -> list[Path]:
     """The documents whose pages must pass the reference checkers."""
-    found = [ARTICLE, PLAY, HOSTILE]
+    found = [ARTICLE, PLAY, HOSTILE, OUTPUTS / "novel.xml"]
     return [*found, EDITION_FILE] if EDITION_FILE.is_file() else found
 
 
@@ -353,3 +353,14 @@ def test_page_parses_as_xml_free_of_markup_leaks(built):
     tags = {e.tag for e in tree.iter() if isinstance(e.tag, str)}
     assert not {t for t in tags if ":" in t or t in {"persName", "placeName", "note", "hi", "div1", "TEI"}}
     assert isinstance(etree.tostring(tree), bytes)
+
+
+def test_notes_called_by_refs_link_both_ways(tmp_path):
+    page = build_document(load(OUTPUTS / "novel.xml"), tmp_path, ["html"], BuildOptions())[0]
+    tree = parse(page)
+    markers = tree.xpath("//a[@class='noteref']")
+    assert [(m.get("href"), m.get("id"), m.text_content()) for m in markers] == [
+        ("#N1", "ref-N1", "1"), ("#N2", "ref-N2", "2")]
+    assert tree.xpath("//li[@class='note']/a/@href") == ["#ref-N1", "#ref-N2"]
+    assert "FOOTNOTES" not in tree.text_content()
+    assert [p.text_content() for p in tree.xpath("//span[@class='pb']")] == ["p. 1", "p. 2"]

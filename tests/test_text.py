@@ -140,3 +140,11 @@ def test_the_edition_reads_once_in_order_with_its_36_notes():
     assert repeated == []
     assert body.index("Abstract") < body.index("Keywords:") < body.index("Introduction")
     assert "<" not in body
+
+
+def test_notes_called_by_refs_from_a_notes_division_become_endnotes():
+    text = render_text(load(OUTPUTS / "novel.xml"))
+    assert "It was a dark night.[1] The wind howled, and voilà, the door opened." in text
+    assert "Then came the morning.[2]" in text
+    assert "FOOTNOTES" not in text
+    assert text.endswith("Notes\n-----\n\n1. A night in winter.\n\n2. The author's own note.\n")

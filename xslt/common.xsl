@@ -65,6 +65,29 @@
                           else string(tk:note-ordinal($note))"/>
   </xsl:function>
 
+  <!-- Detached notes stand apart from the text (a back-matter "Notes" division, as in ELTeC)
+       and are called by a ref or ptr in the text; that pointer is their marker. -->
+  <xsl:function name="tk:is-detached-note" as="xs:boolean">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="tk:is-numbered-note($note) and exists($note/@xml:id)
+                          and exists(key('tk:pointing', string($note/@xml:id), root($note))
+                                     [self::tei:ref or self::tei:ptr][ancestor::tei:text][not(ancestor::tei:note)])"/>
+  </xsl:function>
+
+  <!-- The numbered note a ref or ptr calls, if it calls one. -->
+  <xsl:function name="tk:called-note" as="element(tei:note)?">
+    <xsl:param name="pointer" as="element()"/>
+    <xsl:sequence select="tk:target($pointer, $pointer/@target)[self::tei:note][tk:is-numbered-note(.)][1]"/>
+  </xsl:function>
+
+  <!-- A division that only collects detached notes: the outputs print them as endnotes instead. -->
+  <xsl:function name="tk:is-notes-div" as="xs:boolean">
+    <xsl:param name="div" as="element()"/>
+    <xsl:sequence select="exists($div/tei:note) and
+                          (every $c in $div/* satisfies ($c/self::tei:head or $c/self::tei:pb or $c/self::tei:lb
+                                                         or $c/self::tei:milestone or $c/self::tei:note[tk:is-detached-note(.)]))"/>
+  </xsl:function>
+
   <!-- Registers: lists of entities (persons, places, organisations, events, works such as
        treaties) that index the text rather than belong to its reading flow. -->
   <xsl:function name="tk:is-register" as="xs:boolean">

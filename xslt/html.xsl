@@ -193,10 +193,10 @@
   <!-- Table of contents: divisions that have a heading, nested as in the text. -->
 
   <xsl:template name="toc">
-    <xsl:variable name="top" select="($tei//tei:text//*[tk:is-div(.)][tei:head]
+    <xsl:variable name="top" select="($tei//tei:text//*[tk:is-div(.)][tei:head][not(tk:is-notes-div(.))]
                                       [empty(ancestor::*[tk:is-div(.)][tei:head])])
                                       [not(ancestor-or-self::*[tk:is-pull-quote(.)])]"/>
-    <xsl:if test="count($tei//tei:text//*[tk:is-div(.)][tei:head]) ge 2">
+    <xsl:if test="count($tei//tei:text//*[tk:is-div(.)][tei:head][not(tk:is-notes-div(.))]) ge 2">
       <nav class="toc" aria-labelledby="tk-toc-h">
         <h2 id="tk-toc-h">Contents</h2>
         <ol>
@@ -210,7 +210,8 @@
 
   <xsl:template match="*" mode="toc">
     <xsl:variable name="me" select="."/>
-    <xsl:variable name="children" select=".//*[tk:is-div(.)][tei:head][ancestor::*[tk:is-div(.)][tei:head][1] is $me]"/>
+    <xsl:variable name="children" select=".//*[tk:is-div(.)][tei:head][ancestor::*[tk:is-div(.)][tei:head][1] is $me]
+                                          [not(tk:is-notes-div(.))]"/>
     <li>
       <a href="#{tk:id(.)}">
         <xsl:apply-templates select="tei:head[1]/node()">
@@ -605,7 +606,7 @@
   <xsl:template match="tei:graphic | tei:figDesc | tei:media"/>
 
   <!-- Registers inside the text are printed in the index, not in place. -->
-  <xsl:template match="*[tk:is-register(.)]" priority="5"/>
+  <xsl:template match="*[tk:is-register(.)] | tei:div[tk:is-notes-div(.)]" priority="5"/>
 
   <!-- ==================================================================== -->
   <!-- Notes -->
@@ -614,6 +615,7 @@
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:param name="in-link" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:choose>
+      <xsl:when test="tk:is-detached-note(.)"/>
       <xsl:when test="tk:is-numbered-note(.)">
         <xsl:if test="not($plain)">
           <xsl:variable name="n" select="tk:note-number(.)"/>
@@ -780,6 +782,29 @@
                        | tei:link | tei:spanGrp | tei:timeline | tei:alt | tei:altGrp"/>
 
   <xsl:template match="comment() | processing-instruction()"/>
+
+  <!-- A pointer that calls a detached note is the note's marker; the first one is the
+       marker the note links back to. -->
+  <xsl:template match="tei:ref[tk:called-note(.)] | tei:ptr[tk:called-note(.)]" priority="3">
+    <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="in-link" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:variable name="note" select="tk:called-note(.)"/>
+    <xsl:variable name="n" select="tk:note-number($note)"/>
+    <xsl:variable name="first" select="(key('tk:pointing', string($note/@xml:id))
+                                        [self::tei:ref or self::tei:ptr][ancestor::tei:text][not(ancestor::tei:note)])[1]"/>
+    <xsl:choose>
+      <xsl:when test="$plain"/>
+      <xsl:when test="$in-link">
+        <span class="noteref"><sup><xsl:value-of select="$n"/></sup></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <a class="noteref" href="#{tk:id($note)}" role="doc-noteref" aria-label="Note {$n}">
+          <xsl:if test=". is $first"><xsl:attribute name="id" select="'ref-' || tk:id($note)"/></xsl:if>
+          <sup><xsl:value-of select="$n"/></sup>
+        </a>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 
   <!-- Links -->
   <xsl:template match="tei:ref | tei:ptr">
@@ -1110,7 +1135,7 @@
         <xsl:for-each select="$header/tei:fileDesc/tei:editionStmt/tei:edition[@n]">
           <xsl:value-of select="', edition ' || @n"/>
         </xsl:for-each>
-        <xsl:value-of select="string-join((($pub/tei:publisher, $pub/tei:distributor)[1], $pub/tei:date[1]) ! tk:text(.), ', ') ! (', ' || .)"/>
+        <xsl:value-of select="string-join((($pub/tei:publisher, $pub/tei:distributor)[1], $pub/tei:date[1]) ! tk:text(.), ', ')[.] ! (', ' || .)"/>
         <xsl:text>.</xsl:text>
         <xsl:for-each select="($pub/tei:idno[lower-case(@type) = 'doi'])[1]">
           <xsl:variable name="url" select="tk:authority-url('doi', .)"/>

@@ -155,7 +155,8 @@
                        | tei:linkGrp | tei:link | tei:timeline | tei:facsimile"
                 mode="block"/>
 
-  <xsl:template match="*[tk:is-register(.)] | *[tk:is-pull-quote(.)]" mode="block" priority="5"/>
+  <xsl:template match="*[tk:is-register(.)] | *[tk:is-pull-quote(.)] | tei:div[tk:is-notes-div(.)]"
+                mode="block" priority="5"/>
 
   <!-- Containers: recurse; runs of text and inline elements directly inside become blocks,
        consecutive verse lines stay together as one block. -->
@@ -221,6 +222,7 @@
 
   <xsl:template match="tei:note" mode="inline">
     <xsl:choose>
+      <xsl:when test="tk:is-detached-note(.)"/>
       <xsl:when test="tk:is-numbered-note(.)">
         <xsl:sequence select="'[' || tk:note-number(.) || ']'"/>
       </xsl:when>
@@ -239,6 +241,11 @@
 
   <xsl:template match="*[tk:is-pull-quote(.)] | tei:figDesc[../tei:head] | tei:fw | tei:interpGrp"
                 mode="inline" priority="5"/>
+
+  <!-- A pointer that calls a note is its marker. -->
+  <xsl:template match="tei:ref[tk:called-note(.)] | tei:ptr[tk:called-note(.)]" mode="inline" priority="3">
+    <xsl:sequence select="'[' || tk:note-number(tk:called-note(.)) || ']'"/>
+  </xsl:template>
 
   <xsl:template match="tei:choice" mode="inline">
     <xsl:apply-templates select="(tei:corr, tei:reg, tei:expan, tei:seg, *)[1]" mode="inline"/>
