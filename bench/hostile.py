@@ -1,0 +1,107 @@
+"""Memory and time of teikit on hostile and oversized input. Run by hand:
+
+    .venv/bin/python bench/hostile.py [--megabytes 100]
+
+Each case runs in its own process, so the peak resident memory reported
+(ru_maxrss) belongs to that case alone. The figures show that expansion
+attacks are refused in milliseconds and megabytes, that an oversized file is
+refused from its size before it is read, and what a document within raised
+limits costs to load and to build as plain text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+HEADER = ("<teiHeader><fileDesc><titleStmt><title>Bench</title><author>A</author></titleStmt>"
+          "<publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader>")
+
+CASE = textwrap.dedent("""
+    import resource, sys, time
+    from teikit.errors import TeikitError
+    from teikit.load import Limits, load
+    path, max_bytes, max_depth, stage = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    start = time.monotonic()
+    try:
+        doc = load(path, limits=Limits(max_bytes=max_bytes, max_depth=max_depth))
+        outcome = "loaded"
+        if stage == "txt":
+            from teikit.write.text import render_text
+            outcome = f"text of {len(render_text(doc)):,} characters"
+    except TeikitError as exc:
+        outcome = "refused: " + (exc.diagnostic.rule if exc.diagnostic else exc.message)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{time.monotonic() - start:.2f}\\t{rss:.0f}\\t{outcome}")
+""")
+
+
+def tei(body: str, doctype: str = "") -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}<TEI xmlns="{TEI_NS}">{HEADER}' \
+           f"<text><body>{body}</body></text></TEI>\n"
+
+
+def write_big(path: Path, megabytes: int) -> None:
+    para = b"<p>Lorem ipsum dolor sit amet, <hi>consectetur</hi> adipiscing elit, sed do eiusmod.</p>\n"
+    head, tail = tei("@@").encode().split(b"@@")
+    with open(path, "wb") as handle:
+        handle.write(head)
+        chunk = para * 10_000
+        for _ in range(megabytes * 1024 * 1024 // len(chunk) + 1):
+            handle.write(chunk)
+        handle.write(tail)
+
+
+def run(label: str, path: Path, max_bytes: int = 64 * 1024 * 1024, max_depth: int = 256,
+        stage: str = "load") -> None:
+    proc = subprocess.run([sys.executable, "-c", CASE, str(path), str(max_bytes), str(max_depth), stage],
+                          capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        print(f"{label:<46} failed: {proc.stderr.strip()[-300:]}")
+        return
+    seconds, rss, outcome = proc.stdout.strip().split("\t")
+    size = path.stat().st_size / 1e6
+    print(f"{label:<46} {size:>9.1f} MB {float(seconds):>8.2f} s {float(rss):>8.0f} MB  {outcome}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--megabytes", type=int, default=100, help="size of the large document")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        print(f"{'case':<46} {'file':>12} {'time':>10} {'peak RSS':>11}  outcome")
+
+        laughs = tmp / "laughs.xml"
+        entities = '<!ENTITY l0 "lol">' + "".join(
+            f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
+        laughs.write_text(tei("<p>&l9;</p>", f"<!DOCTYPE TEI [{entities}]>\n"))
+        run("billion laughs (10^9 characters)", laughs)
+
+        quadratic = tmp / "quadratic.xml"
+        quadratic.write_text(tei("<p>" + "&big;" * 5_000 + "</p>",
+                                 f'<!DOCTYPE TEI [<!ENTITY big "{"a" * 200_000}">]>\n'))
+        run("quadratic blow-up (200 KB x 5,000)", quadratic)
+
+        big = tmp / "big.xml"
+        write_big(big, args.megabytes)
+        run(f"{args.megabytes} MB, default --max-bytes", big)
+        raised = big.stat().st_size + 1
+        run(f"{args.megabytes} MB, --max-bytes raised: load", big, max_bytes=raised)
+        run(f"{args.megabytes} MB, --max-bytes raised: load + text", big, max_bytes=raised, stage="txt")
+
+        for depth in (10_000, 2_048):
+            deep = tmp / f"deep{depth}.xml"
+            inner = depth - 4
+            deep.write_text(tei("<div>" * inner + "<p>deep</p>" + "</div>" * inner))
+            run(f"{depth:,} levels, default --max-depth", deep)
+            run(f"{depth:,} levels, --max-depth 2048: load + text", deep, max_depth=2048, stage="txt")
+
+
+if __name__ == "__main__":
+    main()
