@@ -71,7 +71,7 @@
        as [U+XXXX], so they can neither hide text nor reorder it, and every glyph exists. -->
   <xsl:function name="tk:clean" as="xs:string">
     <xsl:param name="s" as="xs:string"/>
-    <xsl:variable name="spaced" select="replace($s, '\s+', ' ')"/>
+    <xsl:variable name="spaced" select="tk:collapse($s)"/>
     <xsl:sequence select="
         if (not(matches($spaced, '[\p{Cc}\p{Co}&#x202A;-&#x202E;&#x2066;-&#x2069;&#xFFF9;-&#xFFFB;]'))) then $spaced
         else string-join(for $c in string-to-codepoints($spaced) return
@@ -80,6 +80,18 @@
                    or ($c ge 57344 and $c le 63743))
                then '[U+' || tk:hex($c) || ']'
                else codepoints-to-string($c))"/>
+  </xsl:function>
+
+  <!-- Whitespace runs to one space, keeping a space at either end: normalize-space() is much
+       faster than a regular expression, and novels have hundreds of thousands of text nodes. -->
+  <xsl:function name="tk:collapse" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:variable name="n" select="normalize-space($s)"/>
+    <xsl:sequence select="
+        if ($n eq $s) then $s
+        else if ($n eq '') then (if ($s eq '') then '' else ' ')
+        else concat(if (normalize-space(substring($s, 1, 1)) eq '') then ' ' else '', $n,
+                    if (normalize-space(substring($s, string-length($s))) eq '') then ' ' else '')"/>
   </xsl:function>
 
   <xsl:function name="tk:hex" as="xs:string">
@@ -108,17 +120,29 @@
     </xsl:for-each-group>
   </xsl:function>
 
+  <!-- The inlines of a block: adjacent strings merged, the space at either end removed
+       (strings are already collapsed to single spaces by tk:clean). -->
   <xsl:function name="tk:trim" as="array(*)">
     <xsl:param name="items" as="item()*"/>
-    <xsl:variable name="merged" select="tk:merge($items)"/>
+    <xsl:variable name="merged" as="item()*" select="tk:merge($items)"/>
     <xsl:variable name="n" select="count($merged)"/>
-    <xsl:variable name="trimmed" select="for $i in 1 to $n return
-        let $x := $merged[$i] return
-        if ($x instance of xs:string)
-        then (if ($i eq 1) then replace($x, '^\s+', '') else $x)
-             ! (if ($i eq $n) then replace(., '\s+$', '') else .)
-        else $x"/>
+    <xsl:variable name="first" select="$merged[1]"/>
+    <xsl:variable name="last" select="$merged[$n]"/>
+    <xsl:variable name="trimmed" as="item()*" select="
+        if ($n eq 0) then ()
+        else if ($n eq 1) then (if ($first instance of xs:string) then tk:strip($first, true(), true()) else $first)
+        else ((if ($first instance of xs:string) then tk:strip($first, true(), false()) else $first),
+              subsequence($merged, 2, $n - 2),
+              (if ($last instance of xs:string) then tk:strip($last, false(), true()) else $last))"/>
     <xsl:sequence select="array { $trimmed[not(. instance of xs:string) or . ne ''] }"/>
+  </xsl:function>
+
+  <xsl:function name="tk:strip" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:param name="start" as="xs:boolean"/>
+    <xsl:param name="end" as="xs:boolean"/>
+    <xsl:variable name="a" select="if ($start and starts-with($s, ' ')) then substring($s, 2) else $s"/>
+    <xsl:sequence select="if ($end and ends-with($a, ' ')) then substring($a, 1, string-length($a) - 1) else $a"/>
   </xsl:function>
 
   <xsl:function name="tk:inlines" as="array(*)">
