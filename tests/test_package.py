@@ -405,6 +405,21 @@ def test_a_changed_mets_or_bag_info_fails_verification(bag, tmp_path):
         assert found and all(d.file.endswith(tag_file) for d in found), found
 
 
+def test_a_mets_that_disagrees_with_the_payload_fails_verification(bag, tmp_path):
+    """Even with re-made tag manifests, METS must still describe the payload exactly."""
+    from teikit.package import write_tag_manifests
+
+    copy = tmp_path / "bag"
+    shutil.copytree(bag, copy)
+    mets = copy / "mets.xml"
+    digest = sha256(copy / "data/metadata/oai_dc.xml")
+    mets.write_text(mets.read_text().replace(digest, "0" * 64))
+    write_tag_manifests(copy)
+    found = verify(copy)
+    assert {d.rule for d in found} == {"bag.mets"}
+    assert found and all(d.file.endswith("data/metadata/oai_dc.xml") for d in found)
+
+
 def test_missing_and_extra_payload_files_fail_verification(bag, tmp_path):
     copy = tmp_path / "bag"
     shutil.copytree(bag, copy)
@@ -464,6 +479,15 @@ def test_source_date_epoch_fixes_every_date(tmp_path):
     assert info["Bagging-Date"] == "2023-11-14"
     mets = read_xml(result.path / "mets.xml")
     assert mets.find(f"{METS}metsHdr").get("CREATEDATE") == "2023-11-14T22:13:20Z"
+
+
+def test_source_date_epoch_is_read_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    result = package(ARTICLE, tmp_path / "bag", options())
+    assert bagit.Bag(str(result.path)).info["Bagging-Date"] == "2020-09-13"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(TeikitError, match="SOURCE_DATE_EPOCH"):
+        package(ARTICLE, tmp_path / "other", options())
 
 
 def test_without_dates_in_the_tei_the_package_is_dated_1980(tmp_path):

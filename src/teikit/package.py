@@ -704,7 +704,7 @@ def _detail(shown: str, detail: bagit.ManifestErrorDetail) -> Diagnostic:
 
 
 def _verify_mets(bag_dir: Path, shown: str) -> list[Diagnostic]:
-    """The METS fileSec must list exactly the payload files, with their current SHA-256."""
+    """The METS fileSec must list exactly the payload files, and every mdRef one of them, with its SHA-256."""
     mets_path = bag_dir / METS_FILE
     if not mets_path.is_file():
         return [_problem(shown, METS_FILE, "bag.mets", "the METS file is missing")]
@@ -716,6 +716,14 @@ def _verify_mets(bag_dir: Path, shown: str) -> list[Diagnostic]:
             listed[flocat.get(f"{{{XLINK_NS}}}href", "")] = file.get("CHECKSUM", "")
     actual = {path: sha for path, _size, sha in _payload_entries(bag_dir)}
     found = []
+    for ref in tree.iter(f"{{{METS_NS}}}mdRef"):
+        href = ref.get(f"{{{XLINK_NS}}}href", "")
+        if href not in actual:
+            found.append(_problem(shown, href or METS_FILE, "bag.mets",
+                                  "metadata referred to by METS is missing"))
+        elif ref.get("CHECKSUM") and ref.get("CHECKSUM") != actual[href]:
+            found.append(_problem(shown, href, "bag.mets",
+                                  "the METS mdRef checksum differs from the manifest"))
     for path in sorted(set(actual) | set(listed)):
         if path not in listed:
             found.append(_problem(shown, path, "bag.mets", "payload file missing from the METS fileSec"))
