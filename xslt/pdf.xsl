@@ -230,6 +230,10 @@
                                        else tk:plain($page-scope)"/>
     <xsl:variable name="year" select="if ($when) then substring($when, 1, 4)
         else replace(tk:plain(($h/tei:fileDesc/tei:publicationStmt/tei:date, $bs/tei:monogr/tei:imprint/tei:date)[1]), '^.*?(\d{4}).*$', '$1')[matches(., '^\d{4}$')]"/>
+    <!-- The year of the source publication (the journal issue), for the issue line and the citation. -->
+    <xsl:variable name="source-year" select="(($bs/tei:monogr/tei:imprint/tei:date/(@when, @when-iso)[matches(., '^\d{4}')] ! substring(., 1, 4)),
+        (replace(tk:plain($bs/tei:monogr/tei:imprint/tei:date[1]), '^.*?(\d{4}).*$', '$1')[matches(., '^\d{4}$')]),
+        string($year))[. != ''][1]"/>
     <xsl:variable name="doi-text" select="replace(normalize-space($doi), '^(https?://(dx\.)?doi\.org/|doi:)', '', 'i')"/>
     <xsl:variable name="title" select="tk:clean(tk:title($doc))"/>
     <xsl:variable name="tei" select="($tk:texts[1]/parent::*, root($doc)/*)[1]"/>
@@ -251,12 +255,13 @@
               'doi': $doi-text,
               'journal': $journal,
               'vol': $vol, 'issue': $issue, 'pages': $pages, 'year': string($year),
+              'source-year': string($source-year),
               'publisher': tk:plain(($h/tei:fileDesc/tei:publicationStmt/(tei:publisher, tei:distributor, tei:authority))[1]),
               'licence': tk:plain(($h/tei:fileDesc/tei:publicationStmt/tei:availability/(tei:licence, tei:p))[1]),
               'abstract': tk:blocks($abstract/node()),
               'show-journal': not($front//tei:title[@level = 'j'] or $front//tei:biblScope),
               'show-doi': not($front//tei:idno[lower-case(@type) = 'doi']),
-              'cite': tk:citation($names, $year, $title, $journal, $vol, $issue, $pages, $doi-text) },
+              'cite': tk:citation($names, $source-year, $title, $journal, $vol, $issue, $pages, $doi-text) },
         if (matches(string($when), '^\d{4}(-\d{2}(-\d{2})?)?')) then map {
             'year': substring($when, 1, 4),
             'month': if (matches($when, '^\d{4}-\d{2}')) then substring($when, 6, 2) else '',
