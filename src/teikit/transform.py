@@ -16,8 +16,13 @@ read a file or touch the network.
 from __future__ import annotations
 
 import base64
+import contextlib
+import os
 import re
+import sys
+import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -86,11 +91,44 @@ def _module_text(path: Path, stack: tuple[Path, ...] = ()) -> str:
     return text
 
 
-def _readable(message: str) -> str:
-    """Saxon names inlined modules by their data: URI; name the files instead."""
+def _readable(message: str, collapse: bool = True) -> str:
+    """Saxon names inlined modules by (parts of) their data: URI; name the files instead."""
     for uri, name in _module_names.items():
-        message = message.replace(uri, name).replace(uri.removeprefix("data:"), name)
-    return " ".join(message.split())
+        payload = uri.partition("base64,")[2]
+        message = re.sub(r"(?:data:)?(?:application/)?xml;base64," + re.escape(payload), name, message)
+        message = message.replace(payload, name)
+    return " ".join(message.split()) if collapse else message
+
+
+@contextlib.contextmanager
+def _saxon_stderr() -> Iterator[list[str]]:
+    """Collect what Saxon prints to the process's stderr (it prints each error besides raising it).
+
+    teikit reports every problem once, in its own format; Saxon's printout holds
+    the stylesheet location, so it is kept for the message instead of shown raw.
+    """
+    captured: list[str] = []
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield captured
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield captured
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            captured.append(sink.read(20_000).decode("utf-8", "replace"))
+
+
+def _failure(exc: PySaxonApiError, printed: list[str]) -> str:
+    message = _readable(str(exc))
+    detail = _readable("".join(printed))
+    return f"{message} ({detail})" if detail and detail not in message else message
 
 
 def _compile_file(path: Path) -> PyXsltExecutable | None:
@@ -117,9 +155,10 @@ def compiled(name: str) -> PyXsltExecutable:
         executable = _executables.get(path)
         if executable is None:
             try:
-                executable = _compile_file(path)
+                with _saxon_stderr() as printed:
+                    executable = _compile_file(path)
             except PySaxonApiError as exc:
-                raise TeikitError(f"{path}: stylesheet does not compile: {_readable(str(exc))}") from None
+                raise TeikitError(f"{path}: stylesheet does not compile: {_failure(exc, printed)}") from None
             if executable is None:
                 raise TeikitError(f"{path}: stylesheet does not compile")
             _executables[path] = executable
@@ -179,9 +218,12 @@ def run(name: str, doc: Document, params: dict[str, Any] | None = None,
         for key, value in (params or {}).items():
             executable.set_parameter(key, _value(value))
         try:
-            result = executable.transform_to_string(xdm_node=node or to_xdm(doc))
+            with _saxon_stderr() as printed:
+                result = executable.transform_to_string(xdm_node=node or to_xdm(doc))
         except PySaxonApiError as exc:
             diag = Diagnostic(doc.display, 0, 0, Severity.ERROR, f"transform.{name}",
-                              f"the {name} stylesheet failed: {_readable(str(exc))}", source="xslt")
+                              f"the {name} stylesheet failed: {_failure(exc, printed)}", source="xslt")
             raise DocumentError(diag.format(), diagnostic=diag) from None
+    if printed and printed[0].strip():  # xsl:message output of a successful run: pass it on
+        sys.stderr.write(_readable(printed[0], collapse=False))
     return result or ""
