@@ -759,7 +759,8 @@
     <xsl:if test="not($plain)">
       <span aria-hidden="true">
         <xsl:call-template name="attrs">
-          <xsl:with-param name="class" select="('milestone', @unit ! ('milestone-' || replace(., '[^A-Za-z0-9_-]', '-')))"/>
+          <xsl:with-param name="class" select="('milestone', @unit ! ('milestone-' || replace(., '[^A-Za-z0-9_-]', '-')),
+                                                if (@break = 'no') then 'in-word' else ())"/>
         </xsl:call-template>
       </span>
     </xsl:if>
@@ -975,16 +976,18 @@
                                             | tei:date[empty(node())] | tei:location[empty(.//text()[normalize-space()])])"/>
       <xsl:if test="exists($details) or tei:note[@type = 'variants']">
         <span class="entry-details">
-          <xsl:for-each select="$details">
+          <xsl:for-each-group select="$details" group-adjacent="string((@role, @type)[1])">
             <span class="detail detail-{local-name()}">
-              <xsl:call-template name="lang"/>
-              <xsl:if test="@role or @type">
-                <span class="detail-role"><xsl:value-of select="(@role, @type)[1]"/>: </span>
+              <xsl:if test="current-grouping-key()">
+                <span class="detail-role"><xsl:value-of select="tk:role-label(current-grouping-key(), count(current-group()))"/>: </span>
               </xsl:if>
-              <xsl:apply-templates select="node()" mode="entry-detail"/>
+              <xsl:for-each select="current-group()">
+                <xsl:if test="position() gt 1">, </xsl:if>
+                <xsl:apply-templates select="." mode="entry-detail"/>
+              </xsl:for-each>
             </span>
             <xsl:text> </xsl:text>
-          </xsl:for-each>
+          </xsl:for-each-group>
           <xsl:for-each select="tei:note[@type = 'variants']">
             <span class="detail detail-variants"><span class="detail-role">also: </span>
               <xsl:apply-templates select="node()" mode="entry-detail"/></span>
@@ -1013,6 +1016,18 @@
     <xsl:param name="pos" as="xs:integer"/>
     <xsl:variable name="note" select="($occ/ancestor-or-self::tei:note[tk:is-numbered-note(.)])[1]"/>
     <xsl:sequence select="if ($note) then 'n. ' || tk:note-number($note) else string($pos)"/>
+  </xsl:function>
+
+  <!-- "placeOfSignature" reads "signed at"; a role held by several reads in the plural. -->
+  <xsl:function name="tk:role-label" as="xs:string">
+    <xsl:param name="role" as="xs:string"/>
+    <xsl:param name="count" as="xs:integer"/>
+    <xsl:variable name="known" select="map{'placeOfSignature': 'signed at', 'party': 'party', 'mediator': 'mediator',
+        'proposer': 'proposed by', 'issuer': 'issued by', 'signatory': 'signatory', 'witness': 'witness',
+        'variant': 'also', 'printed': 'printed', 'short': 'short', 'alt': 'also'}"/>
+    <xsl:variable name="label" select="($known($role), lower-case(replace($role, '([a-z])([A-Z])', '$1 $2')))[1]"/>
+    <xsl:sequence select="if ($count gt 1 and $label = ('party', 'mediator', 'signatory', 'witness')) then (if ($label = 'party') then 'parties' else $label || 's')
+                          else $label"/>
   </xsl:function>
 
   <xsl:function name="tk:entry-dates" as="xs:string*">
