@@ -226,6 +226,13 @@ def test_same_input_gives_identical_bytes(article_pdf: bytes) -> None:
     assert render_pdf(load(ARTICLE)) == article_pdf
 
 
+def test_the_bytes_do_not_depend_on_where_the_source_lies(article_pdf: bytes, tmp_path: Path) -> None:
+    copy = tmp_path / "elsewhere" / ARTICLE.name
+    copy.parent.mkdir()
+    shutil.copyfile(ARTICLE, copy)
+    assert render_pdf(load(copy)) == article_pdf
+
+
 def test_the_creation_date_is_the_documents_or_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     doc = load(ARTICLE)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
