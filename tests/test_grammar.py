@@ -59,7 +59,7 @@ def many(tei_all) -> list[Diagnostic]:
     # an element after the position where it is allowed
     (18, 9, 'element "head" not allowed here', '"div" may contain'),
     # text in element-only content
-    (20, 7, 'text not allowed here (in element "listPerson"): "stray text"', '"person"'),
+    (20, 19, 'text not allowed here (in element "listPerson"): "stray text"', '"person"'),
 ])
 def test_each_kind_of_error_is_reported_at_its_line_and_column(many, line, column, message, hint):
     found = [d for d in many if d.line == line and d.column == column and message in d.message]

@@ -13,6 +13,7 @@ one run reports up to `MAX_ERRORS` errors, each mapped back to the source.
 
 from __future__ import annotations
 
+import abc
 import copy
 import os
 import re
@@ -62,13 +63,14 @@ def grammar_checker(schema: Path, engine: str = "lxml") -> GrammarChecker:
 
 
 @dataclass
-class GrammarChecker:
+class GrammarChecker(abc.ABC):
     """A compiled RELAX NG schema that checks documents; subclasses are the engines."""
 
     schema: Path
 
+    @abc.abstractmethod
     def check(self, doc: Document) -> list[Diagnostic]:
-        raise NotImplementedError
+        """Every grammar error of `doc` (rule "rng", severity ERROR, source "relaxng")."""
 
     def check_many(self, docs: list[Document]) -> dict[str, list[Diagnostic]]:
         """Diagnostics per `doc.display`; engines with a start-up cost override this."""
@@ -596,7 +598,7 @@ class _Diagnosis:
         self._report(holder if holder is not None else el,
                      f"text not allowed here (in element {self._show(el.tag)}): \"{snippet}\"",
                      "move the text into an element that allows it, e.g. <p>, or delete it; "
-                     + self._allowed_children(el), after=holder is not None)
+                     + self._allowed_children(el), text=text.strip())
         if holder is None:
             el.text = None
         else:
@@ -659,11 +661,11 @@ class _Diagnosis:
                 self._lines = []
         return self._lines
 
-    def _position(self, node: etree._Element, attribute: str = "", after: bool = False) -> tuple[int, int]:
+    def _position(self, node: etree._Element, attribute: str = "", text: str = "") -> tuple[int, int]:
         original = self.original.get(node)
         line, column = self.locator.position(original) if original is not None else (node.sourceline or 0, 0)
-        if after:  # text after `node`: point at the end of its line of source is not known; use its start
-            return line, column
+        if text and line and column:  # the text itself: the first place after the start tag it occurs
+            return self._find_text(line, column, text.splitlines()[0].strip()) or (line, column)
         if attribute and line and column:
             att = _att_name(attribute)
             lines = self._source_lines()
@@ -682,9 +684,18 @@ class _Diagnosis:
                     break
         return line, column
 
+    def _find_text(self, line: int, column: int, needle: str) -> tuple[int, int] | None:
+        lines = self._source_lines()
+        for index in range(line - 1, min(len(lines), line + 200)):
+            start = column - 1 if index == line - 1 else 0
+            found = lines[index].find(needle, start)
+            if found >= 0:
+                return index + 1, found + 1
+        return None
+
     def _report(self, node: etree._Element, message: str, hint: str, attribute: str = "",
-                after: bool = False) -> None:
-        line, column = self._position(node, attribute, after)
+                text: str = "") -> None:
+        line, column = self._position(node, attribute, text)
         self.found.append(Diagnostic(self.doc.display, line, column, Severity.ERROR, "rng", message,
                                      hint=hint, source="relaxng"))
 
