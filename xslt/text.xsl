@@ -31,7 +31,7 @@
 
   <xsl:template match="/">
     <xsl:variable name="blocks" as="xs:string*">
-      <xsl:for-each select="/tei:TEI | /tei:teiCorpus/tei:TEI | /tei:teiCorpus[empty(tei:TEI)]">
+      <xsl:for-each select="/tei:TEI | /tei:teiCorpus | /tei:teiCorpus/tei:TEI">
         <xsl:sequence select="tk:header-blocks(.)"/>
         <xsl:apply-templates select="tei:text" mode="block"/>
       </xsl:for-each>
@@ -49,12 +49,18 @@
   <!-- Title, authors, abstract, keywords: what a reader of the article sees above the text. -->
   <xsl:function name="tk:header-blocks" as="xs:string*">
     <xsl:param name="tei" as="element()"/>
-    <xsl:variable name="title" select="tk:title($tei)"/>
     <xsl:variable name="stmt" select="$tei/tei:teiHeader/tei:fileDesc/tei:titleStmt"/>
+    <!-- Each document of a teiCorpus has its own title and authors (tk:title and tk:authors
+         read the outermost header). -->
+    <xsl:variable name="title" select="if ($tei/parent::tei:teiCorpus)
+                                       then normalize-space(($stmt/tei:title[@type = 'main'], $stmt/tei:title[not(@type)], $stmt/tei:title)[1])
+                                       else tk:title($tei)"/>
     <xsl:if test="$title">
       <xsl:sequence select="tk:underline($title, '=')"/>
     </xsl:if>
-    <xsl:variable name="names" select="tk:authors($tei)"/>
+    <xsl:variable name="names" select="if ($tei/parent::tei:teiCorpus)
+                                       then $stmt/tei:author ! normalize-space(((.//tei:persName)[1], .)[1])
+                                       else tk:authors($tei)"/>
     <xsl:sequence select="string-join(
         for $i in 1 to count($stmt/tei:author)
         return string-join(($names[$i],
