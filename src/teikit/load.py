@@ -403,7 +403,7 @@ def _syntax_hint(message: str) -> str:
     if "opening and ending tag mismatch" in lower:
         return "close elements in the reverse order of opening them"
     if "document is empty" in lower or "start tag expected" in lower:
-        return 'a TEI document starts with <TEI xmlns="http://www.tei-c.org/ns/1.0">'
+        return 'an XML file starts with markup; a TEI document with <TEI xmlns="http://www.tei-c.org/ns/1.0">'
     if "extra content at the end" in lower:
         return "an XML document has exactly one root element"
     if "char 0x0 out of allowed range" in lower or "invalid character" in lower:
