@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from conftest import DATA, EDITION, corpus_files, requires_corpora, run_cli
-from teikit.errors import DocumentError
+from teikit.errors import DocumentError, TeikitError
 from teikit.load import TEI_NS, load
 from teikit.write import BuildOptions
 from teikit.write.pdf import pdf_data, render_pdf, timestamp
@@ -316,6 +316,15 @@ def test_a_typesetting_error_is_a_document_error_and_writes_nothing(tmp_path: Pa
     assert diag is not None and diag.rule == "pdf.typeset"
     assert "could not be typeset" in diag.message and "edition.typ" in diag.message
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_missing_template_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    xslt = tmp_path / "xslt"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "xslt", xslt)
+    shutil.rmtree(xslt / "typst")
+    monkeypatch.setenv("TEIKIT_XSLT_DIR", str(xslt))
+    with pytest.raises(TeikitError, match="cannot read the PDF template"):
+        render_pdf(load(DATA / "minimal.xml"))
 
 
 def test_cli_builds_a_pdf(tmp_path: Path) -> None:

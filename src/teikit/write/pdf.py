@@ -16,6 +16,7 @@ gives the same bytes on every machine.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -28,7 +29,7 @@ import typst
 
 from teikit import fsutil, resources, transform
 from teikit.diagnostics import Diagnostic, Severity
-from teikit.errors import DocumentError, OutputError
+from teikit.errors import DocumentError, InputError, TeikitError
 from teikit.load import TEI_NS, Document
 from teikit.write import BuildOptions, output_path
 
@@ -90,14 +91,22 @@ def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
     data = pdf_data(doc)
     with tempfile.TemporaryDirectory(prefix="teikit-pdf-") as tmp:
         world = Path(tmp)
-        shutil.copyfile(template_dir() / TEMPLATE, world / TEMPLATE)
+        try:
+            shutil.copyfile(template_dir() / TEMPLATE, world / TEMPLATE)
+        except OSError as exc:
+            raise TeikitError(f"{template_dir() / TEMPLATE}: cannot read the PDF template: "
+                              f"{exc.strerror or exc}",
+                              hint="TEIKIT_XSLT_DIR must hold typst/edition.typ as well") from None
         inputs = {"attach": ""}
         if options.embed_source:
             try:
                 source = doc.path.read_bytes()
             except OSError as exc:
-                raise OutputError(f"{doc.display}: cannot read the source to embed it: "
-                                  f"{exc.strerror or exc}") from None
+                raise InputError(f"{doc.display}: cannot read the source to embed it: "
+                                 f"{exc.strerror or exc}") from None
+            if hashlib.sha256(source).hexdigest() != doc.digest:
+                raise InputError(f"{doc.display}: the file changed while it was being built",
+                                 hint="build again once it is saved")
             (world / "source.xml").write_bytes(source)
             inputs["attach"] = doc.path.name
         return _typeset(doc, world, data, inputs)
