@@ -6,9 +6,10 @@ values with line, column and a hint of what the schema allows at that point.
 libxml2 has two weaknesses for large schemas such as tei_all.rng: compiling it
 is slow, and validation stops at the first error. teikit answers the first with
 a per-process cache (`grammar_checker`) of a schema compiled from a *simplified*
-copy (see `teikit.validate.simplify`, cached on disk by SHA-256), and the second
-by repairing each error in a private copy of the tree and validating again, so
-one run reports up to `MAX_ERRORS` errors, each mapped back to the source.
+copy that accepts exactly the same documents (`simplify`, kept on disk by SHA-256),
+and the second by locating each error in a private copy of the tree, repairing it
+there and validating again (`_Diagnosis`), so one run reports up to `MAX_ERRORS`
+errors, each at the line and column of the original source.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from teikit.load import Document, display_path, make_parser
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
-ISO_SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
 RNG_TYPES = {"application/xml", "application/relax-ng+xml", "application/x-relax-ng+xml"}
 ENGINES = ("lxml", "jing")
 MAX_ERRORS = 100  # per document; the rest would be consequences of earlier ones
