@@ -547,6 +547,10 @@
                        or $c/self::tei:div[every $d in tei:* satisfies ($d/self::tei:head or tk:is-register($d))]))]"
                 mode="block" priority="4"/>
 
+  <!-- A division of the back matter that only gathers the notes: they are typeset as the Notes. -->
+  <xsl:template match="tei:div[tei:note][every $c in tei:* satisfies ($c/self::tei:head or $c/self::tei:note[$tk:notes intersect .])]"
+                mode="block" priority="4"/>
+
   <xsl:template match="tei:note" mode="block">
     <xsl:if test="not(tk:is-endnote(.)) or not($tk:notes intersect .)">
       <xsl:sequence select="map { 't': 'p', 'style': 'small', 'c': tk:inlines(.) }"/>
@@ -673,7 +677,7 @@
         then array { if ($local/self::tei:note) then () else tk:clean($target) } else tk:inlines(.)"/>
     <xsl:sequence select="
         if ($local/self::tei:note and ($tk:notes intersect $local) and tk:is-endnote($local))
-          then ($label?*, map { 't': 'ilink', 'to': 'n-', 'k': tk:key($local), 'c': array { map { 't': 'sup', 'c': array { tk:note-number($local) } } } })
+          then ((if (matches(normalize-space(.), '^[\[(]?[0-9*†‡§a-z]{0,4}[\])]?$')) then () else $label?*), map { 't': 'ilink', 'to': 'n-', 'k': tk:key($local), 'c': array { map { 't': 'sup', 'c': array { tk:note-number($local) } } } })
         else if ($local intersect $tk:entries) then map { 't': 'ilink', 'to': 'e-', 'k': tk:key($local), 'c': $label }
         else if (matches($target, '^(https?|ftp|mailto):[^\s]+$', 'i')) then map { 't': 'link', 'url': $target, 'c': $label }
         else if (matches($target, '^doi:', 'i')) then map { 't': 'link', 'url': 'https://doi.org/' || substring($target, 5), 'c': $label }
