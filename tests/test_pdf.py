@@ -397,6 +397,18 @@ def test_block_material_inside_paragraphs_and_unknown_elements_keep_their_text()
     assert data_note_numbers(path) == text_note_numbers(path) == ["1", "2", "3", "4", "5"]
 
 
+def test_references_to_notes_in_the_back_matter_become_note_markers() -> None:
+    path = DATA / "pdf" / "backnotes.xml"
+    reader = PdfReader(io.BytesIO(render_pdf(load(path))))
+    text = flat(" ".join(p.extract_text() for p in reader.pages))
+    assert "She was game to anything.1 Then she slept.2" in text  # the number once, as a superscript
+    assert "See the first note1 again." in text
+    assert "1. The portrait of a lady. 2. A second note." in text
+    assert "NOTES" not in text  # the division that only gathered the notes is the Notes section
+    assert outline_titles(reader.outline) == [(0, "Chapter One"), (0, "Notes")]
+    assert data_note_numbers(path) == text_note_numbers(path) == ["1", "2"]
+
+
 def test_deeply_nested_markup_keeps_its_text() -> None:
     reader = PdfReader(io.BytesIO(render_pdf(load(DATA / "pdf" / "deep.xml"))))
     text = flat(" ".join(p.extract_text() for p in reader.pages))
