@@ -632,3 +632,30 @@ def test_markup_like_text_comes_out_literally_in_pdf(tmp_path):
     for s in ["<script>alert('x')</script>", "#set page(width: 1cm)", '#eval("1+1")', "\\input{/etc/passwd}",
               "[brackets] {braces} *stars* _under_", "$x^2$"]:
         assert s in text, s
+
+
+def test_document_values_cannot_put_script_urls_or_handlers_into_html(tmp_path):
+    """Pointers and attributes reach HTML attributes: no script URL, no event handler, no local file."""
+    pytest.importorskip("teikit.write.html")
+    from lxml import html as lxml_html
+
+    from teikit.write import build_document
+
+    path = tmp_path / "links.xml"
+    path.write_text(tei(
+        '<p><ref target="javascript:alert(1)">a</ref> <ref target=" JaVaScRiPt:alert(2)">b</ref> '
+        '<ptr target="data:text/html,&lt;script&gt;alert(3)&lt;/script&gt;"/> '
+        '<ref target="vbscript:alert(4)">c</ref> <persName ref="javascript:alert(5)">P</persName> '
+        '<hi rend="x&quot; onmouseover=&quot;alert(6)">d</hi> <ref target="file:///etc/passwd">e</ref></p>'
+        '<figure><graphic url="javascript:alert(7)"/><graphic url="file:///etc/passwd"/></figure>'
+        '<p xml:lang="en&quot; onload=&quot;alert(8)">f</p>'))
+    [out] = build_document(load(path), tmp_path / "out", ["html"])
+    page = out / "index.html" if out.is_dir() else out
+    tree = lxml_html.fromstring(page.read_bytes())
+    for element in tree.iter():
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), (element.tag, name, value)
+            if name.lower() in ("href", "src", "action", "formaction", "poster", "srcset"):
+                scheme = value.strip().split(":", 1)[0].lower() if ":" in value else ""
+                assert scheme not in ("javascript", "vbscript", "data", "file"), (element.tag, name, value)
+    assert "root:x:0:0" not in page.read_text(encoding="utf-8")
