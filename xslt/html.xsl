@@ -476,7 +476,7 @@
   </xsl:template>
 
   <!-- Pull quotes repeat the text for the eye: set apart, hidden from assistive technology. -->
-  <xsl:template match="*[tk:is-pull-quote(.)]" priority="10">
+  <xsl:template match="tei:quote[tk:is-pull-quote(.)] | tei:floatingText[tk:is-pull-quote(.)] | tei:q[tk:is-pull-quote(.)] | tei:cit[tk:is-pull-quote(.)] | tei:seg[tk:is-pull-quote(.)] | tei:ab[tk:is-pull-quote(.)] | tei:p[tk:is-pull-quote(.)] | tei:figure[tk:is-pull-quote(.)]" priority="10">
     <xsl:param name="phrasing" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:element name="{if ($phrasing) then 'span' else 'aside'}">
       <xsl:attribute name="class" select="'pullquote'"/>
@@ -606,7 +606,7 @@
   <xsl:template match="tei:graphic | tei:figDesc | tei:media"/>
 
   <!-- Registers inside the text are printed in the index, not in place. -->
-  <xsl:template match="*[tk:is-register(.)] | tei:div[tk:is-notes-div(.)]" priority="5"/>
+  <xsl:template match="tei:listPerson | tei:listPlace | tei:listOrg | tei:listEvent | tei:listObject | tei:listNym | tei:listRelation | tei:listAnnotation | tei:listBibl[tk:is-register(.)] | tei:div[tei:note][tk:is-notes-div(.)]" priority="5"/>
 
   <!-- ==================================================================== -->
   <!-- Notes -->

@@ -161,7 +161,11 @@
                        | tei:linkGrp | tei:link | tei:timeline | tei:facsimile"
                 mode="block"/>
 
-  <xsl:template match="*[tk:is-register(.)] | *[tk:is-pull-quote(.)] | tei:div[tk:is-notes-div(.)]"
+  <!-- Registers (see tk:is-register), pull quotes (tk:is-pull-quote), divisions of detached notes;
+       the patterns name the elements so that other elements are not tested at all. -->
+  <xsl:template match="tei:listPerson | tei:listPlace | tei:listOrg | tei:listEvent | tei:listObject | tei:listNym | tei:listRelation | tei:listAnnotation | tei:listBibl[tk:is-register(.)]
+                       | tei:quote[tk:is-pull-quote(.)] | tei:floatingText[tk:is-pull-quote(.)] | tei:q[tk:is-pull-quote(.)] | tei:cit[tk:is-pull-quote(.)] | tei:seg[tk:is-pull-quote(.)] | tei:ab[tk:is-pull-quote(.)] | tei:p[tk:is-pull-quote(.)] | tei:figure[tk:is-pull-quote(.)]
+                       | tei:div[tei:note][tk:is-notes-div(.)]"
                 mode="block" priority="5"/>
 
   <!-- Containers: recurse; runs of text and inline elements directly inside become blocks,
@@ -245,7 +249,8 @@
     <xsl:apply-templates mode="inline"/>
   </xsl:template>
 
-  <xsl:template match="*[tk:is-pull-quote(.)] | tei:figDesc[../tei:head] | tei:fw | tei:interpGrp"
+  <xsl:template match="tei:quote[tk:is-pull-quote(.)] | tei:floatingText[tk:is-pull-quote(.)] | tei:q[tk:is-pull-quote(.)] | tei:cit[tk:is-pull-quote(.)] | tei:seg[tk:is-pull-quote(.)] | tei:ab[tk:is-pull-quote(.)] | tei:p[tk:is-pull-quote(.)] | tei:figure[tk:is-pull-quote(.)]
+                       | tei:figDesc[../tei:head] | tei:fw | tei:interpGrp"
                 mode="inline" priority="5"/>
 
   <!-- A pointer that calls a note is its marker. -->
