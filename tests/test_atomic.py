@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,34 @@ def test_a_writer_that_fails_after_making_a_folder_leaves_nothing(tmp_path):
         (tmp / "index.html").write_text("partial")
         raise RuntimeError("failed while writing the folder")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_build_leaves_only_complete_outputs(tmp_path):
+    """Ctrl-C in the middle of a batch: what exists is complete, nothing is half-written."""
+    sources = tmp_path / "src"
+    sources.mkdir()
+    text = MINIMAL.read_text(encoding="utf-8")
+    for n in range(40):
+        (sources / f"doc{n:02}.xml").write_text(text.replace("A Minimal Document", f"Document {n}"))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "teikit", "build", str(sources), "-f", "txt", "-j", "1", "--no-cache"]
+    proc = subprocess.Popen([*command, "-o", str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline and not any(out.glob("*.txt")):
+            time.sleep(0.02)  # interrupt as soon as the first outputs appear
+        proc.send_signal(signal.SIGINT)
+        _stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "Traceback" not in stderr
+    assert proc.returncode in (0, 130), stderr
+    reference = tmp_path / "reference"
+    assert subprocess.run([*command, "-o", str(reference)], cwd=ROOT, capture_output=True).returncode == 0
+    written = sorted(out.glob("*.txt"))
+    assert written, "the build wrote nothing before the interruption"
+    for path in written:
+        assert path.read_bytes() == (reference / path.name).read_bytes(), path
+    assert leftovers(out) == []
