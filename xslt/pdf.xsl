@@ -306,7 +306,11 @@
           <xsl:variable name="rows" as="map(*)*">
             <xsl:for-each select="$entries">
               <xsl:sort select="lower-case(tk:entry-label(.))" lang="en"/>
-              <xsl:sequence select="map { 'k': tk:key(.), 'label': tk:entry-label(.), 'extra': tk:entry-extra(.) }"/>
+              <xsl:variable name="label" select="tk:entry-label(.)"/>
+              <xsl:variable name="extra" select="tk:entry-extra(.)"/>
+              <!-- Years the name already says are not repeated: “Treaty of 1997 (1997)”. -->
+              <xsl:sequence select="map { 'k': tk:key(.), 'label': $label,
+                  'extra': if (every $y in tokenize($extra, '–') satisfies contains($label, $y)) then '' else $extra }"/>
             </xsl:for-each>
           </xsl:variable>
           <xsl:sequence select="map { 'kind': $kinds[$i], 'title': $titles[$i], 'entries': array { $rows } }"/>
@@ -316,28 +320,40 @@
     <xsl:sequence select="array { $registers }"/>
   </xsl:function>
 
+  <!-- The heading of an index entry: the record's own name for it, by kind. -->
   <xsl:function name="tk:entry-label" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:variable name="pn" select="($e/tei:persName[not(@type) or @type = ('main', 'full', 'standard')], $e/tei:persName)[1]"/>
+    <xsl:variable name="pn" select="($e/tei:persName[not(@type) or @type = ('main', 'full', 'standard', 'reg')],
+                                     $e/tei:persName)[1]"/>
+    <xsl:variable name="name" select="
+        if ($e/self::tei:person or $e/self::tei:personGrp) then $pn
+        else if ($e/self::tei:place) then ($e/tei:placeName[not(@type = ('variant', 'alt'))], $e/tei:placeName, $e/tei:geogName)[1]
+        else if ($e/self::tei:org) then ($e/tei:orgName[not(@type = ('variant', 'alt'))], $e/tei:orgName)[1]
+        else if ($e/self::tei:event) then ($e/tei:label, $e/tei:eventName, $e/tei:head, $e/tei:desc)[1]
+        else if ($e/self::tei:biblStruct) then ($e/tei:analytic/tei:title, $e/tei:monogr/tei:title)[1]
+        else ($e/tei:title[not(@type = 'short')], $e/tei:title)[1]"/>
     <xsl:variable name="label" select="
-        if ($pn/tei:surname) then string-join(($pn/tei:surname ! tk:plain(.),
-                                                string-join($pn/(tei:forename, tei:roleName, tei:nameLink) ! tk:plain(.), ' ')[. != '']), ', ')
-        else tk:plain(($pn, $e/tei:placeName, $e/tei:orgName, $e/tei:label, $e/tei:head,
-                       $e/tei:eventName, $e/tei:name, $e/tei:title, $e/tei:analytic/tei:title, $e/tei:monogr/tei:title,
-                       $e/tei:desc, $e)[1])"/>
+        if ($name/tei:surname) then string-join(($name/tei:surname ! tk:plain(.),
+            string-join($name/(tei:forename, tei:roleName, tei:nameLink) ! tk:plain(.), ' ')[. != '']), ', ')
+        else tk:plain(($name, $e/tei:name, $e/tei:label)[1])"/>
     <xsl:sequence select="if ($label) then $label else string($e/@xml:id)"/>
   </xsl:function>
 
-  <!-- Dates of a person or event: (1931–2007), (27 September 2020). -->
+  <!-- Years of a person's life or of an event or instrument: (1931–2007), (1994). -->
   <xsl:function name="tk:entry-extra" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:variable name="b" select="($e/tei:birth/(@when, @notBefore, tei:date/@when), $e/tei:birth)[1]"/>
-    <xsl:variable name="d" select="($e/tei:death/(@when, @notBefore, tei:date/@when), $e/tei:death)[1]"/>
-    <xsl:variable name="years" select="if ($b or $d) then
-        string-join((replace(normalize-space($b), '^(-?\d{4}).*$', '$1'), replace(normalize-space($d), '^(-?\d{4}).*$', '$1')), '–')
-        else if ($e/(@when, @from)) then string-join(($e/@when, $e/@from, $e/@to), '–')
-        else tk:plain(($e/tei:date, $e/tei:idno[@type = 'date'])[1])"/>
-    <xsl:sequence select="normalize-space($years)"/>
+    <xsl:variable name="from" select="tk:year((
+        $e/tei:birth/(@when, @from, @notBefore, tei:date/@when), $e/@when, $e/@from, $e/@notBefore,
+        $e/tei:date/(@when, @from, @notBefore))[1])"/>
+    <xsl:variable name="to" select="tk:year((
+        $e/tei:death/(@when, @to, @notAfter, tei:date/@when), $e/@to, $e/@notAfter, $e/tei:date/(@to, @notAfter))[1])"/>
+    <xsl:sequence select="if ($e/tei:birth or $e/tei:death) then string-join(($from, $to), '–')
+                          else string-join(distinct-values(($from, $to)[. != '']), '–')"/>
+  </xsl:function>
+
+  <xsl:function name="tk:year" as="xs:string">
+    <xsl:param name="date" as="xs:string?"/>
+    <xsl:sequence select="if (matches(string($date), '^-?\d{4}')) then replace($date, '^(-?\d{4}).*$', '$1') else ''"/>
   </xsl:function>
 
   <!-- ===================================================================== -->
