@@ -185,6 +185,16 @@ def test_a_single_broken_file_gives_exactly_one_error_line(name, code, says, whe
     assert says in line and line.startswith(f"tests/data/hostile/{where}")
 
 
+def test_windows_1252_quotes_are_recognised_as_such(tmp_path):
+    path = tmp_path / "quotes.xml"
+    path.write_bytes(tei("<p>\u201cquoted\u201d \u2014 dash</p>").replace('encoding="UTF-8"', "")
+                     .encode("cp1252"))
+    with pytest.raises(DocumentError) as caught:
+        load(path)
+    assert "byte 0x93" in caught.value.message and "windows-1252" in caught.value.message
+    assert "iconv -f WINDOWS-1252 -t UTF-8" in caught.value.hint
+
+
 def test_the_encoding_hint_says_how_to_fix_latin1():
     result = run_cli("validate", str(HOSTILE / "latin1-undeclared.xml"))
     assert 'encoding="ISO-8859-1"' in result.stdout

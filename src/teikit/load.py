@@ -352,11 +352,14 @@ def _encoding_error(data: bytes, shown: str, line: int, column: int, message: st
         before = data[:exc.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
+        # Bytes 0x80-0x9F are printable only in Windows-1252 (curly quotes, dashes); in Latin-1
+        # they are control characters, so their presence decides which encoding to suggest.
+        likely = "windows-1252" if re.search(rb"[\x80-\x9f]", data) else "ISO-8859-1"
         return _error(shown, line, column, "xml.encoding",
                       f"the file is not UTF-8 (byte 0x{data[exc.start]:02X} cannot appear here in UTF-8) "
-                      "and declares no other encoding; it is probably Latin-1 or Windows-1252",
-                      'add <?xml version="1.0" encoding="ISO-8859-1"?> as the first line, or convert it: '
-                      "iconv -f ISO-8859-1 -t UTF-8")
+                      f"and declares no other encoding; it is probably {likely}",
+                      f'add <?xml version="1.0" encoding="{likely}"?> as the first line, or convert it: '
+                      f"iconv -f {likely.upper()} -t UTF-8")
     return _error(shown, line, column, "xml.encoding", message,
                   "save the file as UTF-8, or declare its encoding in the XML declaration")
 
@@ -406,6 +409,8 @@ def _syntax_hint(message: str) -> str:
         return 'an XML file starts with markup; a TEI document with <TEI xmlns="http://www.tei-c.org/ns/1.0">'
     if "extra content at the end" in lower:
         return "an XML document has exactly one root element"
+    if "xmlparsecharref: invalid xmlchar" in lower:
+        return "XML does not allow this control character, not even as a character reference; remove it"
     if "char 0x0 out of allowed range" in lower or "invalid character" in lower:
         return "remove the control character; XML allows only tab, newline and carriage return below 0x20"
     if "entityref: expecting ';'" in lower or "xmlparseentityref" in lower:
