@@ -16,7 +16,9 @@ from teikit.write import BuildOptions, output_path
 
 def render_text(doc: Document, options: BuildOptions | None = None) -> str:
     options = options or BuildOptions()
-    text = transform.run("text", doc)
+    from teikit.write.html import document_node
+
+    text = transform.run("text", doc, node=document_node(doc))
     if options.width:
         text = wrap(text, options.width)
     return text
