@@ -395,6 +395,13 @@ def test_billion_laughs_is_refused_in_bounded_memory_and_time():
     assert rss_mb < 500 and seconds < 20
 
 
+def test_raising_max_depth_keeps_the_entity_expansion_limit():
+    """--max-depth above 256 switches libxml2 to its huge mode; expansion attacks stay refused."""
+    with pytest.raises(DocumentError) as caught:
+        load(HOSTILE / "billion-laughs.xml", limits=Limits(max_depth=MAX_SUPPORTED_DEPTH))
+    assert caught.value.diagnostic.rule == "xml.entity-expansion"
+
+
 def test_quadratic_blowup_is_refused_in_bounded_memory_and_time(tmp_path):
     path = tmp_path / "quadratic.xml"
     big = "a" * 200_000
