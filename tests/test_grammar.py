@@ -285,3 +285,43 @@ def test_verdicts_agree_with_jing_on_a_corpus_sample(tei_all):
         assert bool(ours) == bool(by_jing[doc.display]), doc.display
         if ours:  # the same places, give or take where each engine puts "incomplete" (start or end tag)
             assert {d.line for d in by_jing[doc.display]} & {d.line for d in ours}
+
+
+# --------------------------------------------------------------------------- bad schemas and limits
+
+
+def test_a_schema_that_is_not_relax_ng_is_a_usage_error(tmp_path):
+    from teikit.errors import InputError
+
+    bogus = tmp_path / "bogus.rng"
+    bogus.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0">'
+                     '<start><ref name="nowhere"/></start></grammar>')
+    with pytest.raises(InputError) as caught:
+        grammar_checker(bogus)
+    assert "not a usable RELAX NG schema" in caught.value.message
+    with pytest.raises(InputError):
+        grammar_checker(TEIKIT, engine="xerces")
+
+
+def test_a_grammar_with_includes_is_compiled_as_it_is(tmp_path):
+    part = tmp_path / "part.rng"
+    part.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0">'
+                    '<define name="doc"><element name="doc"><text/></element></define></grammar>')
+    main = tmp_path / "main.rng"
+    main.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0"><include href="part.rng"/>'
+                    '<start><ref name="doc"/></start></grammar>')
+    assert relaxng.simplified(main) == main  # its relative include must resolve next to it
+    doc = tmp_path / "doc.xml"
+    doc.write_text("<doc>fine</doc>")
+    assert grammar_checker(main).check(load(doc, require_tei=False)) == []
+    doc.write_text("<doc><b/></doc>")
+    assert grammar_checker(main).check(load(doc, require_tei=False))
+
+
+def test_error_reporting_stops_at_the_limit(tei_all, tmp_path, monkeypatch):
+    text = (GRAMMAR / "valid.xml").read_text()
+    doc = tmp_path / "many.xml"
+    doc.write_text(text.replace("<p>A second", "<p>" + "<blink/>" * 12 + "A second"))
+    assert len(tei_all.check(load(doc))) == 12
+    monkeypatch.setattr(relaxng, "MAX_ERRORS", 5)
+    assert len(tei_all.check(load(doc))) == 5
