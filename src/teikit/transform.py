@@ -33,7 +33,7 @@ from saxonche import PySaxonApiError, PySaxonProcessor, PyXdmNode, PyXsltExecuta
 from teikit import resources
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError, TeikitError
-from teikit.load import MAX_SUPPORTED_DEPTH, Document
+from teikit.load import MAX_SUPPORTED_DEPTH, Document, make_parser
 
 _lock = threading.RLock()
 _processor: PySaxonProcessor | None = None
@@ -67,8 +67,6 @@ def _module_text(path: Path, stack: tuple[Path, ...] = ()) -> str:
     hands them over inline; only the href values change, so line numbers in
     Saxon's messages stay those of the files.
     """
-    from teikit.load import make_parser
-
     try:
         raw = path.read_bytes()
         tree = etree.ElementTree(etree.fromstring(raw, make_parser(), base_url=path.as_uri()))
