@@ -47,7 +47,7 @@ def file_weights(paths: Sequence[os.PathLike | str]) -> list[int]:
     return weights
 
 
-def plan_chunks(weights: Sequence[int], jobs: int, per_worker: int = 4) -> list[list[int]]:
+def plan_chunks(weights: Sequence[int], jobs: int, per_worker: int = 16) -> list[list[int]]:
     """Group item indices into chunks, heaviest first.
 
     A chunk holds items until it reaches about 1/(jobs*per_worker) of the total
