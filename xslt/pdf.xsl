@@ -116,7 +116,9 @@
   <xsl:function name="tk:merge" as="item()*">
     <xsl:param name="items" as="item()*"/>
     <xsl:for-each-group select="$items" group-adjacent=". instance of xs:string">
-      <xsl:sequence select="if (current-grouping-key()) then string-join(current-group()) else current-group()"/>
+      <xsl:sequence select="if (not(current-grouping-key())) then current-group()
+                            else let $s := string-join(current-group())
+                                 return if (contains($s, '  ')) then replace($s, ' {2,}', ' ') else $s"/>
     </xsl:for-each-group>
   </xsl:function>
 
