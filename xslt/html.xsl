@@ -1170,7 +1170,7 @@
       <xsl:value-of select="string-join($authors[position() lt last()], ', ') || (if (count($authors) gt 1) then ' and ' else '') || $authors[last()] || ', '"/>
     </xsl:if>
     <xsl:for-each select="($analytic/tei:title)[1]">
-      <span class="title-a"><xsl:call-template name="lang"/><xsl:value-of select="'“' || tk:text(.) || ',”'"/></span>
+      <span class="cited-title"><xsl:call-template name="lang"/><xsl:value-of select="'“' || tk:text(.) || ',”'"/></span>
       <xsl:text> </xsl:text>
     </xsl:for-each>
     <cite><xsl:value-of select="tk:text(($monogr/tei:title)[1])"/></cite>

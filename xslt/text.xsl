@@ -266,10 +266,11 @@
     <xsl:sequence select="if (@break = 'no') then '' else ' '"/>
   </xsl:template>
 
-  <!-- Quotation marks: double outside, single inside. -->
-  <xsl:template match="tei:q | tei:said | tei:quote | tei:soCalled" mode="inline">
+  <!-- Quotation marks: double outside, single inside. Titles of articles and chapters
+       (title level="a" or "u") are quoted too, as printed references quote them. -->
+  <xsl:template match="tei:q | tei:said | tei:quote | tei:soCalled | tei:title[@level = ('a', 'u')]" mode="inline">
     <xsl:variable name="inner" select="count(ancestor::tei:q | ancestor::tei:said | ancestor::tei:quote
-                                             | ancestor::tei:soCalled) mod 2 = 1"/>
+                                             | ancestor::tei:soCalled | ancestor::tei:title[@level = ('a', 'u')]) mod 2 = 1"/>
     <xsl:sequence select="if ($inner) then '‘' else '“'"/>
     <xsl:apply-templates mode="inline"/>
     <xsl:sequence select="if ($inner) then '’' else '”'"/>
