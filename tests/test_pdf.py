@@ -350,6 +350,24 @@ def test_edition_notes_are_numbered_as_in_text_and_html(edition: PdfReader) -> N
     assert numbers == text_note_numbers(EDITION_FILE) == html_note_numbers(EDITION_FILE)
 
 
+def condensed(text: str) -> str:
+    """Text without whitespace, hyphens and quotation marks: what survives line breaking and
+    hyphenation in extracted PDF text, and the marks the typesetter adds for q and soCalled."""
+    return re.sub(r"[\s\-\u00ad\u2010\u2011“”‘’\"']+", "", text)
+
+
+@requires_edition
+def test_edition_text_is_complete(edition: PdfReader) -> None:
+    """Every paragraph of the edition, start and end, is in the PDF (notes and sic readings aside)."""
+    pdf_text = condensed(" ".join(page.extract_text() for page in edition.pages))
+    tree = etree.parse(str(EDITION_FILE))
+    read = (".//text()[not(ancestor::t:note[ancestor::t:p]) and not(ancestor::t:sic)"
+            " and not(ancestor::t:orig) and not(ancestor::t:abbr)]")
+    for p in tree.iterfind(".//t:text//t:p", NS):
+        text = condensed("".join(p.xpath(read, namespaces=NS)))
+        assert text[:40] in pdf_text and text[-40:] in pdf_text, text[:80]
+
+
 @requires_edition
 def test_edition_outline_is_its_headings(edition: PdfReader) -> None:
     body = [(0, head) for head in heads(EDITION_FILE)]
