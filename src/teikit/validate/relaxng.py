@@ -454,7 +454,7 @@ class _Diagnosis:
             self._report(root, f"element {self._show(root.tag)} is not allowed as the document element",
                          "expected " + _names(self.info.start, "element"))
             return self.found
-        if not self._examine(root) and not self.found:
+        if not self._examine(root, known_invalid=True) and not self.found:
             self.rng.validate(root)
             self._report(root, self._first_message() or "the document does not match the schema", "")
         return self.found[:MAX_ERRORS]
@@ -462,10 +462,13 @@ class _Diagnosis:
     def _full(self) -> bool:
         return len(self.found) >= MAX_ERRORS
 
-    def _examine(self, el: etree._Element) -> bool:
-        """Examine a subtree; True when the copy of it is now valid (after repairs)."""
+    def _examine(self, el: etree._Element, known_invalid: bool = False) -> bool:
+        """Examine a subtree; True when the copy of it is now valid (after repairs).
+
+        `known_invalid` spares a validation whose answer is known (the whole document's).
+        """
         rootable = el.tag in self.info.rootable
-        if rootable and self.rng.validate(el):
+        if rootable and not known_invalid and self.rng.validate(el):
             return True
         children_ok = True
         for child in list(el.iterchildren(etree.Element)):
@@ -663,7 +666,10 @@ class _Diagnosis:
 
     def _position(self, node: etree._Element, attribute: str = "", text: str = "") -> tuple[int, int]:
         original = self.original.get(node)
-        line, column = self.locator.position(original) if original is not None else (node.sourceline or 0, 0)
+        if original is None:
+            line, column = node.sourceline or 0, 0
+        else:
+            line, column = self._start_tag(original) or self.locator.position(original)
         if text and line and column:  # the text itself: the first place after the start tag it occurs
             return self._find_text(line, column, text.splitlines()[0].strip()) or (line, column)
         if attribute and line and column:
@@ -684,6 +690,31 @@ class _Diagnosis:
                     break
         return line, column
 
+    def _start_tag(self, el: etree._Element) -> tuple[int, int] | None:
+        """Where `el`'s start tag begins, found near libxml2's line without scanning the whole file.
+
+        libxml2 gives the line of the start tag's end; the tag is the k-th `<name` there (k counting
+        earlier siblings of the same name on that line), or the last one on an earlier line when the
+        tag spans lines. None when unsure (XIncluded content, no match): then `Locator` decides.
+        """
+        line = el.sourceline or 0
+        lines = self._source_lines()
+        if self.doc.includes or not line or line > len(lines):
+            return None
+        local = etree.QName(el).localname
+        tag = re.compile(r"<(?:[\w.\-]+:)?" + re.escape(local) + r"(?=[\s/>]|$)")
+        same_line_before = _same_line_before(el, line)
+        found = [m.start() for m in tag.finditer(lines[line - 1])]
+        if len(found) > same_line_before:
+            return line, found[same_line_before] + 1
+        if found:
+            return None
+        for index in range(line - 2, max(-1, line - 30), -1):
+            found = [m.start() for m in tag.finditer(lines[index])]
+            if found:
+                return index + 1, found[-1] + 1
+        return None
+
     def _find_text(self, line: int, column: int, needle: str) -> tuple[int, int] | None:
         lines = self._source_lines()
         for index in range(line - 1, min(len(lines), line + 200)):
@@ -698,6 +729,31 @@ class _Diagnosis:
         line, column = self._position(node, attribute, text)
         self.found.append(Diagnostic(self.doc.display, line, column, Severity.ERROR, "rng", message,
                                      hint=hint, source="relaxng"))
+
+
+def _same_line_before(el: etree._Element, line: int) -> int:
+    """How many elements with `el`'s tag start on `line` before `el` in document order.
+
+    Walks backwards (earlier siblings, then ancestors) and stops at the first node before the line:
+    start tags appear in document order, so nothing earlier can be on the line.
+    """
+    count = 0
+    node = el
+    while node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            last = sibling
+            while len(last):
+                last = last[-1]
+            if (last.sourceline or 0) >= line:
+                count += sum(1 for e in sibling.iter(el.tag) if e.sourceline == line)
+            if (sibling.sourceline or 0) < line:
+                return count
+        node = node.getparent()
+        if node is None or (node.sourceline or 0) < line:
+            return count
+        if node.tag == el.tag:
+            count += 1
+    return count
 
 
 def _remove(node: etree._Element) -> None:
