@@ -76,7 +76,7 @@ def pdf_note_numbers(text: str) -> list[str]:
 def html_note_numbers(doc_path: Path) -> list[str]:
     from teikit.write.html import render_html
 
-    return re.findall(r'<a class="note-num"[^>]*>(\d+)\.</a>', render_html(load(doc_path)))
+    return re.findall(r'class="note-num"[^>]*>\s*(\d+)\.?\s*<', render_html(load(doc_path)))
 
 
 def heads(doc_path: Path) -> list[str]:
