@@ -704,10 +704,27 @@
                        | tei:num | tei:measure | tei:abbr | tei:expan | tei:orig | tei:reg | tei:sic | tei:corr
                        | tei:unclear | tei:supplied | tei:surname | tei:forename | tei:roleName | tei:addName
                        | tei:role | tei:roleDesc | tei:affiliation | tei:pubPlace | tei:publisher | tei:biblScope
-                       | tei:edition | tei:author | tei:editor | tei:bibl | tei:biblStruct | tei:idno">
+                       | tei:edition | tei:author | tei:editor | tei:bibl | tei:biblStruct | tei:idno[not(tk:idno-url(.))]">
     <span><xsl:call-template name="attrs"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
       <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates></span>
   </xsl:template>
+
+  <!-- Identifiers with a resolver (DOI, ORCID, Wikidata...) link to their record. -->
+  <xsl:template match="tei:idno[tk:idno-url(.)]">
+    <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="in-link" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:element name="{if ($plain or $in-link) then 'span' else 'a'}">
+      <xsl:if test="not($plain or $in-link)"><xsl:attribute name="href" select="iri-to-uri(tk:idno-url(.))"/></xsl:if>
+      <xsl:call-template name="attrs"><xsl:with-param name="class" select="'idno'"/></xsl:call-template>
+      <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:function name="tk:idno-url" as="xs:string?">
+    <xsl:param name="idno" as="element()"/>
+    <xsl:sequence select="if (lower-case($idno/@type) = ('doi', 'orcid', 'wikidata', 'geonames', 'viaf', 'gnd', 'isni', 'uri', 'url'))
+                          then tk:authority-url($idno/@type, $idno) else ()"/>
+  </xsl:function>
 
   <xsl:template match="tei:add">
     <ins><xsl:call-template name="attrs"/><xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates></ins>
@@ -843,7 +860,8 @@
     <xsl:variable name="kind" select="(($target ! tk:register-kind(.)), tk:entity-kind(.), @type[normalize-space()], 'name')[1]"/>
     <xsl:variable name="href" select="tk:href(., @ref)"/>
     <xsl:variable name="class" select="('ent', 'ent-' || replace($kind, '[^A-Za-z0-9_-]', '-'))"/>
-    <xsl:variable name="datetime" select="tk:datetime((@when, @from, @notBefore)[1])"/>
+    <!-- Only a single point in time becomes a machine-readable datetime; ranges stay text. -->
+    <xsl:variable name="datetime" select="tk:datetime(@when)"/>
     <xsl:variable name="inner">
       <xsl:choose>
         <xsl:when test="exists($datetime) and (self::tei:date or self::tei:time)">
