@@ -40,10 +40,21 @@ def document_node(doc: Document) -> PyXdmNode:
         return node
 
 
-@cache
 def page_css() -> str:
-    """The edition stylesheet; it goes into a <style> element verbatim, so it must not close it."""
+    """The edition stylesheet; it goes into a <style> element verbatim, so it must not close it.
+
+    Read once per process and again only when the file changes, like the compiled XSLT.
+    """
     path = resources.xslt_dir() / "assets" / "edition.css"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise TeikitError(f"{path}: cannot read the page stylesheet: {exc.strerror or exc}") from None
+    return _read_css(path, stamp)
+
+
+@cache
+def _read_css(path: Path, stamp: int) -> str:
     try:
         css = path.read_text(encoding="utf-8")
     except OSError as exc:
