@@ -364,3 +364,16 @@ def test_notes_called_by_refs_link_both_ways(tmp_path):
     assert tree.xpath("//li[@class='note']/a/@href") == ["#ref-N1", "#ref-N2"]
     assert "FOOTNOTES" not in tree.text_content()
     assert [p.text_content() for p in tree.xpath("//span[@class='pb']")] == ["p. 1", "p. 2"]
+
+
+def test_a_page_stylesheet_that_would_close_its_style_element_is_refused(tmp_path, monkeypatch):
+    from teikit import resources
+    from teikit.errors import TeikitError
+    from teikit.write.html import page_css
+
+    shutil.copytree(resources.xslt_dir(), tmp_path / "xslt")
+    css = tmp_path / "xslt" / "assets" / "edition.css"
+    css.write_text("p { color: black; } </style><script>alert(1)</script>", encoding="utf-8")
+    monkeypatch.setenv("TEIKIT_XSLT_DIR", str(tmp_path / "xslt"))
+    with pytest.raises(TeikitError, match="</style"):
+        page_css()
