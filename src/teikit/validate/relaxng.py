@@ -251,6 +251,210 @@ def _element_defines(root: etree._Element, defines: dict[str, list[etree._Elemen
     return found
 
 
+# --------------------------------------------------------------------------- content models
+
+
+_EMPTY = ("empty",)
+_NONE = ("none",)
+_ANY = "*"  # a wildcard name (anyName / nsName)
+
+
+class ContentModels:
+    """What may come next among an element's children: RELAX NG derivatives over element names only.
+
+    Hints like Jing's ("expected the element end-tag or element ...") need the allowed names at one
+    position, which libxml2 does not tell. This is Brzozowski/Clark derivation restricted to the
+    sequence of child elements: attributes, text and data are treated as matching nothing (empty),
+    so it can only say what is expected next, never judge validity (libxml2 does that).
+    Patterns are hash-consed tuples; functions are memoised per process.
+    """
+
+    def __init__(self, tree: etree._ElementTree):
+        self._defines: dict[str, list[etree._Element]] = {}
+        self._elements: dict[str, list[etree._Element]] = {}
+        root = tree.getroot()
+        for d in root.iter(_rng("define")):
+            self._defines.setdefault(d.get("name"), []).append(d)
+        for el in root.iter(_rng("element")):
+            name = _name_of(el, el.get("ns", _ns_of(el)))
+            if name:
+                self._elements.setdefault(name, []).append(el)
+        self._refs: dict[str, tuple] = {}
+        self._nullable: dict[tuple, bool] = {}
+        self._first: dict[tuple, frozenset[str]] = {}
+        self._deriv: dict[tuple[tuple, str], tuple] = {}
+
+    # -- building patterns from the XML syntax
+
+    def content(self, name: str) -> tuple | None:
+        nodes = self._elements.get(name)
+        if not nodes:
+            return None
+        result = _NONE
+        for node in nodes:
+            kids = [k for k in node if _local(k)]
+            if node.get("name") is None and kids:
+                kids = kids[1:]  # the name class
+            result = _choice(result, self._seq(kids))
+        return result
+
+    def _seq(self, nodes: list[etree._Element]) -> tuple:
+        result = _EMPTY
+        for node in nodes:
+            result = _group(result, self._pattern(node))
+        return result
+
+    def _pattern(self, node: etree._Element) -> tuple:
+        kind = _local(node)
+        kids = [k for k in node if _local(k)]
+        if kind == "element":
+            name = _name_of(node, node.get("ns", _ns_of(node)))
+            return ("el", name or _ANY)
+        if kind in ("attribute", "text", "data", "value", "list", "empty"):
+            return _EMPTY
+        if kind == "notAllowed":
+            return _NONE
+        if kind == "ref":
+            return ("ref", node.get("name"))
+        if kind in ("group", "define", "mixed"):
+            return self._seq(kids)
+        if kind == "choice":
+            result = _NONE
+            for k in kids:
+                result = _choice(result, self._pattern(k))
+            return result
+        if kind == "interleave":
+            result = _EMPTY
+            for k in kids:
+                result = _inter(result, self._pattern(k))
+            return result
+        if kind == "optional":
+            return _choice(self._seq(kids), _EMPTY)
+        if kind == "oneOrMore":
+            return _more(self._seq(kids))
+        if kind == "zeroOrMore":
+            return _choice(_more(self._seq(kids)), _EMPTY)
+        return _EMPTY  # annotations and the like
+
+    def _ref(self, name: str) -> tuple:
+        found = self._refs.get(name)
+        if found is None:
+            self._refs[name] = _NONE  # refs recurse only through elements, which are atomic here
+            found = _NONE
+            for d in self._defines.get(name, []):
+                found = _choice(found, self._seq([k for k in d if _local(k)]))
+            self._refs[name] = found
+        return found
+
+    # -- derivatives
+
+    def nullable(self, p: tuple) -> bool:
+        found = self._nullable.get(p)
+        if found is None:
+            kind = p[0]
+            if kind == "empty":
+                found = True
+            elif kind in ("none", "el"):
+                found = False
+            elif kind == "ref":
+                found = self.nullable(self._ref(p[1]))
+            elif kind == "choice":
+                found = self.nullable(p[1]) or self.nullable(p[2])
+            elif kind in ("group", "inter"):
+                found = self.nullable(p[1]) and self.nullable(p[2])
+            else:  # more
+                found = self.nullable(p[1])
+            self._nullable[p] = found
+        return found
+
+    def first(self, p: tuple) -> frozenset[str]:
+        found = self._first.get(p)
+        if found is None:
+            kind = p[0]
+            if kind in ("empty", "none"):
+                found = frozenset()
+            elif kind == "el":
+                found = frozenset([p[1]])
+            elif kind == "ref":
+                found = self.first(self._ref(p[1]))
+            elif kind in ("choice", "inter"):
+                found = self.first(p[1]) | self.first(p[2])
+            elif kind == "group":
+                found = self.first(p[1]) | (self.first(p[2]) if self.nullable(p[1]) else frozenset())
+            else:
+                found = self.first(p[1])
+            self._first[p] = found
+        return found
+
+    def deriv(self, p: tuple, name: str) -> tuple:
+        key = (p, name)
+        found = self._deriv.get(key)
+        if found is None:
+            kind = p[0]
+            if kind in ("empty", "none"):
+                found = _NONE
+            elif kind == "el":
+                found = _EMPTY if p[1] in (name, _ANY) else _NONE
+            elif kind == "ref":
+                found = self.deriv(self._ref(p[1]), name)
+            elif kind == "choice":
+                found = _choice(self.deriv(p[1], name), self.deriv(p[2], name))
+            elif kind == "group":
+                found = _group(self.deriv(p[1], name), p[2])
+                if self.nullable(p[1]):
+                    found = _choice(found, self.deriv(p[2], name))
+            elif kind == "inter":
+                found = _choice(_inter(self.deriv(p[1], name), p[2]), _inter(p[1], self.deriv(p[2], name)))
+            else:  # more
+                found = _group(self.deriv(p[1], name), _choice(p, _EMPTY))
+            self._deriv[key] = found
+        return found
+
+    def expected(self, parent: str, before: list[str]) -> tuple[frozenset[str], bool] | None:
+        """(names allowed next, whether the end-tag is allowed) after the children `before`;
+        None when the schema has no definition for `parent` or `before` already fails."""
+        p = self.content(parent)
+        if p is None:
+            return None
+        for name in before:
+            p = self.deriv(p, name)
+            if p == _NONE:
+                return None
+        return self.first(p), self.nullable(p)
+
+
+def _choice(a: tuple, b: tuple) -> tuple:
+    if a == _NONE:
+        return b
+    if b == _NONE or a == b:
+        return a
+    return ("choice", a, b)
+
+
+def _group(a: tuple, b: tuple) -> tuple:
+    if _NONE in (a, b):
+        return _NONE
+    if a == _EMPTY:
+        return b
+    if b == _EMPTY:
+        return a
+    return ("group", a, b)
+
+
+def _inter(a: tuple, b: tuple) -> tuple:
+    if _NONE in (a, b):
+        return _NONE
+    if a == _EMPTY:
+        return b
+    if b == _EMPTY:
+        return a
+    return ("inter", a, b)
+
+
+def _more(p: tuple) -> tuple:
+    return p if p in (_EMPTY, _NONE) else ("more", p)
+
+
 # --------------------------------------------------------------------------- simplification
 
 
@@ -403,6 +607,7 @@ class LxmlChecker(GrammarChecker):
 
     relaxng: etree.RelaxNG = field(init=False, repr=False)
     info: SchemaInfo = field(init=False, repr=False)
+    models: ContentModels = field(init=False, repr=False)
     _whole: etree.RelaxNG | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
@@ -416,6 +621,7 @@ class LxmlChecker(GrammarChecker):
                              hint="check the --schema path; teikit reads RELAX NG's XML syntax") from None
         compile_count += 1
         self.info = analyse(tree)
+        self.models = ContentModels(tree)
         if compiled_path != self.schema and not self.info.exact_start:
             # the root cannot be judged by name alone: keep the original start for the verdict
             self._whole = etree.RelaxNG(etree.parse(str(self.schema), make_parser()))
@@ -439,6 +645,8 @@ class _Diagnosis:
 
         self.rng = checker.relaxng
         self.info = checker.info
+        self.models = checker.models
+        self._missing: set[tuple[etree._Element, str]] = set()  # reported as "not allowed yet; missing X"
         self.doc = doc
         self.tree = copy.deepcopy(doc.tree)
         self.original = dict(zip(self.tree.getroot().iter(), doc.root.iter(), strict=True))
@@ -538,8 +746,10 @@ class _Diagnosis:
             return True
         if self._stray_text(el, only_if_disallowed=True):
             return True
-        if kind == "missing":
-            missing = f"missing required element {self._show_local(groups[0], el)}" if groups[0] else \
+        if kind == "missing" or (kind == "" and not message.strip()):
+            if self._missing_children(el):
+                return False
+            missing = f"missing required element {self._show_local(groups[0], el)}" if groups else \
                 "a required element is missing"
             self._report(el, f"element {self._show(el.tag)} incomplete; {missing}",
                          self._allowed_children(el))
@@ -611,16 +821,45 @@ class _Diagnosis:
     def _not_allowed(self, parent: etree._Element, child: etree._Element, expected: str = "") -> None:
         known = child.tag in self.info.children
         allowed = self.info.children.get(parent.tag, frozenset())
-        where = "here" if known else "anywhere"
-        if child.tag in allowed:
-            where = "here (misplaced, or an element required before it is missing)"
         close = _close(etree.QName(child).localname, [etree.QName(a).localname for a in allowed])
         hint = f"did you mean \"{close}\"? " if close and not known else ""
-        if expected:
-            hint += f"expected element {self._show_local(expected, parent)} at this position; "
-        hint += self._allowed_children(parent)
-        self._report(child, f"element {self._show(child.tag)} not allowed {where} "
-                            f"(in element {self._show(parent.tag)})", hint)
+        before = [c.tag for c in child.itersiblings(etree.Element, preceding=True)][::-1]
+        position = self.models.expected(parent.tag, before)
+        message = f"element {self._show(child.tag)} not allowed {'here' if known else 'anywhere'}"
+        if position is not None:
+            names, end_ok = position
+            if child.tag in allowed and not end_ok and names and child.tag not in names:
+                # allowed later: what is missing first is the real error (as Jing says it)
+                message = f"element {self._show(child.tag)} not allowed yet; " + _lacking(names)
+                self._missing.update((parent, n) for n in names)
+            hint += self._expected(names, end_ok)
+        else:
+            if expected:
+                hint += f"expected element {self._show_local(expected, parent)} at this position; "
+            hint += self._allowed_children(parent)
+        self._report(child, f"{message} (in element {self._show(parent.tag)})", hint)
+
+    def _expected(self, names: frozenset[str], end_ok: bool) -> str:
+        """Jing's wording: 'expected the element end-tag, text or element "a" or "b"'."""
+        parts = []
+        if end_ok:
+            parts.append("the element end-tag")
+        if names:
+            parts.append(_names(names, "element"))
+        return "expected " + (" or ".join(parts) if parts else "nothing more: the content is complete")
+
+    def _missing_children(self, el: etree._Element) -> bool:
+        """Report what `el` lacks at its end, unless already said; False when the model cannot tell."""
+        children = [c.tag for c in el.iterchildren(etree.Element)]
+        position = self.models.expected(el.tag, children)
+        if position is None or position[1] or not position[0]:
+            return False
+        names = position[0]
+        if all((el, n) in self._missing for n in names):
+            return True  # reported with the element that came too early
+        self._report(el, f"element {self._show(el.tag)} incomplete; " + _lacking(names),
+                     self._expected(names, False))
+        return True
 
     # -- helpers
 
@@ -777,8 +1016,10 @@ def _att_name(att: str) -> str:
 
 
 def _names(names: Iterable[str], what: str, limit: int = 60) -> str:
-    shown = sorted({_att_name(n) if what == "attribute" else etree.QName(n).localname for n in names},
-                   key=lambda s: (s.lower(), s))
+    shown = sorted({_att_name(n) if what == "attribute" else etree.QName(n).localname
+                    for n in names if n != _ANY}, key=lambda s: (s.lower(), s))
+    if _ANY in names:
+        shown.append("(any name)")
     if not shown:
         return f"no {what}"
     quoted = [f'"{n}"' for n in shown[:limit]]
@@ -788,6 +1029,13 @@ def _names(names: Iterable[str], what: str, limit: int = 60) -> str:
     if more:
         return f"{what} " + ", ".join(quoted) + more
     return f"{what} " + ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _lacking(names: frozenset[str]) -> str:
+    """'missing required element "title"', or the choice when one of several must come first."""
+    if len(names) == 1:
+        return "missing required " + _names(names, "element")
+    return "first expected " + _names(names, "element")
 
 
 def _close(name: str, candidates: Iterable[str]) -> str:
