@@ -88,7 +88,7 @@
   <!-- The running text of an element on one line. -->
   <xsl:function name="tk:flat" as="xs:string">
     <xsl:param name="e" as="node()"/>
-    <xsl:sequence select="normalize-space(string-join(tk:inline($e)))"/>
+    <xsl:sequence select="if (empty($e/*)) then normalize-space($e) else normalize-space(string-join(tk:inline($e)))"/>
   </xsl:function>
 
   <xsl:function name="tk:flat-all" as="xs:string">
