@@ -1020,7 +1020,7 @@
             <span class="label"><xsl:value-of select="if (count($occ) = 1) then 'Occurrence: ' else 'Occurrences: '"/></span>
             <xsl:for-each select="$occ">
               <xsl:if test="position() gt 1">, </xsl:if>
-              <a class="occ" href="#{if (self::tei:note) then tk:id(.) else tk:id(.)}"><xsl:value-of select="tk:occurrence-label(., position())"/></a>
+              <a class="occ" href="#{tk:id(.)}" title="{tk:occurrence-place(.)}"><xsl:value-of select="tk:occurrence-label(., position())"/></a>
             </xsl:for-each>
           </xsl:otherwise>
         </xsl:choose>
@@ -1046,6 +1046,19 @@
     <xsl:variable name="label" select="($known($role), lower-case(replace($role, '([a-z])([A-Z])', '$1 $2')))[1]"/>
     <xsl:sequence select="if ($count gt 1 and $label = ('party', 'mediator', 'signatory', 'witness')) then (if ($label = 'party') then 'parties' else $label || 's')
                           else $label"/>
+  </xsl:function>
+
+  <!-- Where an occurrence is, for the link's tooltip: the note, the abstract or the section. -->
+  <xsl:function name="tk:occurrence-place" as="xs:string">
+    <xsl:param name="occ" as="element()"/>
+    <xsl:variable name="note" select="($occ/ancestor-or-self::tei:note[tk:is-numbered-note(.)])[1]"/>
+    <xsl:variable name="div" select="$occ/ancestor-or-self::*[tk:is-div(.)][tei:head][1]"/>
+    <xsl:sequence select="if ($note) then 'Note ' || tk:note-number($note)
+                          else if ($occ/ancestor::tei:abstract) then 'Abstract'
+                          else if ($div) then tk:text($div/tei:head[1])
+                          else if ($occ/ancestor::tei:front) then 'Front matter'
+                          else if ($occ/ancestor::tei:back) then 'Back matter'
+                          else 'Text'"/>
   </xsl:function>
 
   <xsl:function name="tk:entry-dates" as="xs:string*">
