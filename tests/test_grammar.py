@@ -337,3 +337,13 @@ def test_error_reporting_stops_at_the_limit(tei_all, tmp_path, monkeypatch):
     assert len(tei_all.check(load(doc))) == 12
     monkeypatch.setattr(relaxng, "MAX_ERRORS", 5)
     assert len(tei_all.check(load(doc))) == 5
+
+
+def test_an_element_in_the_wrong_namespace_says_which_namespace_to_declare(tei_all, tmp_path):
+    doc = tmp_path / "no-namespace.xml"
+    doc.write_text((GRAMMAR / "valid.xml").read_text().replace("<p>A second", '<p xmlns="">A second'))
+    [found] = tei_all.check(load(doc))
+    assert (found.line, found.column) == (19, 9)
+    assert found.message == 'element "p" (in no namespace) not allowed anywhere (in element "div")'
+    assert found.hint.startswith('"p" is defined in namespace http://www.tei-c.org/ns/1.0: '
+                                 'declare it with xmlns="http://www.tei-c.org/ns/1.0"')

@@ -821,8 +821,13 @@ class _Diagnosis:
     def _not_allowed(self, parent: etree._Element, child: etree._Element, expected: str = "") -> None:
         known = child.tag in self.info.children
         allowed = self.info.children.get(parent.tag, frozenset())
-        close = _close(etree.QName(child).localname, [etree.QName(a).localname for a in allowed])
+        local = etree.QName(child).localname
+        close = _close(local, [etree.QName(a).localname for a in allowed])
         hint = f"did you mean \"{close}\"? " if close and not known else ""
+        same_name = [a for a in allowed if etree.QName(a).localname == local]
+        if same_name and not known:  # right name, wrong namespace
+            ns = etree.QName(same_name[0]).namespace
+            hint = f'"{local}" is defined in namespace {ns}: declare it with xmlns="{ns}"; '
         before = [c.tag for c in child.itersiblings(etree.Element, preceding=True)][::-1]
         position = self.models.expected(parent.tag, before)
         message = f"element {self._show(child.tag)} not allowed {'here' if known else 'anywhere'}"
@@ -882,6 +887,8 @@ class _Diagnosis:
 
     def _show(self, tag: str) -> str:
         q = etree.QName(tag)
+        if q.namespace is None and self.doc.is_tei:
+            return f'"{q.localname}" (in no namespace)'
         if q.namespace in (None, self._tei_ns()):
             return f'"{q.localname}"'
         return f'"{q.localname}" ({q.namespace})'
