@@ -51,7 +51,7 @@ requires_axe = pytest.mark.skipif(not (CHROMIUM and AXE.is_file()),
 
 def pages() -> list[Path]:
     """The documents whose pages must pass the reference checkers."""
-    found = [ARTICLE, PLAY, HOSTILE, OUTPUTS / "novel.xml"]
+    found = [ARTICLE, PLAY, HOSTILE, OUTPUTS / "novel.xml", OUTPUTS / "corpus.xml"]
     return [*found, EDITION_FILE] if EDITION_FILE.is_file() else found
 
 
@@ -377,3 +377,9 @@ def test_a_page_stylesheet_that_would_close_its_style_element_is_refused(tmp_pat
     monkeypatch.setenv("TEIKIT_XSLT_DIR", str(tmp_path / "xslt"))
     with pytest.raises(TeikitError, match="</style"):
         page_css()
+
+
+def test_each_document_of_a_corpus_gets_its_own_section(built):
+    tree = parse(built["corpus"])
+    assert tree.xpath("//section[@class='corpus-member']/h2/text()") == ["One", "Two"]
+    assert tree.xpath("string(//h1)") == "A corpus"

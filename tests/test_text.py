@@ -148,3 +148,9 @@ def test_notes_called_by_refs_from_a_notes_division_become_endnotes():
     assert "Then came the morning.[2]" in text
     assert "FOOTNOTES" not in text
     assert text.endswith("Notes\n-----\n\n1. A night in winter.\n\n2. The author's own note.\n")
+
+
+def test_each_document_of_a_corpus_has_its_own_title():
+    text = render_text(load(OUTPUTS / "corpus.xml"))
+    assert blocks(text)[:3] == ["A corpus\n========", "One\n===", "First text.[1]"]
+    assert "Grouped a L b with a x inside." in text and "v1\nv2" in text

@@ -76,7 +76,17 @@
             <xsl:call-template name="title-block"/>
             <xsl:call-template name="toc"/>
             <div class="text" id="tk-text">
-              <xsl:apply-templates select="$tei/tei:text | $tei/tei:TEI/tei:text"/>
+              <xsl:apply-templates select="$tei/tei:text"/>
+              <!-- A teiCorpus: each document under its own title. -->
+              <xsl:for-each select="$tei/tei:TEI">
+                <section class="corpus-member" aria-labelledby="tk-member-{position()}">
+                  <xsl:call-template name="lang"/>
+                  <h2 id="tk-member-{position()}">
+                    <xsl:value-of select="(tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title ! tk:text(.))[.][1]"/>
+                  </h2>
+                  <xsl:apply-templates select="tei:text"/>
+                </section>
+              </xsl:for-each>
             </div>
             <xsl:call-template name="endnotes"/>
           </article>
