@@ -347,3 +347,10 @@ def test_an_element_in_the_wrong_namespace_says_which_namespace_to_declare(tei_a
     assert found.message == 'element "p" (in no namespace) not allowed anywhere (in element "div")'
     assert found.hint.startswith('"p" is defined in namespace http://www.tei-c.org/ns/1.0: '
                                  'declare it with xmlns="http://www.tei-c.org/ns/1.0"')
+
+
+def test_a_missing_required_attribute_is_named(tei_all):
+    [found] = errors(tei_all, GRAMMAR / "missing-attribute.xml")
+    assert (found.line, found.column) == (10, 18)
+    assert found.message == 'element "language" missing required attribute "ident"'
+    assert found.hint == 'add ident="…"'

@@ -410,6 +410,30 @@ class ContentModels:
             self._deriv[key] = found
         return found
 
+    def required_attributes(self, name: str) -> frozenset[str]:
+        """Attributes every definition of element `name` requires (outside optional, choice, repetition)."""
+        found: frozenset[str] | None = None
+        for node in self._elements.get(name, []):
+            names = frozenset(self._required(node, set()))
+            found = names if found is None else found & names
+        return found or frozenset()
+
+    def _required(self, node: etree._Element, seen: set[str]) -> set[str]:
+        out: set[str] = set()
+        for child in node:
+            kind = _local(child)
+            if kind == "attribute":
+                name = _name_of(child, child.get("ns", ""))
+                if name:
+                    out.add(name)
+            elif kind == "ref" and child.get("name") not in seen:
+                seen.add(child.get("name"))
+                for d in self._defines.get(child.get("name"), []):
+                    out |= self._required(d, seen)
+            elif kind in ("group", "interleave", "oneOrMore", "mixed"):
+                out |= self._required(child, seen)
+        return out
+
     def expected(self, parent: str, before: list[str]) -> tuple[frozenset[str], bool] | None:
         """(names allowed next, whether the end-tag is allowed) after the children `before`;
         None when the schema has no definition for `parent` or `before` already fails."""
@@ -790,9 +814,14 @@ class _Diagnosis:
                              hint, attribute=att)
                 del el.attrib[att]
                 return True
+        missing = sorted(a for a in self.models.required_attributes(el.tag) if a not in el.attrib)
+        if missing:
+            self._report(el, f"element {self._show(el.tag)} missing required "
+                             + _names(missing, "attribute"), f"add {_att_name(missing[0])}=\"…\"")
+            return False
         if quiet:
             return False
-        self._report(el, f"element {self._show(el.tag)} lacks a required attribute",
+        self._report(el, f"element {self._show(el.tag)}: its attributes do not match the schema",
                      "allowed attributes: " + _names(allowed, "attribute"))
         return False
 
