@@ -442,6 +442,34 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- A stage direction inside a line or paragraph stays in the line. -->
+  <xsl:template match="tei:stage[ancestor::tei:p or ancestor::tei:l or ancestor::tei:ab]" priority="2">
+    <span><xsl:call-template name="attrs"><xsl:with-param name="class" select="'stage'"/></xsl:call-template>
+      <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates></span>
+  </xsl:template>
+
+  <!-- A role in the cast list links to the person it stands for (castItem/@sameAs). -->
+  <xsl:template match="tei:castItem[@sameAs]/tei:role">
+    <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="in-link" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:variable name="who" select="tk:page-target(., ../@sameAs)"/>
+    <xsl:choose>
+      <xsl:when test="$who and not($plain or $in-link)">
+        <a class="role ent ent-person" href="#{tk:anchor($who)}">
+          <xsl:call-template name="lang"/>
+          <xsl:apply-templates>
+            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            <xsl:with-param name="in-link" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
+        </a>
+      </xsl:when>
+      <xsl:otherwise>
+        <span><xsl:call-template name="attrs"><xsl:with-param name="class" select="'role'"/></xsl:call-template>
+          <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates></span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- The speaker of a speech links to the speaker's register entry. -->
   <xsl:template match="tei:sp/tei:speaker">
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
