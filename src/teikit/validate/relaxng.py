@@ -730,6 +730,9 @@ class _Diagnosis:
         """Report the first error libxml2 found in `el`; repair it in the copy if possible."""
         if self._unknown_attribute(el):
             return True
+        sequence = self._sequence(el)
+        if sequence is not None:
+            return sequence
         entry, kind, groups = None, "", ()
         own = etree.QName(el).localname
         for candidate in self.rng.error_log:
@@ -781,6 +784,27 @@ class _Diagnosis:
         self._report(el, f"element {self._show(el.tag)}: " + (message or "content does not match the schema"),
                      self._allowed_children(el))
         return False
+
+    def _sequence(self, el: etree._Element) -> bool | None:
+        """Check the order of `el`'s children with the content models, which are never stricter than
+        the schema (they ignore attributes and text), so an error found here is certain.
+
+        True: an out-of-place child was reported and removed; False: a missing child was reported;
+        None: the sequence of child names is fine, the error lies elsewhere.
+        """
+        pattern = self.models.content(el.tag)
+        if pattern is None:
+            return None
+        for child in el.iterchildren(etree.Element):
+            following = self.models.deriv(pattern, child.tag)
+            if following == _NONE:
+                self._not_allowed(el, child)
+                _remove(child)
+                return True
+            pattern = following
+        if not self.models.nullable(pattern) and self._missing_children(el):
+            return False
+        return None
 
     def _unknown_attribute(self, el: etree._Element) -> bool:
         allowed = self.info.attributes.get(el.tag)
