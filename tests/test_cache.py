@@ -237,3 +237,30 @@ def test_runs_sharing_a_cache_directory_keep_each_others_entries(tmp_path):
     assert set(caching.Cache(tmp_path / "c", "build").entries) == {"txt:a", "html:a"}
     assert caching.Cache(tmp_path / "c", "build").fresh("txt:a", "k") is not None
     assert caching.Cache(tmp_path / "c", "build").fresh("txt:a", "other key") is None
+
+
+ANYTHING_RNG = """<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <start><ref name="any"/></start>
+  <define name="any">
+    <element><anyName/>
+      <zeroOrMore><choice><attribute><anyName/></attribute><text/><ref name="any"/></choice></zeroOrMore>
+    </element>
+  </define>
+</grammar>
+"""
+
+
+def test_a_declared_schema_that_appears_later_invalidates_the_cached_result(tmp_path):
+    doc = tmp_path / "doc.xml"
+    pi = b'<?xml-model href="schema/local.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+    doc.write_bytes(pi + (DATA / "minimal.xml").read_bytes().split(b"?>", 1)[1].lstrip())
+    cache_dir = tmp_path / "cache"
+    missing = validate_paths([doc], ValidationOptions(), jobs=1, cache_dir=cache_dir)
+    assert [d.rule for d in missing] == ["rng.missing-schema"]
+    index = json.loads((cache_dir / "validate.json").read_text())
+    assert "absent" in index["entries"]["validate:../doc.xml"]["sources"].values()
+    assert validate_paths([doc], ValidationOptions(), jobs=1, cache_dir=cache_dir) == missing
+
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "schema" / "local.rng").write_text(ANYTHING_RNG)
+    assert validate_paths([doc], ValidationOptions(), jobs=1, cache_dir=cache_dir) == []

@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlparse
 from teikit import __version__, fsutil, resources
 
 CACHE_DIRNAME = ".teikit-cache"
+ABSENT = "absent"  # recorded for a file whose absence a result depends on
 FORMAT_VERSION = 1
 
 # Build options that affect only some formats; an option not listed here affects every
@@ -148,9 +149,14 @@ def make_key(*parts: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def hash_files(paths: Iterable[Path]) -> dict[str, str]:
-    """{resolved path: sha} for files; a missing file maps to "" (and so never matches later)."""
-    return {str(Path(p).resolve()): file_sha(Path(p)) or "" for p in paths}
+def hash_files(paths: Iterable[Path], missing: str = "") -> dict[str, str]:
+    """{resolved path: sha} for files.
+
+    A missing file maps to `missing`: "" by default, which the cache refuses to
+    record (a source that vanished mid-build); ABSENT where a file's absence is
+    itself what a result depends on (a declared schema that does not exist).
+    """
+    return {str(Path(p).resolve()): file_sha(Path(p)) or missing for p in paths}
 
 
 class Cache:
@@ -198,7 +204,7 @@ class Cache:
             if not isinstance(recorded, dict):
                 return None
             for path, sha in recorded.items():
-                if not sha or file_sha(self.absolute(path)) != sha:
+                if not sha or (file_sha(self.absolute(path)) or ABSENT) != sha:
                     return None
         if not entry.get("sources"):
             return None
@@ -206,7 +212,8 @@ class Cache:
 
     def record(self, name: str, key: str, sources: Mapping[str, str],
                outputs: Mapping[str, str] | None = None, result: Any = None) -> None:
-        if not sources or not all(sources.values()) or (outputs and not all(outputs.values())):
+        outputs_ok = all(sha and sha != ABSENT for sha in (outputs or {}).values())
+        if not sources or not all(sources.values()) or not outputs_ok:
             self.forget(name)  # something vanished while it was being built: never trust it
             return
         entry = {"key": key, "result": result,
@@ -316,10 +323,11 @@ def validation_sources(path: Path, limits: Any, project_root: Path | None) -> di
             sources.update(hash_files(doc.includes))
             for included in doc.includes:
                 try:
-                    sources.update(hash_files(declared_schema_files(included, included.read_bytes())))
+                    declared = declared_schema_files(included, included.read_bytes())
+                    sources.update(hash_files(declared, missing=ABSENT))
                 except OSError:
                     sources[str(included)] = ""
-    sources.update(hash_files(declared_schema_files(path, data)))
+    sources.update(hash_files(declared_schema_files(path, data), missing=ABSENT))
     return sources
 
 
