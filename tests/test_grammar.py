@@ -360,3 +360,39 @@ def test_the_customisation_reports_the_same_errors_as_tei_all(many, teikit):
     """Errors are located by the schema's structure, not by libxml2's path through it."""
     assert [(d.line, d.column, d.message) for d in errors(teikit, GRAMMAR / "many-errors.xml")] == \
         [(d.line, d.column, d.message) for d in many]
+
+
+def _odd(tmp_path: Path, spec: str) -> Path:
+    path = tmp_path / "custom.odd"
+    path.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>'
+                    f'<schemaSpec ident="t" start="TEI">{spec}</schemaSpec></body></text></TEI>')
+    return path
+
+
+@pytest.mark.parametrize(("spec", "complaint"), [
+    ('<moduleRef key="core" include="p blinky"/>', "not TEI elements of tei_all.rng: blinky"),
+    ('<moduleRef key="core" except="p"/>', "moduleRef/@except is not supported"),
+    ('<moduleRef key="core" include="rs"/><elementSpec ident="rs" mode="change"><attList>'
+     '<attDef ident="type" mode="change"><valList type="closed"><valItem ident="two words"/></valList>'
+     "</attDef></attList></elementSpec>", "'two words' is not a valid token"),
+    ('<moduleRef key="core" include="rs"/><elementSpec ident="rs" mode="change"><attList>'
+     '<attDef ident="colour" mode="change"><valList type="closed"><valItem ident="red"/></valList>'
+     "</attDef></attList></elementSpec>", "element 'rs' has no attribute 'colour'"),
+])
+def test_the_generator_refuses_what_it_cannot_do_safely(tmp_path, spec, complaint):
+    from teikit import schema
+
+    with pytest.raises(schema.SchemaError) as caught:
+        schema.generate(_odd(tmp_path, spec), TEI_ALL)
+    assert complaint in str(caught.value)
+
+
+def test_the_generator_command_checks_freshness(tmp_path):
+    from teikit import schema
+
+    stale = tmp_path / "teikit.rng"
+    stale.write_bytes(TEIKIT.read_bytes() + b"<!-- edited -->")
+    assert schema.main(["--output", str(stale), "--check"]) == 1
+    assert schema.main(["--output", str(stale)]) == 0
+    assert stale.read_bytes() == TEIKIT.read_bytes()
+    assert schema.main(["--output", str(stale), "--check"]) == 0

@@ -210,15 +210,34 @@ def _close_values(att: etree._Element, element: str, attribute: str, values: lis
     if len(content) != 1 or len(datatypes) != 1 or datatypes[0].get("type") not in _TOKEN_TYPES:
         raise SchemaError(f"{element}/@{attribute}: only a token-like datatype can be closed by a valList")
     kind = datatypes[0].get("type")
+    patterns = [p.text or "" for p in datatypes[0] if _local(p) == "param" and p.get("name") == "pattern"]
+    other_params = [p for p in datatypes[0] if _local(p) == "param" and p.get("name") != "pattern"]
+    if other_params or any(True for _ in datatypes[0].iter(_rng("except"))):
+        raise SchemaError(f"{element}/@{attribute}: only datatypes without facets other than a pattern "
+                          "can be closed")
     for value in values:
         if not value or any(ch.isspace() for ch in value) or (kind == "NCName" and not _NCNAME.match(value)):
             raise SchemaError(f"{element}/@{attribute}: {value!r} is not a valid {kind}")
+        for pattern in patterns:
+            if not _matches(pattern, value):
+                raise SchemaError(f"{element}/@{attribute}: {value!r} does not match the pattern {pattern!r}")
     for c in content:
         att.remove(c)
     choice = etree.SubElement(att, _rng("choice"))
     for value in values:
         v = etree.SubElement(choice, _rng("value"), type=kind)
         v.text = value
+
+
+def _matches(pattern: str, value: str) -> bool:
+    """Does `value` match an XML Schema pattern? TEI's token pattern by Unicode category, others by `re`."""
+    import unicodedata
+
+    if pattern == r"[^\p{C}\p{Z}]+":
+        return bool(value) and all(unicodedata.category(ch)[0] not in "CZ" for ch in value)
+    if "\\p{" in pattern or "\\i" in pattern or "\\c" in pattern:
+        raise SchemaError(f"the pattern {pattern!r} uses XML Schema classes the generator cannot check")
+    return re.fullmatch(pattern, value) is not None
 
 
 def main(argv: list[str] | None = None) -> int:
