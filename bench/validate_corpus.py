@@ -62,6 +62,15 @@ def jing_invalid(output: str) -> set[str]:
     return {line.split(":", 1)[0] for line in output.splitlines() if ": error:" in line}
 
 
+def jing_counts(output: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for line in output.splitlines():
+        if ": error:" in line:
+            name = line.split(":", 1)[0]
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
@@ -89,6 +98,7 @@ def main() -> int:
     proc = subprocess.run(["jing", str(args.schema), *map(str, files)], capture_output=True, text=True)
     t_batch = time.perf_counter() - start
     batch_invalid = jing_invalid(proc.stdout)
+    batch_counts = jing_counts(proc.stdout)
     print(f"Jing, all files in one run:       {t_batch:7.2f} s  ({len(batch_invalid)} invalid)")
 
     start = time.perf_counter()
@@ -106,6 +116,9 @@ def main() -> int:
         jing = "invalid" if p in batch_invalid else "valid"
         print(f"  verdicts differ: {p}: teikit {ours[p]} error(s), Jing {jing}")
     print(f"verdicts agree with Jing on {len(files) - len(disagree)}/{len(files)} files")
+    same = sum(1 for p in map(str, files) if ours[p] == batch_counts.get(p, 0))
+    print(f"same number of errors as Jing on {same}/{len(files)} files "
+          f"(teikit {sum(ours.values())}, Jing {sum(batch_counts.values())} in all)")
     return 1 if disagree else 0
 
 
