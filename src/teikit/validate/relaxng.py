@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -1148,15 +1149,48 @@ class JingChecker(GrammarChecker):
         if not docs:
             return result
         by_path = {str(doc.path.resolve()): doc for doc in docs}
-        proc = subprocess.run([*jing_command(), str(self.schema), *by_path], capture_output=True,
-                              text=True, timeout=3600)
+        with tempfile.TemporaryDirectory(prefix="teikit-jing-") as scratch:
+            # Jing parses files with Java's own parser, which would fetch a DOCTYPE's external DTD:
+            # it gets copies with the DOCTYPE blanked out instead (lines and columns unchanged).
+            given: dict[str, str] = {}
+            for index, (name, doc) in enumerate(by_path.items()):
+                given[_without_doctype(doc, Path(scratch) / str(index))] = name
+            proc = subprocess.run([*jing_command(), str(self.schema), *given], capture_output=True,
+                                  text=True, timeout=3600)
         output = proc.stdout + proc.stderr
+        for copy, name in given.items():
+            output = output.replace(copy, name)
         for diag in parse_jing_output(output, by_path, self.schema):
             result.setdefault(diag.file, []).append(diag)
         if proc.returncode not in (0, 1) or (proc.returncode == 1 and not any(result.values())):
             raise ToolMissingError(f"Jing failed (exit {proc.returncode}): {output.strip()[:500]}",
                                    hint="check the schema with `jing SCHEMA` or use --engine lxml")
         return result
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]|\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')*\])*>")
+
+
+def _without_doctype(doc: Document, folder: Path) -> str:
+    """The path Jing should read for `doc`: the file itself, or a copy without its DOCTYPE."""
+    original = str(doc.path.resolve())
+    try:
+        data = doc.path.read_bytes()
+    except OSError:
+        return original
+    match = _DOCTYPE.search(data)
+    if match is None:
+        if b"<!DOCTYPE" not in data[:4096] and b"<\x00!\x00D\x00" not in data[:8192]:
+            return original
+        # Not ASCII-compatible (UTF-16) or unusual: hand Jing the safe parser's tree instead.
+        blanked = etree.tostring(doc.tree, encoding="UTF-8", xml_declaration=True)
+    else:
+        span = data[match.start():match.end()]
+        blanked = data[:match.start()] + bytes(b if b in b"\r\n" else 0x20 for b in span) + data[match.end():]
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / doc.path.name
+    copy.write_bytes(blanked)
+    return str(copy)
 
 
 def parse_jing_output(output: str, by_path: dict[str, Document], schema: Path) -> list[Diagnostic]:
