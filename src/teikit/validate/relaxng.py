@@ -1158,8 +1158,8 @@ class JingChecker(GrammarChecker):
             proc = subprocess.run([*jing_command(), str(self.schema), *given], capture_output=True,
                                   text=True, timeout=3600)
         output = proc.stdout + proc.stderr
-        for copy, name in given.items():
-            output = output.replace(copy, name)
+        for scratch_copy, name in given.items():
+            output = output.replace(scratch_copy, name)
         for diag in parse_jing_output(output, by_path, self.schema):
             result.setdefault(diag.file, []).append(diag)
         if proc.returncode not in (0, 1) or (proc.returncode == 1 and not any(result.values())):
