@@ -383,3 +383,33 @@ def test_each_document_of_a_corpus_gets_its_own_section(built):
     tree = parse(built["corpus"])
     assert tree.xpath("//section[@class='corpus-member']/h2/text()") == ["One", "Two"]
     assert tree.xpath("string(//h1)") == "A corpus"
+
+
+def synthetic_novel(notes: int) -> str:
+    """A novel with one note and one register reference per paragraph."""
+    paragraphs = "".join(
+        f"<p>{'Words of the novel, ' * 8}<note>Note {i}.</note> <persName ref='#p{i % 20}'>P</persName>.</p>"
+        + (f"<pb n='{i}'/>" if i % 10 == 0 else "")
+        for i in range(notes))
+    people = "".join(f"<person xml:id='p{i}'><persName>P{i}</persName></person>" for i in range(20))
+    return (f"<TEI xmlns='http://www.tei-c.org/ns/1.0'><teiHeader><fileDesc><titleStmt><title>T</title>"
+            f"</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>"
+            f"</teiHeader><text><body><div><head>I</head>{paragraphs}</div></body>"
+            f"<back><listPerson>{people}</listPerson></back></text></TEI>")
+
+
+def test_thousands_of_notes_cost_linear_time(tmp_path):
+    """Note numbers and back-links come from one pass, not from counting preceding notes."""
+    import time
+
+    costs = []
+    for count in (1000, 8000):
+        path = tmp_path / f"novel{count}.xml"
+        path.write_text(synthetic_novel(count), encoding="utf-8")
+        doc = load(path)
+        render_html(doc), render_text(doc)  # warm up the compiled stylesheets
+        start = time.process_time()
+        page, text = render_html(doc), render_text(doc)
+        costs.append(time.process_time() - start)
+        assert page.count('class="noteref"') == count and text.count("\n1. Note 0.") == 1
+    assert costs[1] / costs[0] < 20  # 8 times the notes; quadratic would be 64 times the cost
