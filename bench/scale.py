@@ -10,10 +10,14 @@ corpora (ELTeC novels and DraCor plays, 105 files) and prints:
   --cache-dir), as a share of the first run; the target is under 5%.
 
 The machine may be shared: the load average is printed before and after, each
-timing is the best of --repeat runs, and the figures are only as good as the quiet of
-the machine. teikit runs from a snapshot of this checkout (src/, xslt/, schemas/)
-taken at the start, because cache keys include teikit's own code and stylesheets:
-edits to the working tree during the benchmark must not count as changes.
+timing is the best of --repeat runs, one-worker and many-worker runs alternate so
+both meet the same background load, and the CPU seconds used are printed beside the
+wall time ("cores busy" below the number of workers means other work took the rest
+of the machine). The figures are only as good as the quiet of the machine.
+
+teikit runs from a snapshot of this checkout (src/, xslt/, schemas/) taken at the
+start, because cache keys include teikit's own code and stylesheets: edits to the
+working tree during the benchmark must not count as changes.
 Run by hand, once:
 
     .venv/bin/python bench/scale.py [--corpora DIR] [--jobs N] [--formats txt,html] [--repeat 2]
@@ -23,12 +27,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,36 +58,68 @@ def snapshot(into: Path) -> Path:
     return into
 
 
-def teikit(*args: str) -> float:
-    """Seconds one `teikit` command takes; exit 0 (clean) or 1 (findings) both count as a run."""
+@dataclass(frozen=True)
+class Run:
+    """Wall seconds of one command and the CPU seconds it (and its workers) used."""
+
+    wall: float
+    cpu: float
+
+
+def teikit(*args: str) -> Run:
+    """Run one `teikit` command; exit 0 (clean) or 1 (findings) both count as a run."""
     env = dict(os.environ)
     if SNAPSHOT is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SNAPSHOT / "src"), env.get("PYTHONPATH")]))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "teikit", *args], capture_output=True, text=True,
                             cwd=ROOT, env=env)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode not in (0, 1):
         sys.exit(f"teikit {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-2000:]}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(elapsed, cpu)
 
 
-def best(repeat: int, *args: str, before: Callable[[], None] | None = None) -> float:
+def best(repeat: int, *args: str, before: Callable[[], None] | None = None) -> Run:
     """The fastest of `repeat` runs (the least disturbed by other work on a shared machine)."""
-    times = []
+    runs = []
     for _ in range(repeat):
         if before:
             before()
-        times.append(teikit(*args))
-    return min(times)
+        runs.append(teikit(*args))
+    return min(runs, key=lambda r: r.wall)
 
 
-def row(label: str, files: int, seconds: float) -> None:
-    print(f"  {label:<44} {seconds:8.1f} s {files / seconds:8.2f} files/s", flush=True)
+def compare(repeat: int, jobs: str, *args: str, before: Callable[[], None] | None = None) -> tuple[Run, Run]:
+    """Best runs with -j 1 and -j JOBS, alternating, so both meet the same background load."""
+    ones, manys = [], []
+    for _ in range(repeat):
+        ones.append(best(1, *args, "-j", "1", before=before))
+        manys.append(best(1, *args, "-j", jobs, before=before))
+    return min(ones, key=lambda r: r.wall), min(manys, key=lambda r: r.wall)
 
 
-def scaling(label: str, files: int, one: float, many: float, jobs: int) -> None:
-    print(f"  {label:<44} {one / many:8.2f}x with {jobs} workers (ideal {jobs}x)", flush=True)
+def row(label: str, files: int, run: Run) -> None:
+    print(f"  {label:<36} {run.wall:7.1f} s {files / run.wall:8.2f} files/s   "
+          f"cpu {run.cpu:6.1f} s ({run.cpu / run.wall:4.2f} cores busy)", flush=True)
+
+
+def scaling(files: int, one: Run, many: Run, jobs: int) -> None:
+    print(f"  {'scaling (wall, 1 worker / many)':<36} {one.wall / many.wall:7.2f}x with {jobs} workers "
+          f"(ideal {jobs}x; cpu {many.cpu / one.cpu:4.2f}x of one worker's)", flush=True)
+
+
+def pair(title: str, files: int, jobs: int, repeat: int, *args: str,
+         before: Callable[[], None] | None = None) -> Run:
+    print(title)
+    one, many = compare(repeat, str(jobs), *args, before=before)
+    row("1 worker", files, one)
+    row(f"{jobs} workers", files, many)
+    scaling(files, one, many, jobs)
+    return many
 
 
 def main() -> None:
@@ -110,20 +148,11 @@ def main() -> None:
         tmp = Path(tmp_name)
         SNAPSHOT = snapshot(tmp / "teikit")
 
-        print("validate (default checks: grammar the documents declare or the project's, rules, pointers)")
-        one = best(n, "validate", corpus, "-q", "-j", "1")
-        row("1 worker", files, one)
-        many = best(n, "validate", corpus, "-q", "-j", jobs)
-        row(f"{jobs} workers", files, many)
-        scaling("scaling", files, one, many, args.jobs)
-
+        pair("validate (default checks: declared or project grammar, rules, pointers)", files, args.jobs, n,
+             "validate", corpus, "-q")
         if args.tei_all.is_file():
-            print("\nvalidate --schema tei_all.rng")
-            one = best(n, "validate", corpus, "-q", "-j", "1", "--schema", str(args.tei_all))
-            row("1 worker", files, one)
-            many = best(n, "validate", corpus, "-q", "-j", jobs, "--schema", str(args.tei_all))
-            row(f"{jobs} workers", files, many)
-            scaling("scaling", files, one, many, args.jobs)
+            pair("\nvalidate --schema tei_all.rng", files, args.jobs, n,
+                 "validate", corpus, "-q", "--schema", str(args.tei_all))
 
         cache = tmp / "validate-cache"
         print(f"\nvalidate --cache-dir, {jobs} workers")
@@ -132,21 +161,17 @@ def main() -> None:
         row("first run (empty cache)", files, first)
         again = best(n, "validate", corpus, "-q", "-j", jobs, "--cache-dir", str(cache))
         row("second run, nothing changed", files, again)
-        print(f"  {'second / first':<44} {100 * again / first:8.1f} %  (target < 5%)")
+        print(f"  {'second / first':<36} {100 * again.wall / first.wall:7.1f} %  (target < 5%)")
 
         flags = [x for f in formats for x in ("-f", f)]
         out = tmp / "out"
-        print(f"\nbuild -f {' -f '.join(formats)} (into an empty directory)")
-        one = best(n, "build", corpus, *flags, "-q", "-j", "1", "-o", str(out),
-                   before=lambda: shutil.rmtree(out, ignore_errors=True))
-        row("1 worker", files, one)
-        many = best(n, "build", corpus, *flags, "-q", "-j", jobs, "-o", str(out),
+        many = pair(f"\nbuild -f {' -f '.join(formats)} (into an empty directory)", files, args.jobs, n,
+                    "build", corpus, *flags, "-q", "-o", str(out),
                     before=lambda: shutil.rmtree(out, ignore_errors=True))
-        row(f"{jobs} workers", files, many)
-        scaling("scaling", files, one, many, args.jobs)
         again = best(n, "build", corpus, *flags, "-q", "-j", jobs, "-o", str(out))
         row("second run, nothing changed", files, again)
-        print(f"  {'second / first':<44} {100 * again / many:8.1f} %  (target < 5%)")
+        print(f"  {'second / first (' + jobs + ' workers)':<36} {100 * again.wall / many.wall:7.1f} %  "
+              "(target < 5%)")
 
     print(f"\nafter: {load()}")
 
