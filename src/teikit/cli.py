@@ -70,7 +70,11 @@ def _paths(paths: tuple[str, ...], include: tuple[str, ...] = (),
     if meta.get("teikit.shard"):
         from teikit.selection import select_shard
 
-        files = select_shard(files, *meta["teikit.shard"])
+        index, count = meta["teikit.shard"]
+        total = len(files)
+        files = select_shard(files, index, count)
+        if not files:
+            click.echo(f"teikit: shard {index}/{count} holds none of the {total} file(s)", err=True)
     return files
 
 
