@@ -264,3 +264,18 @@ def test_a_declared_schema_that_appears_later_invalidates_the_cached_result(tmp_
     (tmp_path / "schema").mkdir()
     (tmp_path / "schema" / "local.rng").write_text(ANYTHING_RNG)
     assert validate_paths([doc], ValidationOptions(), jobs=1, cache_dir=cache_dir) == []
+
+
+def test_an_edited_schema_is_recompiled_in_a_long_lived_process(tmp_path):
+    """Results are keyed by the schema's content, so the schema used must be that content too."""
+    (tmp_path / "schema").mkdir()
+    schema = tmp_path / "schema" / "local.rng"
+    schema.write_text(ANYTHING_RNG.replace("<element><anyName/>", '<element name="nothing-else">'))
+    doc = tmp_path / "doc.xml"
+    pi = b'<?xml-model href="schema/local.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+    doc.write_bytes(pi + (DATA / "minimal.xml").read_bytes().split(b"?>", 1)[1].lstrip())
+    cache_dir = tmp_path / "cache"
+    strict = validate_paths([doc], ValidationOptions(), jobs=1, cache_dir=cache_dir)
+    assert strict and all(d.source == "relaxng" for d in strict)
+    schema.write_text(ANYTHING_RNG)
+    assert validate_paths([doc], ValidationOptions(), jobs=1, cache_dir=cache_dir) == []

@@ -344,6 +344,23 @@ def _validate_with_sources(args: tuple[Path, Any]) -> tuple[list[Any], dict[str,
     return validator_for(options).validate_path(path), sources
 
 
+def _compile_schemas_afresh() -> None:
+    """Drop the schemas and rules compiled earlier in this process before validating here.
+
+    Compiled schemas are kept per path for the life of a process, while results are
+    recorded against the schemas' content: a long-lived process (a library caller)
+    that validated, saw a schema edited and validates again must not check against
+    the old compilation and record the result under the new content.
+    """
+    import sys
+
+    for module, attribute in (("teikit.validate", "_validators"), ("teikit.validate.relaxng", "_checkers"),
+                              ("teikit.validate.schematron", "_compiled")):
+        compiled = getattr(sys.modules.get(module), attribute, None)
+        if isinstance(compiled, dict):
+            compiled.clear()
+
+
 def validate_with_cache(paths: Sequence[Path], options: Any, jobs: int, cache_dir: Path,
                         force: bool = False,
                         progress: Callable[[int], Callable[[int], None]] | None = None) -> list[Any]:
@@ -353,7 +370,7 @@ def validate_with_cache(paths: Sequence[Path], options: Any, jobs: int, cache_di
     --schema/--schematron files and every validation option.
     """
     from teikit.load import display_path
-    from teikit.runner import file_weights, run_many
+    from teikit.runner import file_weights, run_many, runs_here
 
     forget_hashes()
     store = Cache(cache_dir, "validate")
@@ -370,11 +387,14 @@ def validate_with_cache(paths: Sequence[Path], options: Any, jobs: int, cache_di
             todo.append(path)
         else:
             found += diagnostics_from_json(entry["result"])
+    weights = file_weights(todo)
+    if todo and runs_here(len(todo), jobs, weights):
+        _compile_schemas_afresh()
     tick = progress(len(todo)) if progress else None
     try:
         work = [(p, options) for p in todo]
         for path, (diags, sources) in zip(todo, run_many(_validate_with_sources, work, jobs,
-                                                         weights=file_weights(todo), progress=tick),
+                                                         weights=weights, progress=tick),
                                           strict=True):
             found += diags
             store.record(store.name("validate", path), keys[path], sources,

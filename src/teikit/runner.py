@@ -75,6 +75,13 @@ def _run_chunk(job: Callable[[A], T], items: list[A]) -> list[T]:
     return [job(item) for item in items]
 
 
+def runs_here(count: int, jobs: int, weights: Sequence[int] | None = None) -> bool:
+    """Whether `run_many` would run a batch in this process rather than in workers."""
+    if not jobs and weights is not None and sum(weights) < SMALL_BATCH:
+        return True
+    return min(jobs or default_jobs(), count) <= 1
+
+
 def run_many(job: Callable[[A], T], items: Sequence[A], jobs: int = 0, *,
              weights: Sequence[int] | None = None, progress: Progress | None = None) -> Iterator[T]:
     """Yield `job(item)` for every item, in the order of `items`.
@@ -87,17 +94,14 @@ def run_many(job: Callable[[A], T], items: Sequence[A], jobs: int = 0, *,
     process, how many items finished, as they finish.
     `job` and the items must be picklable (a module-level function and plain data).
     """
-    if not jobs and weights is not None and sum(weights) < SMALL_BATCH:
-        jobs = 1
-    jobs = jobs or default_jobs()
-    jobs = min(jobs, len(items))
-    if jobs <= 1:
+    if runs_here(len(items), jobs, weights):
         for item in items:
             result = job(item)
             if progress:
                 progress(1)
             yield result
         return
+    jobs = min(jobs or default_jobs(), len(items))
     weights = list(weights) if weights is not None else [1] * len(items)
     chunks = plan_chunks(weights, jobs)
     results: dict[int, T] = {}
