@@ -58,15 +58,9 @@ def _compile_afresh_if_changed(fingerprint: str | None) -> None:
     global _stylesheets_compiled
     if fingerprint and fingerprint != _stylesheets_compiled:
         if _stylesheets_compiled is not None:
-            import sys
-
             from teikit import transform
 
-            transform.forget_compiled()
-            for module, attribute in (("teikit.write.html", "page_css"),):  # read from xslt/ once
-                remembered = getattr(sys.modules.get(module), attribute, None)
-                if hasattr(remembered, "cache_clear"):
-                    remembered.cache_clear()
+            transform.forget_compiled()  # (the HTML writer re-reads its CSS when the file changes)
         _stylesheets_compiled = fingerprint
 
 
