@@ -279,3 +279,20 @@ def test_an_edited_schema_is_recompiled_in_a_long_lived_process(tmp_path):
     assert strict and all(d.source == "relaxng" for d in strict)
     schema.write_text(ANYTHING_RNG)
     assert validate_paths([doc], ValidationOptions(), jobs=1, cache_dir=cache_dir) == []
+
+
+def test_editing_the_page_css_rebuilds_the_html(tmp_path, monkeypatch):
+    xslt = tmp_path / "xslt"
+    shutil.copytree(resources.xslt_dir(), xslt)
+    css = xslt / "assets" / "edition.css"
+    if not css.is_file():
+        pytest.skip("the HTML writer keeps no CSS under xslt/assets/")
+    monkeypatch.setenv("TEIKIT_XSLT_DIR", str(xslt))
+    source = tmp_path / "doc.xml"
+    shutil.copy(DATA / "minimal.xml", source)
+    first = build_batch([source], tmp_path / "out", ["html"], jobs=1)
+    assert [p.name for p in first.written] == ["doc.html"]
+    css.write_text(css.read_text() + "\n/* edited-css-marker */\n")
+    second = build_batch([source], tmp_path / "out", ["html"], jobs=1)
+    assert [p.name for p in second.written] == ["doc.html"]
+    assert "edited-css-marker" in (tmp_path / "out" / "doc.html").read_text()
