@@ -52,3 +52,15 @@ def test_info_counts_entities(cli):
     assert result.returncode == 0
     assert '"persons": 2' in result.stdout
     assert '"notes": 1' in result.stdout
+
+
+def test_errors_keep_their_hint_across_worker_processes():
+    import pickle
+
+    from teikit.diagnostics import Diagnostic
+    from teikit.errors import InputError
+
+    error = InputError("x.xml: no such file", hint="check the path", diagnostic=Diagnostic("x.xml", 1, 2))
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is InputError
+    assert (copy.message, copy.hint, copy.diagnostic) == (error.message, error.hint, error.diagnostic)

@@ -302,3 +302,20 @@ def test_cli_unknown_phase_is_a_usage_error(cli):
     result = cli("validate", SAMPLE, "--schematron", FEATURES, "--phase", "nope")
     assert result.returncode == 2
     assert "no phase 'nope'" in result.stderr
+
+
+@pytest.mark.skipif(not shutil.which("jing") or not shutil.which("java"), reason="Jing not installed")
+def test_the_jing_engine_checks_a_batch_in_one_run_and_agrees_with_lxml(tmp_path):
+    """--engine jing runs one Jing process for all documents; its verdicts match the built-in engine."""
+    from teikit.validate import ValidationOptions, validate_paths
+
+    good = tmp_path / "good.xml"
+    good.write_bytes((DATA / "minimal.xml").read_bytes())
+    bad = tmp_path / "bad.xml"
+    text = (DATA / "minimal.xml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("<p>A second", "<bogus/><p>A second"), encoding="utf-8")
+    verdicts = {}
+    for engine in ("lxml", "jing"):
+        found = validate_paths([good, bad], ValidationOptions(engine=engine, pointers=False), jobs=1)
+        verdicts[engine] = {Path(d.file).name for d in found if d.rule == "rng"}
+    assert verdicts["lxml"] == verdicts["jing"] == {"bad.xml"}

@@ -29,6 +29,14 @@ class TeikitError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self):
+        # Errors cross process boundaries (parallel workers): keep the hint and diagnostic.
+        return (_rebuild, (type(self), self.message, self.hint, self.diagnostic))
+
+
+def _rebuild(cls: type[TeikitError], message: str, hint: str, diagnostic: Diagnostic | None) -> TeikitError:
+    return cls(message, hint=hint, diagnostic=diagnostic)
+
 
 class InputError(TeikitError):
     """An input cannot be read at all (missing, a directory without XML, unreadable)."""
