@@ -26,6 +26,7 @@ class DocumentInfo:
     register_places: int
     register_orgs: int
     register_events: int
+    register_works: int
     schemas: tuple[str, ...]
 
     def to_dict(self) -> dict:
@@ -60,6 +61,7 @@ def describe(doc: Document) -> DocumentInfo:
         register_places=_count(doc, "//tei:listPlace//tei:place"),
         register_orgs=_count(doc, "//tei:listOrg//tei:org"),
         register_events=_count(doc, "//tei:listEvent//tei:event"),
+        register_works=_count(doc, "//tei:standOff//tei:listBibl//tei:bibl | //tei:back//tei:listBibl//tei:bibl"),
         schemas=schemas,
     )
 
@@ -74,6 +76,7 @@ def format_info(info: DocumentInfo) -> str:
         ("dates / events tagged", f"{info.dates} / {info.events}"),
         ("register: persons / places / orgs / events",
          f"{info.register_persons} / {info.register_places} / {info.register_orgs} / {info.register_events}"),
+        ("register: works and treaties (listBibl)", info.register_works),
         ("schema (xml-model)", ", ".join(info.schemas) or "(none declared)"),
     ]
     width = max(len(k) for k, _ in rows)
