@@ -61,7 +61,7 @@ def describe(doc: Document) -> DocumentInfo:
         register_places=_count(doc, "//tei:listPlace//tei:place"),
         register_orgs=_count(doc, "//tei:listOrg//tei:org"),
         register_events=_count(doc, "//tei:listEvent//tei:event"),
-        register_works=_count(doc, "//tei:standOff//tei:listBibl//tei:bibl | //tei:back//tei:listBibl//tei:bibl"),
+        register_works=_count(doc, "(//tei:standOff | //tei:back)//tei:listBibl//tei:bibl"),
         schemas=schemas,
     )
 
