@@ -195,6 +195,25 @@ def to_xdm(doc: Document | etree._ElementTree) -> PyXdmNode:
     return processor().parse_xml(xml_text=text)
 
 
+_last_node: tuple[int, str, PyXdmNode] | None = None
+
+
+def document_node(doc: Document) -> PyXdmNode:
+    """The document as a Saxon tree, shared by every output of one document.
+
+    The writers run one after the other on the same Document; handing the tree to
+    Saxon costs about a third of a text transformation, so the last one is kept
+    (keyed by the object and its content digest) and reused.
+    """
+    global _last_node
+    with _lock:
+        if _last_node is not None and _last_node[0] == id(doc) and _last_node[1] == doc.digest:
+            return _last_node[2]
+        node = to_xdm(doc)
+        _last_node = (id(doc), doc.digest, node)
+        return node
+
+
 def _value(value: Any):
     proc = processor()
     if isinstance(value, bool):

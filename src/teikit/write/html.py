@@ -9,35 +9,13 @@ reaches the page only through the XSLT serializer, which escapes it.
 
 from __future__ import annotations
 
-import threading
 from functools import cache
 from pathlib import Path
-
-from saxonche import PyXdmNode
 
 from teikit import __version__, fsutil, resources, transform
 from teikit.errors import TeikitError
 from teikit.load import Document
 from teikit.write import BuildOptions, output_path
-
-_tree_lock = threading.Lock()
-_last_tree: tuple[int, str, PyXdmNode] | None = None
-
-
-def document_node(doc: Document) -> PyXdmNode:
-    """The document as a Saxon tree, shared by the outputs of one document.
-
-    `build_document` runs the writers one after the other on the same Document;
-    handing the tree to Saxon costs about a third of a text transformation, so the
-    last one is kept (keyed by the object and its content digest) and reused.
-    """
-    global _last_tree
-    with _tree_lock:
-        if _last_tree is not None and _last_tree[0] == id(doc) and _last_tree[1] == doc.digest:
-            return _last_tree[2]
-        node = transform.to_xdm(doc)
-        _last_tree = (id(doc), doc.digest, node)
-        return node
 
 
 def page_css() -> str:
@@ -67,7 +45,7 @@ def _read_css(path: Path, stamp: int) -> str:
 def render_html(doc: Document) -> str:
     """The page as a string (UTF-8 text with an HTML5 doctype)."""
     return transform.run("html", doc, {"generator": f"teikit {__version__}", "css": page_css()},
-                         node=document_node(doc))
+                         node=transform.document_node(doc))
 
 
 def write_html(doc: Document, out_dir: Path, options: BuildOptions) -> Path:

@@ -50,7 +50,7 @@ def template_dir() -> Path:
 
 def pdf_data(doc: Document) -> str:
     """The document as the JSON tree the template typesets (the output of xslt/pdf.xsl)."""
-    return transform.run("pdf", doc)
+    return transform.run("pdf", doc, node=transform.document_node(doc))
 
 
 def timestamp(doc: Document) -> int:

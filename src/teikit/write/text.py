@@ -16,9 +16,7 @@ from teikit.write import BuildOptions, output_path
 
 def render_text(doc: Document, options: BuildOptions | None = None) -> str:
     options = options or BuildOptions()
-    from teikit.write.html import document_node
-
-    text = transform.run("text", doc, node=document_node(doc))
+    text = transform.run("text", doc, node=transform.document_node(doc))
     if options.width:
         text = wrap(text, options.width)
     return text
