@@ -304,6 +304,83 @@ def test_authors_carry_valid_orcid_identifiers(root):
         assert digits[15] == ("X" if check == 10 else str(check))
 
 
+# ----------------------------------------------------------------------------- (1b) dates
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"]
+
+
+def date_words(text: str) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Years, months, days and decades the words of a date name, in order."""
+    numeric = re.fullmatch(r"(\d\d)/(\d\d)/(\d{4})", text.strip())      # the journal's day/month/year
+    if numeric:
+        day, month, year = (int(g) for g in numeric.groups())
+        return [year], [month], [day], []
+    years, months, days, decades = [], [], [], []
+    for word in re.findall(r"\w+", text.casefold()):
+        if word in MONTHS:
+            months.append(MONTHS.index(word) + 1)
+        elif re.fullmatch(r"\d{3}0s", word):
+            decades.append(int(word[:-1]))
+        elif re.fullmatch(r"\d{4}", word):
+            years.append(int(word))
+        elif re.fullmatch(r"\d{1,2}", word):
+            days.append(int(word))
+    return years, months, days, decades
+
+
+def iso_parts(value: str) -> list[int]:
+    return [int(part) for part in value.split("-")]
+
+
+def date_problem(date: etree._Element) -> str | None:
+    """Why the normalised value of a date does not say what its words say, or None."""
+    text = " ".join(printed_text(date).split())
+    years, months, days, decades = date_words(text)
+    if date.get("when"):
+        bounds = [iso_parts(date.get("when"))] * 2
+    elif date.get("from") and date.get("to"):
+        bounds = [iso_parts(date.get("from")), iso_parts(date.get("to"))]
+    elif date.get("notBefore") and date.get("notAfter"):
+        start, end = iso_parts(date.get("notBefore"))[0], iso_parts(date.get("notAfter"))[0]
+        if not decades or not decades[0] <= start <= end <= decades[-1] + 9:
+            return f"{text!r}: {start}-{end} is not within the decade named"
+        return None
+    else:
+        return f"{text!r} has no when, from/to or notBefore/notAfter"
+    first, last = bounds
+    named = {"year": years, "month": months, "day": days}
+    for depth, (what, values) in enumerate(named.items()):
+        if not values:
+            # The year may be implied by the context ("on November 12, in Ankara"); month and day not.
+            if what != "year" and len(first) > depth:
+                return f"{text!r} does not name the {what} its value gives"
+            continue
+        if len(first) <= depth or len(last) <= depth:
+            return f"{text!r} names a {what} its value lacks"
+        if first[depth] != values[0] or last[depth] != values[-1]:
+            return f"{text!r}: {what} {values} does not match {first[:depth + 1]}..{last[:depth + 1]}"
+    return None
+
+
+def test_every_date_is_normalised_to_what_its_words_say(root):
+    dates = [d for d in root.iter(f"{TEI}date") if "".join(d.itertext()).strip()]
+    assert len(dates) > 150
+    problems = [f"line {d.sourceline}: {p}" for d in dates if (p := date_problem(d))]
+    assert not problems, "\n".join(problems)
+
+
+def test_date_check_rejects_a_wrong_normalisation():
+    def date(attributes: str, words: str) -> etree._Element:
+        return etree.fromstring(f'<date xmlns="{NS["tei"]}" {attributes}>{words}</date>')
+    assert date_problem(date('from="1993-06-03" to="1993-06-05"', "June 3-4, 1993"))
+    assert date_problem(date('when="2021-04-03"', "04/03/2021"))
+    assert date_problem(date('when="1991-09"', "1991"))
+    assert date_problem(date('notBefore="1990" notAfter="1999"', "second half of the 1980s"))
+    assert date_problem(date('when="2021-03-04"', "04/03/2021")) is None
+    assert date_problem(date('when="2020-11-12"', "November 12")) is None
+
+
 # ----------------------------------------------------------------------------- (2) untagged names
 
 def register_names(root: etree._Element) -> dict[str, str]:
