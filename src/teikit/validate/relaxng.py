@@ -80,7 +80,7 @@ class GrammarChecker(abc.ABC):
 
 # --------------------------------------------------------------------------- schema analysis
 
-SIMPLIFY_VERSION = "2"  # bump when `simplify` changes, so cached copies are rebuilt
+SIMPLIFY_VERSION = "3"  # bump when `simplify` changes, so cached copies are rebuilt
 _ORIGINAL_START = "{urn:x-teikit}original-start"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 _R = f"{{{RNG_NS}}}"
@@ -483,6 +483,15 @@ def _more(p: tuple) -> tuple:
 # --------------------------------------------------------------------------- simplification
 
 
+# Elements whose mixed content keeps its original form, which libxml2 compiles into an automaton:
+# validating with an automaton is several times faster than libxml2's interpreter for interleave, and
+# these elements carry most of the running text of any TEI document (prose, verse, drama, phrases),
+# so they are most of what is validated. Each one costs ~30 ms of compile time per process (TEI's
+# mixed content), too much for elements that are rare, which get the interleave form (see `simplify`).
+COMPILED_MIXED = frozenset({"p", "l", "ab", "seg", "hi", "head", "speaker", "stage"})
+_INTERLEAVED = ".teikit-interleaved"  # suffix of the copies of defines with mixed content rewritten
+
+
 def simplify(tree: etree._ElementTree) -> etree._ElementTree:
     """A copy of a grammar that libxml2 compiles fast and that accepts exactly the same documents.
 
@@ -496,7 +505,10 @@ def simplify(tree: etree._ElementTree) -> etree._ElementTree:
        This is how the specification itself defines `<mixed>` (section 4.13): `text` matches any run
        of text nodes, and interleaving it with a pattern allows text anywhere between what that
        pattern matches, which is what `text` as one more alternative of the repetition allows.
-       libxml2 does not compile interleaves into automata.
+       libxml2 does not compile interleaves into automata; it validates them ~6x slower, so the
+       rewrite applies to every element except those named in `COMPILED_MIXED`. Defines shared by
+       both kinds (TEI's macro.paraContent) are copied: the copy, named with `_INTERLEAVED`, is
+       rewritten and referenced from the other elements' content.
     2. Defines that no `start` reaches are dropped (they cannot change what is valid).
 
     A third change serves error reporting: `start` also offers every element that is the sole content
@@ -509,22 +521,7 @@ def simplify(tree: etree._ElementTree) -> etree._ElementTree:
     if _local(root) != "grammar" or any(True for _ in root.iter(_rng("include"), _rng("externalRef"),
                                                                    _rng("parentRef"))):
         return tree
-    for rep in list(root.iter(_rng("zeroOrMore"))):
-        kids = [k for k in rep if isinstance(k.tag, str)]
-        if len(kids) != 1 or _local(kids[0]) != "choice":
-            continue
-        choice = kids[0]
-        texts = [k for k in choice if _local(k) == "text"]
-        others = [k for k in choice if isinstance(k.tag, str) and _local(k) != "text"]
-        if not texts or not others:
-            continue
-        for t in texts:
-            choice.remove(t)
-        inter = etree.Element(_rng("interleave"))
-        rep.addprevious(inter)
-        inter.tail, rep.tail = rep.tail, None
-        etree.SubElement(inter, _rng("text"))
-        inter.append(rep)
+    _interleave_mixed(root)
     defines: dict[str, list[etree._Element]] = {}
     for d in root.iter(_rng("define")):
         defines.setdefault(d.get("name"), []).append(d)
@@ -558,6 +555,73 @@ def simplify(tree: etree._ElementTree) -> etree._ElementTree:
     return tree
 
 
+def _as_interleave(rep: etree._Element) -> bool:
+    """Rewrite one `zeroOrMore(choice(text, ...))` in place (see `simplify`); False if it is not one."""
+    kids = [k for k in rep if isinstance(k.tag, str)]
+    if len(kids) != 1 or _local(kids[0]) != "choice":
+        return False
+    choice = kids[0]
+    texts = [k for k in choice if _local(k) == "text"]
+    others = [k for k in choice if isinstance(k.tag, str) and _local(k) != "text"]
+    if not texts or not others:
+        return False
+    for t in texts:
+        choice.remove(t)
+    inter = etree.Element(_rng("interleave"))
+    rep.addprevious(inter)
+    inter.tail, rep.tail = rep.tail, None
+    etree.SubElement(inter, _rng("text"))
+    inter.append(rep)
+    return True
+
+
+def _interleave_mixed(root: etree._Element) -> None:
+    """Rewrite the mixed content of every element not in `COMPILED_MIXED`, copying shared defines."""
+    defines: dict[str, list[etree._Element]] = {}
+    for d in root.iter(_rng("define")):
+        defines.setdefault(d.get("name"), []).append(d)
+    copies: dict[str, str] = {}  # define name -> the name its content's rewritten copy goes by
+
+    def own_patterns(node: etree._Element) -> Iterable[etree._Element]:
+        """The patterns of `node`'s content, not descending into nested elements."""
+        for child in node:
+            if isinstance(child.tag, str) and child.tag.startswith(_R):
+                yield child
+                if _local(child) != "element":
+                    yield from own_patterns(child)
+
+    def rewrite(body: etree._Element) -> bool:
+        changed = False
+        for node in list(own_patterns(body)):
+            kind = _local(node)
+            if kind == "zeroOrMore" and _as_interleave(node):
+                changed = True
+            elif kind == "ref":
+                renamed = rewritten(node.get("name"))
+                if renamed != node.get("name"):
+                    node.set("name", renamed)
+                    changed = True
+        return changed
+
+    def rewritten(name: str) -> str:
+        if name in copies:
+            return copies[name]
+        copies[name] = name  # recursion passes through elements only, which are rewritten on their own
+        nodes = defines.get(name, [])
+        duplicates = [copy.deepcopy(d) for d in nodes]
+        if any([rewrite(d) for d in duplicates]):
+            for original, duplicate in zip(nodes, duplicates, strict=True):
+                duplicate.set("name", name + _INTERLEAVED)
+                original.addnext(duplicate)
+            copies[name] = name + _INTERLEAVED
+        return copies[name]
+
+    for el in list(root.iter(_rng("element"))):
+        name = _name_of(el, el.get("ns", _ns_of(el)))
+        if name is None or etree.QName(name).localname not in COMPILED_MIXED:
+            rewrite(el)
+
+
 def cache_dir() -> Path:
     """Where simplified schemas are kept: $TEIKIT_CACHE_DIR, $XDG_CACHE_HOME/teikit or ~/.cache/teikit."""
     env = os.environ.get("TEIKIT_CACHE_DIR")
@@ -578,7 +642,8 @@ def simplified(schema: Path) -> Path:
     except OSError as exc:
         raise InputError(f"{display_path(schema)}: cannot read the schema: {exc.strerror or exc}",
                          hint="check the --schema path") from None
-    key = hashlib.sha256(data + SIMPLIFY_VERSION.encode()).hexdigest()
+    recipe = SIMPLIFY_VERSION + " " + " ".join(sorted(COMPILED_MIXED))  # what `simplify` does
+    key = hashlib.sha256(data + recipe.encode()).hexdigest()
     target = cache_dir() / "rng" / f"{key}.rng"
     if target.is_file():
         return target
