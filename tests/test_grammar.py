@@ -106,6 +106,32 @@ def test_the_wrong_root_element_is_an_error(tei_all, tmp_path):
     assert '"TEI"' in found[0].hint
 
 
+@pytest.mark.parametrize(("header_error", "line"), [
+    ('<title rendx="x">A Minimal Document</title>', 6),  # repairable: the attribute is removed
+    ("", 7),  # not repairable: titleStmt lacks its title (reported at the author that came too early)
+])
+@pytest.mark.parametrize("text_error", [True, False])
+def test_errors_in_the_header_do_not_hide_or_invent_errors_in_the_text(tei_all, tmp_path, header_error,
+                                                                       line, text_error):
+    """Children with errors are examined first; the others are judged by their parent's validity."""
+    source = (GRAMMAR / "valid.xml").read_text().replace("<title>A Minimal Document</title>", header_error)
+    if text_error:
+        source = source.replace("<head>Introduction</head>", "<head>Introduction</head><blink/>")
+    doc = tmp_path / "both.xml"
+    doc.write_text(source)
+    found = tei_all.check(load(doc))
+    assert [d.line for d in found] == ([line, 16] if text_error else [line]), [d.format() for d in found]
+
+
+def test_source_lines_are_decoded_one_by_one_as_python_splits_them():
+    for data in [b"", b"a", b"a\n", b"a\nb", b"a\n\nb\n\n", "\u00e9\n\u00fc x\n".encode()]:
+        lines = relaxng._SourceLines.of(data, "UTF-8")
+        assert isinstance(lines, relaxng._SourceLines)
+        assert list(lines) == data.decode().splitlines() and len(lines) == len(data.decode().splitlines())
+    assert relaxng._SourceLines.of(b"a\r\nb", "utf-8") == ["a", "b"]  # CR: split whole, as text
+    assert relaxng._SourceLines.of("a\nb".encode("utf-16"), "utf-16") == ["a", "b"]
+
+
 def test_the_source_tree_is_never_modified_by_error_repair(tei_all):
     doc = load(GRAMMAR / "many-errors.xml")
     before = etree.tostring(doc.tree)

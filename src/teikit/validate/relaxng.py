@@ -15,16 +15,20 @@ errors, each at the line and column of the original source.
 from __future__ import annotations
 
 import abc
+import bisect
+import codecs
 import copy
+import itertools
 import os
 import re
 import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 from urllib.parse import unquote, urlparse
 
 from lxml import etree
@@ -742,7 +746,7 @@ class _Diagnosis:
         self.original = dict(zip(self.tree.getroot().iter(), doc.root.iter(), strict=True))
         self.locator = Locator(doc)
         self.found: list[Diagnostic] = []
-        self._lines: list[str] | None = None
+        self._lines: Sequence[str] | None = None
 
     # -- driving
 
@@ -768,15 +772,25 @@ class _Diagnosis:
         rootable = el.tag in self.info.rootable
         if rootable and not known_invalid and self.rng.validate(el):
             return True
+        children = list(el.iterchildren(etree.Element))
         children_ok = True
-        for child in list(el.iterchildren(etree.Element)):
+        if rootable and len(children) > 1:
+            # Examine first the children libxml2 reported errors in; if `el` is valid once they are
+            # repaired, so is every other child, which then costs no validation of its own (in a
+            # TEI document with an error in its header, that spares validating the whole <text>).
+            suspects = self._suspects(el, children)
+            if suspects:
+                for child in suspects:
+                    children.remove(child)
+                    if self._full():
+                        return False
+                    children_ok = self._examine_child(el, child) and children_ok
+                if children_ok and not self._full() and self.rng.validate(el):
+                    return True
+        for child in children:
             if self._full():
                 return False
-            if child.tag not in self.info.children:  # no definition at all: misspelt or foreign
-                self._not_allowed(el, child)
-                _remove(child)
-                continue
-            children_ok = self._examine(child) and children_ok
+            children_ok = self._examine_child(el, child) and children_ok
         if not rootable:
             return children_ok  # its own content is judged with its parent
         if not children_ok:
@@ -789,6 +803,29 @@ class _Diagnosis:
             if not self._explain(el):
                 return False
         return False
+
+    def _examine_child(self, el: etree._Element, child: etree._Element) -> bool:
+        if child.tag not in self.info.children:  # no definition at all: misspelt or foreign
+            self._not_allowed(el, child)
+            _remove(child)
+            return True
+        return self._examine(child)
+
+    def _suspects(self, el: etree._Element, children: list[etree._Element]) -> list[etree._Element]:
+        """The children of `el` whose lines hold the errors of the validation of `el` that just failed.
+
+        Only an order of examination: any answer is correct, a wrong one merely costs time.
+        Empty when lines cannot tell (libxml2 caps them at 65535, XIncluded content, no errors).
+        """
+        starts = [c.sourceline or 0 for c in children]
+        if not all(0 < a < b < 65535 for a, b in itertools.pairwise(starts)) or self.doc.includes:
+            return []
+        lines = {e.line for e in self.rng.error_log if 0 < e.line < 65535}
+        found = {bisect.bisect_right(starts, line) - 1 for line in lines}
+        found.discard(-1)  # on the start tag of `el`
+        if len(found) >= len(children):
+            return []
+        return [children[i] for i in sorted(found)]
 
     # -- explaining one error of `el` itself (its children are valid on their own)
 
@@ -1019,12 +1056,12 @@ class _Diagnosis:
     def _tei_ns() -> str:
         return "http://www.tei-c.org/ns/1.0"
 
-    def _source_lines(self) -> list[str]:
+    def _source_lines(self) -> Sequence[str]:
         if self._lines is None:
+            encoding = self.doc.tree.docinfo.encoding or "utf-8"
             try:
                 data = self.doc.path.read_bytes()
-                self._lines = data.decode(self.doc.tree.docinfo.encoding or "utf-8",
-                                          errors="replace").splitlines()
+                self._lines = _SourceLines.of(data, encoding)
             except (OSError, LookupError):
                 self._lines = []
         return self._lines
@@ -1094,6 +1131,52 @@ class _Diagnosis:
         line, column = self._position(node, attribute, text)
         self.found.append(Diagnostic(self.doc.display, line, column, Severity.ERROR, "rng", message,
                                      hint=hint, source="relaxng"))
+
+
+class _SourceLines(Sequence[str]):
+    """The lines of a source file, each decoded when first asked for.
+
+    Errors sit in a few places of what may be a large file (a novel with errors in its header):
+    decoding and splitting all of it cost more than finding the errors. Used only for encodings in
+    which a newline is the byte 0x0A and never part of another character, and files without CR
+    (whose line ends need XML's normalisation); `of` splits other files whole, as text.
+    """
+
+    _BYTEWISE = frozenset({"utf-8", "ascii", "latin-1", "iso8859-15", "cp1252"})
+
+    def __init__(self, data: bytes, encoding: str):
+        self._data = data
+        self._encoding = encoding
+        self._starts = [0]  # byte offsets of the lines found so far
+        self._len = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+
+    @classmethod
+    def of(cls, data: bytes, encoding: str) -> Sequence[str]:
+        if codecs.lookup(encoding).name in cls._BYTEWISE and b"\r" not in data:
+            return cls(data, encoding)
+        return data.decode(encoding, errors="replace").splitlines()
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._len))]
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError(index)
+        while len(self._starts) <= index + 1:
+            end = self._data.find(b"\n", self._starts[-1])
+            self._starts.append(len(self._data) + 1 if end < 0 else end + 1)
+        return self._data[self._starts[index]:self._starts[index + 1] - 1].decode(self._encoding,
+                                                                                  errors="replace")
 
 
 def _same_line_before(el: etree._Element, line: int) -> int:
