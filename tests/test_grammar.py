@@ -139,6 +139,19 @@ def test_the_source_tree_is_never_modified_by_error_repair(tei_all):
     assert etree.tostring(doc.tree) == before
 
 
+def test_a_grammar_chosen_with_schema_brings_the_house_rules_only_if_it_is_the_house_grammar():
+    """`--schema tei_all.rng` checks against TEI: a third-party document that declares no schema is
+    not held to the edition's Schematron rules (nor pays for running them)."""
+    from teikit.validate import ValidationOptions, Validator, project_rules
+
+    doc = load(GRAMMAR / "valid.xml")  # declares no schema
+    assert Validator(ValidationOptions(schemas=(TEI_ALL,))).rule_files(doc) == []
+    assert Validator(ValidationOptions(schemas=(TEIKIT,))).rule_files(doc) == [project_rules()]
+    assert Validator(ValidationOptions()).rule_files(doc) == [project_rules()]
+    rules = DATA / "rules" / "base.sch"
+    assert Validator(ValidationOptions(schemas=(TEI_ALL,), schematron=(rules,))).rule_files(doc) == [rules]
+
+
 # --------------------------------------------------------------------------- compile once
 
 

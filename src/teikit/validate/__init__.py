@@ -12,7 +12,9 @@ Which schemas apply to a document (the first that applies wins, per kind):
   `<?xml-model?>`; else the project rules `schemas/teikit.sch`, but only for documents
   that declare no grammar either, or declare the project schema. A document that
   declares its own schemas (a third-party corpus) is checked by those, not by the
-  edition's house rules.
+  edition's house rules. Likewise with `--schema`: the house rules apply only when the
+  project schema is among the schemas given (`--schema tei_all.rng` checks a corpus
+  against TEI, not against the edition's conventions).
 - pointers: always (built in, any TEI document).
 """
 
@@ -142,6 +144,10 @@ class Validator:
             return list(self.options.schematron)
         if declares_schematron(doc):
             return relaxng.declared_schematron(doc) if relaxng is not None else []
+        if self.options.schemas:  # a grammar chosen for this run: house rules only with the house grammar
+            default = project_schema()
+            if default is None or default.resolve() not in [Path(p).resolve() for p in self.options.schemas]:
+                return []
         if relaxng is not None:
             declared = [p for p, _href, _problem in relaxng.declared_schemas(doc)]
             default = project_schema()
