@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/validate_corpus.py [--jobs N] [--corpora DIR] [--schema tei_all.rng]
 
-Three runs over every file:
+Runs over every file:
   * teikit: the schema compiled once per worker (from its cached simplified copy), -j all cores;
+  * `teikit validate --schema` as a user runs it, without and with the pointer checks;
   * Jing once per file (what a per-file pre-commit hook or CI step does);
   * Jing given all files at once (one JVM).
 Prints wall times and ratios, and checks that teikit's valid/invalid verdict equals Jing's for every file.
@@ -99,6 +100,15 @@ def main() -> int:
           f"({sum(1 for n in ours.values() if n)} invalid, {sum(ours.values())} errors)")
     print(f"  CPU in workers: compile {t_compile:.2f} s (all workers), load {t_load:.2f} s, "
           f"check {t_check:.2f} s")
+
+    teikit_cli = Path(sys.executable).parent / "teikit"
+    if teikit_cli.is_file():  # the whole command: start-up, workers, grammar, (pointers), report
+        for extra in (["--no-pointers"], []):
+            start = time.perf_counter()
+            subprocess.run([str(teikit_cli), "validate", "-q", "--schema", str(args.schema), "-j", str(jobs),
+                            *extra, *map(str, files)], capture_output=True, text=True)
+            label = "teikit validate " + ("--no-pointers" if extra else "with pointers")
+            print(f"{label + ':':34s}{time.perf_counter() - start:7.2f} s")
 
     if not (shutil.which("jing") and shutil.which("java")):
         print("Jing not installed: no comparison")
