@@ -51,6 +51,9 @@
   <!-- ==================================================================== -->
   <!-- The page -->
 
+  <!-- Indentation inside a cast list's role (a <name> on its own line) is not text. -->
+  <xsl:strip-space elements="tei:role"/>
+
   <xsl:template match="/">
     <xsl:variable name="title" select="tk:title(.)"/>
     <html lang="{$doc-lang}">
