@@ -460,24 +460,23 @@ def _choice(a: tuple, b: tuple) -> tuple:
     return ("choice", a, b)
 
 
-def _group(a: tuple, b: tuple) -> tuple:
+def _both(kind: str, a: tuple, b: tuple) -> tuple:
+    """A group or interleave of two patterns, simplified the same way for both."""
     if _NONE in (a, b):
         return _NONE
     if a == _EMPTY:
         return b
     if b == _EMPTY:
         return a
-    return ("group", a, b)
+    return (kind, a, b)
+
+
+def _group(a: tuple, b: tuple) -> tuple:
+    return _both("group", a, b)
 
 
 def _inter(a: tuple, b: tuple) -> tuple:
-    if _NONE in (a, b):
-        return _NONE
-    if a == _EMPTY:
-        return b
-    if b == _EMPTY:
-        return a
-    return ("inter", a, b)
+    return _both("inter", a, b)
 
 
 def _more(p: tuple) -> tuple:
