@@ -613,32 +613,31 @@ def _safe_member(name: str, archive: Path) -> PurePosixPath:
     return member
 
 
+def _place(root: Path, name: str, archive: Path, data: bytes | None) -> None:
+    """Write one archive member under `root` (a folder when `data` is None), refusing unsafe names."""
+    target = root.joinpath(*_safe_member(name, archive).parts)
+    if data is None:
+        target.mkdir(parents=True, exist_ok=True)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
 def _extract_zip(path: Path, root: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
-            member = _safe_member(info.filename, path)
-            target = root.joinpath(*member.parts)
-            if info.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(archive.read(info))
+            _place(root, info.filename, path, None if info.is_dir() else archive.read(info))
 
 
 def _extract_tar(path: Path, root: Path) -> None:
     with tarfile.open(path) as archive:
         for info in archive.getmembers():
-            member = _safe_member(info.name, path)
-            target = root.joinpath(*member.parts)
-            if info.isdir():
-                target.mkdir(parents=True, exist_ok=True)
-            elif info.isfile():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                handle = archive.extractfile(info)
-                target.write_bytes(handle.read() if handle else b"")
-            else:
+            if not (info.isdir() or info.isfile()):
+                _safe_member(info.name, path)
                 raise InputError(f"{display_path(path)}: member {info.name!r} is a link or device; "
                                  "not extracted")
+            handle = archive.extractfile(info) if info.isfile() else None
+            _place(root, info.name, path, None if info.isdir() else (handle.read() if handle else b""))
 
 
 # --------------------------------------------------------------------------- verification
