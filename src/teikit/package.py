@@ -117,7 +117,7 @@ class PackageResult:
 # --------------------------------------------------------------------------- which schemas
 
 
-def schemas_for(source: Path, options: PackageOptions) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+def schemas_for(doc: Document | None, options: PackageOptions) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
     """The RELAX NG and Schematron files the source is validated with, as `teikit validate` picks them.
 
     The Validator decides (explicit options, else the document's <?xml-model?>, else the
@@ -125,10 +125,8 @@ def schemas_for(source: Path, options: PackageOptions) -> tuple[tuple[Path, ...]
     """
     validator = Validator(ValidationOptions(schemas=tuple(options.schemas),
                                             schematron=tuple(options.schematron), limits=options.limits))
-    try:
-        doc = load(source, limits=options.limits)
-    except TeikitError:
-        return tuple(options.schemas), tuple(options.schematron)  # validation reports the problem
+    if doc is None:  # not loadable: validation reports the problem
+        return tuple(options.schemas), tuple(options.schematron)
     rng, _problems = validator.grammar_schemas(doc)
     sch = validator.rule_files(doc)
     return (tuple(Path(p) for p in rng if p is not None and Path(p).is_file()),
@@ -183,9 +181,14 @@ def package(source: Path, target: Path, options: PackageOptions | None = None) -
         raise InputError(f"unknown archive format {options.archive!r}", hint="use zip or tar")
     _check_target(target, options.force)  # before the slow part: fail fast on an existing output
 
-    rng, sch = schemas_for(source, options)
-    validation = ValidationOptions(schemas=rng, schematron=sch, limits=options.limits)
-    diagnostics = sorted(Validator(validation).validate_path(source))
+    try:  # parsed once, for choosing the schemas, validating and building
+        doc: Document | None = load(source, limits=options.limits)
+    except TeikitError:
+        doc = None
+    rng, sch = schemas_for(doc, options)
+    validator = Validator(ValidationOptions(schemas=rng, schematron=sch, limits=options.limits))
+    diagnostics = sorted(validator.validate_document(doc) if doc is not None
+                         else validator.validate_path(source))
     if has_errors(diagnostics) and not options.allow_invalid:
         count = sum(d.severity >= Severity.ERROR for d in diagnostics)
         raise InvalidEditionError(
@@ -193,7 +196,8 @@ def package(source: Path, target: Path, options: PackageOptions | None = None) -
             diagnostics,
             hint="fix them (teikit validate shows them), or package anyway with --allow-invalid, "
                  "which is recorded in the bag")
-    doc = load(source, limits=options.limits)
+    if doc is None:
+        doc = load(source, limits=options.limits)  # raises the parse error: nothing to build from
     missing = [fmt for fmt in options.formats if not _writer_available(fmt)]
     if missing:
         raise ToolMissingError(f"cannot package: no writer for {', '.join(missing)} in this installation",
