@@ -101,15 +101,21 @@ class PrefixDef:
     replacement: str
 
 
+_TEI = f"{{{TEI_NS}}}"
+
+_MAY_POINT = POINTER_ATTRIBUTES.union(*ELEMENT_POINTER_ATTRIBUTES.values())
+
+
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return element.tag.rpartition("}")[2]
 
 
 def pointer_attributes(element: etree._Element) -> list[tuple[str, str]]:
     """(attribute name, value) of the attributes of `element` that hold TEI pointers."""
-    if etree.QName(element).namespace != TEI_NS:
+    tag = element.tag
+    if not isinstance(tag, str) or not tag.startswith(_TEI):
         return []
-    local = _local(element)
+    local = tag[len(_TEI):]
     found = []
     extra = ELEMENT_POINTER_ATTRIBUTES.get(local, frozenset())
     for name, value in element.attrib.items():
@@ -189,8 +195,17 @@ def check(doc: Document, locator: Locator | None = None, unreferenced: bool = Tr
         found.append(Diagnostic(shown, line, column, severity, rule, message, hint, source="pointers"))
 
     ids: dict[str, etree._Element] = {}
-    for element in root.iter(etree.Element):
-        value = element.get(XML_ID)
+    candidates: list[etree._Element] = []  # elements with an attribute that may be a pointer
+    for element in root.iter(etree.Element):  # one pass; most elements of a text have no attributes
+        attributes = element.items()
+        if not attributes:
+            continue
+        value = None
+        for key, text in attributes:
+            if key == XML_ID:
+                value = text
+            elif key in _MAY_POINT and (not candidates or candidates[-1] is not element):
+                candidates.append(element)
         if value is None:
             continue
         first = ids.get(value)
@@ -211,7 +226,7 @@ def check(doc: Document, locator: Locator | None = None, unreferenced: bool = Tr
         by_length[len(ident)].append(ident)
     suggestions: dict[str, str] = {}
     referenced: dict[str, list[etree._Element]] = defaultdict(list)
-    for element in root.iter(etree.Element):
+    for element in candidates:
         for name, value in pointer_attributes(element):
             for token in value.split():
                 target = token
