@@ -10,7 +10,6 @@ elements in document order. The scan is lazy: a valid document never pays for it
 
 from __future__ import annotations
 
-import bisect
 import re
 from pathlib import Path
 
@@ -24,7 +23,7 @@ _TOKENS = re.compile(
       | <\?.*?\?>
       | <!\[CDATA\[.*?\]\]>
       | <!DOCTYPE(?:[^\[>]|\[.*?\])*>
-      | <(?P<name>[^\s/>!?]+)(?:[^>"']|"[^"]*"|'[^']*')*>""",
+      | <(?P<name>[^\s/>!?]+)[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""",
     re.DOTALL | re.VERBOSE,
 )
 
@@ -77,16 +76,19 @@ class Locator:
         text = self._read()
         if text is None:
             return {}
-        newlines = [m.start() for m in re.finditer("\n", text)]
         tags: list[tuple[str, int, int, int]] = []  # (local name, line, column, line of '>')
+        line, line_start, pos = 1, 0, 0  # counted as the scan goes: tags come in order
         for match in _TOKENS.finditer(text):
             name = match.group("name")
             if name is None:
                 continue
             start = match.start()
-            line = bisect.bisect_left(newlines, start) + 1
-            line_start = newlines[line - 2] + 1 if line > 1 else 0
-            end_line = bisect.bisect_left(newlines, match.end() - 1) + 1
+            between = text.count("\n", pos, start)
+            if between:
+                line += between
+                line_start = text.rindex("\n", pos, start) + 1
+            pos = start
+            end_line = line + text.count("\n", start, match.end())
             prefix, _, local = name.rpartition(":")
             if prefix and local in ("include", "fallback"):
                 continue  # XInclude elements are replaced in the tree by what they include
@@ -97,7 +99,7 @@ class Locator:
         for element in self.doc.root.iter(etree.Element):
             if k >= len(tags):
                 break
-            local = etree.QName(element).localname
+            local = element.tag.rpartition("}")[2]
             name, line, column, end_line = tags[k]
             if name == local and (exact or end_line == element.sourceline):
                 positions[element] = (line, column)
