@@ -2,7 +2,8 @@
 
 Worker processes persist for the whole batch and keep their own compiled schemas
 and stylesheets (module-level caches in `teikit.validate` and `teikit.transform`),
-so a batch pays compilation once per worker, not once per file.
+so a batch pays compilation once per worker, not once per file. The calling process
+is one of the workers: it takes the lightest work left while the others start.
 
 Scheduling is by weight (file size): the heaviest items start first and light
 items travel in chunks, so one big novel queued last cannot leave every other
@@ -20,6 +21,7 @@ import multiprocessing
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TextIO, TypeVar
@@ -86,10 +88,11 @@ def run_many(job: Callable[[A], T], items: Sequence[A], jobs: int = 0, *,
              weights: Sequence[int] | None = None, progress: Progress | None = None) -> Iterator[T]:
     """Yield `job(item)` for every item, in the order of `items`.
 
-    `jobs` = 0 means all cores, except for a batch whose weights (file sizes) add up
-    to less than SMALL_BATCH bytes: starting workers, each importing teikit and
-    compiling its schemas or stylesheets, then costs more than it saves, so the batch
-    runs here. 1 (or a single item) runs in this process.
+    `jobs` processes share the work: this one and `jobs` - 1 workers, so the work starts at
+    once, while the workers are still starting. `jobs` = 0 means all cores, except for a
+    batch whose weights (file sizes) add up to less than SMALL_BATCH bytes: starting
+    workers, each importing teikit and compiling its schemas or stylesheets, then costs
+    more than it saves, so the batch runs here. 1 (or a single item) runs in this process.
     `weights` (e.g. file sizes) decide the scheduling; `progress` is told, in this
     process, how many items finished, as they finish.
     `job` and the items must be picklable (a module-level function and plain data).
@@ -103,23 +106,40 @@ def run_many(job: Callable[[A], T], items: Sequence[A], jobs: int = 0, *,
         return
     jobs = min(jobs or default_jobs(), len(items))
     weights = list(weights) if weights is not None else [1] * len(items)
-    chunks = plan_chunks(weights, jobs)
+    queue = deque(plan_chunks(weights, jobs))  # heaviest first
     results: dict[int, T] = {}
     next_out = 0
+    helpers = jobs - 1  # this process is the last of the `jobs`
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        pending: dict[Future, list[int]] = {
-            pool.submit(_run_chunk, job, [items[i] for i in chunk]): chunk for chunk in chunks
-        }
+    with ProcessPoolExecutor(max_workers=helpers, mp_context=context) as pool:
+        pending: dict[Future, list[int]] = {}
+
+        def feed() -> None:  # keep each worker two chunks ahead, heaviest first
+            while queue and len(pending) < 2 * helpers:
+                chunk = queue.popleft()
+                pending[pool.submit(_run_chunk, job, [items[i] for i in chunk])] = chunk
+
+        def store(chunk: list[int], chunk_results: list[T]) -> None:
+            for index, result in zip(chunk, chunk_results, strict=True):
+                results[index] = result
+            if progress:
+                progress(len(chunk))
+
         try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            feed()
+            while pending or queue:
+                done = {f for f in pending if f.done()}
+                if not done and queue:
+                    # While workers start (a fresh interpreter and its imports) and between their
+                    # results, this process takes the lightest chunk left.
+                    chunk = queue.pop()
+                    store(chunk, _run_chunk(job, [items[i] for i in chunk]))
+                elif not done:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     chunk = pending.pop(future)
-                    for index, result in zip(chunk, future.result(), strict=True):
-                        results[index] = result
-                    if progress:
-                        progress(len(chunk))
+                    store(chunk, future.result())
+                feed()
                 while next_out in results:
                     yield results.pop(next_out)
                     next_out += 1
