@@ -15,7 +15,7 @@ from conftest import DATA, EDITION, ROOT, corpus_files, requires_corpora
 from teikit.errors import InputError
 from teikit.load import load, make_parser
 from teikit.validate import relaxng
-from teikit.validate.relaxng import grammar_checker, simplified
+from teikit.validate.relaxng import simplified
 from teikit.validate.specialise import Specialiser, element_name, specialisable
 
 TEI_ALL = ROOT / "schemas" / "tei_all.rng"
@@ -103,19 +103,50 @@ def test_specialised_grammars_compile_for_any_vocabulary(tmp_path, simple_tei_al
     assert done.returncode == 0, done.stderr
 
 
-def test_a_checker_compiles_again_only_for_new_names(tmp_path):
-    checker = grammar_checker(TEI_ALL)
+@pytest.fixture
+def fresh_checker(tmp_path, monkeypatch):
+    """A checker of its own (not the process-wide one) with an empty cache, as on a first run."""
+    monkeypatch.setenv("TEIKIT_CACHE_DIR", str(tmp_path / "cache"))
+    return lambda: relaxng.LxmlChecker(TEI_ALL)
+
+
+def test_a_checker_compiles_again_only_for_new_names(tmp_path, fresh_checker):
+    checker = fresh_checker()
     first = load(GRAMMAR / "valid.xml")
-    checker.check(first)
     compiled = relaxng.compile_count
+    checker.check(first)
+    assert relaxng.compile_count == compiled + 1
     checker.check(load(GRAMMAR / "valid.xml"))
-    assert relaxng.compile_count == compiled  # same names: same compiled grammar
+    assert relaxng.compile_count == compiled + 1  # same names: same compiled grammar
     richer = tmp_path / "richer.xml"
     richer.write_text((GRAMMAR / "valid.xml").read_text().replace("</p>", " <emph>new</emph></p>", 1))
     assert checker.check(load(richer)) == []
-    assert relaxng.compile_count == compiled + 1
+    assert relaxng.compile_count == compiled + 2
     checker.check(first)
-    assert relaxng.compile_count == compiled + 1  # the wider grammar serves the narrower document
+    assert relaxng.compile_count == compiled + 2  # the wider grammar serves the narrower document
+
+
+def test_the_vocabulary_is_remembered_for_the_next_run(tmp_path, fresh_checker):
+    richer = tmp_path / "richer.xml"
+    richer.write_text((GRAMMAR / "valid.xml").read_text().replace("</p>", " <emph>new</emph></p>", 1))
+    first_run = fresh_checker()
+    first_run.check(load(GRAMMAR / "valid.xml"))
+    first_run.check(load(richer))
+    remembered = set(next((tmp_path / "cache" / "rng").glob("*.names")).read_text().split())
+    assert TEI + "emph" in remembered and TEI + "TEI" in remembered
+    compiled = relaxng.compile_count
+    next_run = fresh_checker()  # another process, later: one compilation serves both documents
+    assert next_run.check(load(GRAMMAR / "valid.xml")) == [] and next_run.check(load(richer)) == []
+    assert relaxng.compile_count == compiled + 1
+
+
+def test_names_the_schema_does_not_define_are_not_remembered(tmp_path, fresh_checker):
+    foreign = tmp_path / "foreign.xml"
+    foreign.write_text((GRAMMAR / "valid.xml").read_text().replace("</p>", '<x:y xmlns:x="urn:x"/></p>', 1))
+    checker = fresh_checker()
+    assert checker.check(load(foreign))  # invalid: x:y is no TEI element
+    remembered = set(next((tmp_path / "cache" / "rng").glob("*.names")).read_text().split())
+    assert "{urn:x}y" not in remembered and TEI + "p" in remembered
 
 
 def test_an_error_in_a_part_no_document_uses_is_still_reported(tmp_path, monkeypatch):

@@ -214,6 +214,12 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
 
         for rules in options.schematron:
             schematron.compile_rules(Path(rules), options.phase)
+    if options.schemas and options.engine == "lxml" and relaxng is not None:
+        # Likewise the grammars: a broken schema is reported once, and workers forked from this
+        # process inherit the compiled checker (spawned ones find the simplified schema cached).
+        for schema in options.schemas:
+            if Path(schema).is_file():
+                relaxng.grammar_checker(Path(schema))
     if cache_dir is not None and options.svrl_dir is None:
         from teikit.cache import validate_with_cache
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import abc
 import bisect
 import codecs
+import contextlib
 import copy
 import itertools
 import os
@@ -721,6 +722,7 @@ class LxmlChecker(GrammarChecker):
     _specialiser: Specialiser | None = field(init=False, repr=False, default=None)
     _vocabulary: frozenset[str] = field(init=False, repr=False, default=frozenset())
     _compiled: etree.RelaxNG | None = field(init=False, repr=False, default=None)
+    _names_file: Path | None = field(init=False, repr=False, default=None)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -733,6 +735,11 @@ class LxmlChecker(GrammarChecker):
         self.models = ContentModels(tree)
         if specialisable(tree):
             self._specialiser = Specialiser(tree)
+            if compiled_path != self.schema:  # a cached simplified copy: its vocabulary is kept beside it
+                self._names_file = compiled_path.with_suffix(".names")
+                self._vocabulary = self._remembered()
+                if self._vocabulary:  # compiled now, so that workers forked from here inherit it
+                    self._compiled = self._compile(self._specialiser.grammar(self._vocabulary))
         else:
             self._compiled = self._compile(tree)
         if compiled_path != self.schema and not self.info.exact_start:
@@ -760,9 +767,35 @@ class LxmlChecker(GrammarChecker):
         names = {el.tag for el in doc.root.iter(etree.Element)}
         with self._lock:
             if self._compiled is None or not names <= self._vocabulary:
-                self._vocabulary = self._vocabulary | names
+                known = self._vocabulary
+                self._vocabulary = known | names
                 self._compiled = self._compile(self._specialiser.grammar(self._vocabulary))
+                if not self._vocabulary <= known:
+                    self._remember()
             return self._compiled
+
+    def _remembered(self) -> frozenset[str]:
+        """The element names of the documents checked against this schema before, in any process.
+
+        Starting from them, one compilation usually serves a whole run (each new name costs one).
+        Only names the grammar defines are kept, so the file cannot make the grammar any larger
+        than the whole schema.
+        """
+        assert self._names_file is not None and self._specialiser is not None
+        try:
+            text = self._names_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return frozenset()
+        return frozenset(text.split()) & self._specialiser.element_names
+
+    def _remember(self) -> None:
+        """Add this process's vocabulary to the file (an unwritable cache is no error)."""
+        from teikit import fsutil
+
+        assert self._names_file is not None
+        names = self._vocabulary & self._specialiser.element_names if self._specialiser else self._vocabulary
+        with contextlib.suppress(OSError, TeikitError):
+            fsutil.write_text(self._names_file, "\n".join(sorted(names | self._remembered())) + "\n")
 
     def check(self, doc: Document) -> list[Diagnostic]:
         relaxng = self.relaxng_for(doc)
@@ -788,7 +821,10 @@ class _Diagnosis:
         self._missing: set[tuple[etree._Element, str]] = set()  # reported as "not allowed yet; missing X"
         self.doc = doc
         self.tree = copy.deepcopy(doc.tree)
-        self.original = dict(zip(self.tree.getroot().iter(), doc.root.iter(), strict=True))
+        # copy node -> source node, found when a position is needed (mapping every node of a novel
+        # up front costs more than the few reports need); _gone keeps the source indices of removals
+        self.original: dict[etree._Element, etree._Element] = {self.tree.getroot(): doc.root}
+        self._gone: dict[etree._Element, list[int]] = {}
         self.locator = Locator(doc)
         self.found: list[Diagnostic] = []
         self._lines: Sequence[str] | None = None
@@ -852,7 +888,7 @@ class _Diagnosis:
     def _examine_child(self, el: etree._Element, child: etree._Element) -> bool:
         if child.tag not in self.info.children:  # no definition at all: misspelt or foreign
             self._not_allowed(el, child)
-            _remove(child)
+            self._remove(child)
             return True
         return self._examine(child)
 
@@ -904,7 +940,7 @@ class _Diagnosis:
             child = self._child(el, got, line)
             if child is not None:
                 self._not_allowed(el, child, expected=groups[0] if kind == "expecting" else "")
-                _remove(child)
+                self._remove(child)
                 return True
         if kind == "text":
             return self._stray_text(el)
@@ -914,7 +950,7 @@ class _Diagnosis:
             child = self._child(el, groups[0], line)
             if child is not None:
                 self._not_allowed(el, child)
-                _remove(child)
+                self._remove(child)
                 return True
         # libxml2's message for interleaves (mixed content) may name a wrong cause: rule out attributes
         if self._attributes(el, quiet=True):
@@ -947,7 +983,7 @@ class _Diagnosis:
             following = self.models.deriv(pattern, child.tag)
             if following == _NONE:
                 self._not_allowed(el, child)
-                _remove(child)
+                self._remove(child)
                 return True
             pattern = following
         if not self.models.nullable(pattern) and self._missing_children(el):
@@ -1111,8 +1147,40 @@ class _Diagnosis:
                 self._lines = []
         return self._lines
 
+    def _remove(self, node: etree._Element) -> None:
+        """Remove `node` from the copy, remembering where it was in the source."""
+        parent = node.getparent()
+        if parent is not None and self._source_of(node) is not None:
+            self._gone.setdefault(parent, []).append(self._source_index(node))
+        _remove(node)
+
+    def _source_index(self, node: etree._Element) -> int:
+        """`node`'s index among its parent's children in the source (removed siblings counted)."""
+        parent = node.getparent()
+        assert parent is not None
+        index = parent.index(node)
+        for gone in sorted(self._gone.get(parent, ())):
+            if gone <= index:
+                index += 1
+        return index
+
+    def _source_of(self, node: etree._Element) -> etree._Element | None:
+        """The source node of a node of the copy (None if the two trees do not correspond)."""
+        found = self.original.get(node)
+        if found is not None:
+            return found
+        parent = node.getparent()
+        source_parent = self._source_of(parent) if parent is not None else None
+        if source_parent is None:
+            return None
+        index = self._source_index(node)
+        if index >= len(source_parent):
+            return None
+        found = self.original[node] = source_parent[index]
+        return found
+
     def _position(self, node: etree._Element, attribute: str = "", text: str = "") -> tuple[int, int]:
-        original = self.original.get(node)
+        original = self._source_of(node)
         if original is None:
             line, column = node.sourceline or 0, 0
         else:

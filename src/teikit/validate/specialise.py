@@ -114,6 +114,7 @@ class Specialiser:
         self.start = next(self.root.iter(_R + "start"))
         self.defines = {d.get("name"): d for d in self.root.iter(_R + "define")}
         self.ir = {name: self._ir(d) for name, d in self.defines.items()}
+        self.element_names = frozenset(n for n in map(element_name, self.root.iter(_R + "element")) if n)
         self._uses: dict[str | None, tuple[set[str], set[str]]] = {}  # define -> its refs, its element names
         self._pieces: dict[tuple, bytes] = {}  # (define, signature) -> pruned copy, serialised
         self._kept_refs: dict[tuple, list[str]] = {}  # (define, signature) -> refs left in that copy
