@@ -23,7 +23,9 @@ from the web. The policy, enforced here for every later stage:
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -97,7 +99,16 @@ class Document:
 def display_path(path: Path) -> str:
     """Paths relative to the working directory read best in compiler-style messages."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return _display(Path(path), os.getcwd())
+    except OSError:
+        return str(path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(path: Path, cwd: str) -> str:
+    """`display_path` for one working directory (asked for several times per document)."""
+    try:
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
     except (ValueError, OSError):
         return str(path)
 
