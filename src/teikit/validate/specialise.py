@@ -107,14 +107,19 @@ class Specialiser:
     to the part of the grammar those names can reach.
     """
 
-    def __init__(self, tree: etree._ElementTree):
+    def __init__(self, tree: etree._ElementTree, analysis: dict | None = None):
+        """`analysis`: what `analysis()` returned for the same grammar, to skip that work."""
         if not specialisable(tree):
             raise ValueError("grammar not specialisable")
         self.root = tree.getroot()
         self.start = next(self.root.iter(_R + "start"))
         self.defines = {d.get("name"): d for d in self.root.iter(_R + "define")}
-        self.ir = {name: self._ir(d) for name, d in self.defines.items()}
-        self.element_names = frozenset(n for n in map(element_name, self.root.iter(_R + "element")) if n)
+        if analysis is not None:
+            self.ir = analysis["ir"]
+            self.element_names = frozenset(analysis["element_names"])
+        else:
+            self.ir = {name: self._ir(d) for name, d in self.defines.items()}
+            self.element_names = frozenset(n for n in map(element_name, self.root.iter(_R + "element")) if n)
         self._uses: dict[str | None, tuple[set[str], set[str]]] = {}  # define -> its refs, its element names
         self._pieces: dict[tuple, bytes] = {}  # (define, signature) -> pruned copy, serialised
         self._kept_refs: dict[tuple, list[str]] = {}  # (define, signature) -> refs left in that copy
@@ -122,6 +127,10 @@ class Specialiser:
         for name, d in self.defines.items():
             for ref in d.iter(_R + "ref"):
                 self.referrers.setdefault(ref.get("name"), set()).add(name)
+
+    def analysis(self) -> dict:
+        """The grammar's analysis as plain data (JSON), to be kept beside a cached grammar."""
+        return {"ir": self.ir, "element_names": sorted(self.element_names)}
 
     # -- analysis
 
