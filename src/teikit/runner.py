@@ -23,7 +23,6 @@ import multiprocessing
 import os
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TextIO, TypeVar
@@ -113,18 +112,16 @@ def run_many(job: Callable[[A], T], items: Sequence[A], jobs: int = 0, *,
         return
     jobs = min(jobs or default_jobs(), len(items))
     weights = list(weights) if weights is not None else [1] * len(items)
-    queue = deque(plan_chunks(weights, jobs))  # heaviest first
+    chunks = plan_chunks(weights, jobs)  # heaviest first
     results: dict[int, T] = {}
     next_out = 0
     helpers = jobs - 1  # this process is the last of the `jobs`
     context = multiprocessing.get_context(start_method())
     with ProcessPoolExecutor(max_workers=helpers, mp_context=context) as pool:
-        pending: dict[Future, list[int]] = {}
-
-        def feed() -> None:  # keep each worker two chunks ahead, heaviest first
-            while queue and len(pending) < 2 * helpers:
-                chunk = queue.popleft()
-                pending[pool.submit(_run_chunk, job, [items[i] for i in chunk])] = chunk
+        # Every chunk is queued for the workers at once, so they never wait for this process;
+        # this process steals from the light end of the queue whatever no worker has taken yet.
+        queued = [(pool.submit(_run_chunk, job, [items[i] for i in chunk]), chunk) for chunk in chunks]
+        pending: dict[Future, list[int]] = dict(queued)
 
         def store(chunk: list[int], chunk_results: list[T]) -> None:
             for index, result in zip(chunk, chunk_results, strict=True):
@@ -133,20 +130,20 @@ def run_many(job: Callable[[A], T], items: Sequence[A], jobs: int = 0, *,
                 progress(len(chunk))
 
         try:
-            feed()
-            while pending or queue:
-                done = {f for f in pending if f.done()}
-                if not done and queue:
-                    # While workers start (a fresh interpreter and its imports) and between their
-                    # results, this process takes the lightest chunk left.
-                    chunk = queue.pop()
-                    store(chunk, _run_chunk(job, [items[i] for i in chunk]))
-                elif not done:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            while pending:
+                done = {f for f in pending if f.done() and not f.cancelled()}
+                if not done:
+                    while queued and (queued[-1][0] not in pending or queued[-1][0].done()):
+                        queued.pop()
+                    if queued and queued[-1][0].cancel():  # not started by a worker: do it here
+                        future, chunk = queued.pop()
+                        del pending[future]
+                        store(chunk, _run_chunk(job, [items[i] for i in chunk]))
+                    else:
+                        queued.clear()  # the rest is running or about to: wait for it
+                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
-                    chunk = pending.pop(future)
-                    store(chunk, future.result())
-                feed()
+                    store(pending.pop(future), future.result())
                 while next_out in results:
                     yield results.pop(next_out)
                     next_out += 1
