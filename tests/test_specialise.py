@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 import sys
 import textwrap
@@ -182,3 +183,67 @@ def test_verdicts_on_the_corpora_equal_those_of_the_whole_grammar(specialiser, w
     specialised = etree.RelaxNG(specialiser.grammar(names))
     for doc in docs:
         assert specialised.validate(doc.tree) == whole.validate(doc.tree), doc.display
+
+
+# --------------------------------------------------------------------------- the root judged by parts
+
+
+def whole_document_diagnostics(checker, doc, monkeypatch):
+    """The diagnostics of the path that validates the whole document first (no judging by parts)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(relaxng.LxmlChecker, "_by_parts", lambda self, root: False)
+        return checker.check(doc)
+
+
+def root_variants(tmp_path) -> list[Path]:
+    """Documents whose errors lie at the root: in its attributes, its children's order or number."""
+    valid = (GRAMMAR / "valid.xml").read_text(encoding="utf-8")
+    changes = {
+        "root-attribute": valid.replace("<TEI ", '<TEI bogus="1" ', 1),
+        "no-header": re.sub(r"<teiHeader>.*?</teiHeader>", "", valid, count=1, flags=re.S),
+        "two-headers": valid.replace("</teiHeader>", "</teiHeader><teiHeader/>", 1),
+        "text-first": re.sub(r"(<teiHeader>.*?</teiHeader>)\s*(<text>.*?</text>)", r"\2\1", valid, count=1,
+                             flags=re.S),
+        "stray-text": valid.replace("<text>", "loose words<text>", 1),
+        "header-and-text": valid.replace("<title>", "<title><blink/>", 1).replace("<p>", "<p><blink/>", 1),
+    }
+    paths = []
+    for name, text in changes.items():
+        assert text != valid, name
+        path = tmp_path / f"{name}.xml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_judging_the_root_by_parts_reports_what_the_whole_document_does(tmp_path, monkeypatch):
+    checker = grammar_checker_for_tests()
+    paths = [*samples(), *root_variants(tmp_path)]
+    for path in paths:
+        doc = load(path, require_tei=False)
+        assert checker._by_parts(doc.root), path.name  # these roots can be judged by parts
+        assert checker.check(doc) == whole_document_diagnostics(checker, doc, monkeypatch), path.name
+    assert all(checker.check(load(p, require_tei=False)) for p in paths[-6:])  # each variant is invalid
+
+
+@requires_corpora
+def test_judging_the_root_by_parts_changes_no_report_on_the_corpora(monkeypatch):
+    checker = grammar_checker_for_tests()
+    files = corpus_files("eltec-eng")[::8] + corpus_files("shakedracor")[::5]
+    for path in files:
+        doc = load(path, require_tei=False)
+        assert checker.check(doc) == whole_document_diagnostics(checker, doc, monkeypatch), path.name
+
+
+def test_a_root_with_children_named_like_it_is_validated_whole():
+    checker = grammar_checker_for_tests()
+    nested = etree.fromstring(
+        f'<TEI xmlns="{TEI[1:-1]}"><teiHeader/><TEI/></TEI>')
+    assert not checker._by_parts(nested)
+
+
+def grammar_checker_for_tests() -> relaxng.LxmlChecker:
+    checker = relaxng.grammar_checker(TEI_ALL)
+    assert isinstance(checker, relaxng.LxmlChecker)
+    checker.relaxng_for(load(EDITION / "karabakh-war.xml"))  # a grammar exists before any judgement
+    return checker

@@ -723,6 +723,8 @@ class LxmlChecker(GrammarChecker):
     _vocabulary: frozenset[str] = field(init=False, repr=False, default=frozenset())
     _compiled: etree.RelaxNG | None = field(init=False, repr=False, default=None)
     _names_file: Path | None = field(init=False, repr=False, default=None)
+    _grammar: etree._ElementTree | None = field(init=False, repr=False, default=None)  # specialised
+    _hollow: dict[str, etree.RelaxNG] = field(init=False, repr=False, default_factory=dict)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -742,7 +744,7 @@ class LxmlChecker(GrammarChecker):
                 self._names_file = compiled_path.with_suffix(".names")
                 self._vocabulary = self._remembered()
                 if self._vocabulary:  # compiled now, so that workers forked from here inherit it
-                    self._compiled = self._compile(self._specialiser.grammar(self._vocabulary))
+                    self._specialise()
         else:
             self._compiled = self._compile(tree)
         if compiled_path != self.schema and not self.info.exact_start:
@@ -753,13 +755,14 @@ class LxmlChecker(GrammarChecker):
         return InputError(f"{display_path(self.schema)}: not a usable RELAX NG schema: {exc}",
                           hint="check the --schema path; teikit reads RELAX NG's XML syntax")
 
-    def _compile(self, tree: etree._ElementTree) -> etree.RelaxNG:
+    def _compile(self, tree: etree._ElementTree, count: bool = True) -> etree.RelaxNG:
+        """Compile a grammar; `count` it in `compile_count` unless it is a by-product (hollow)."""
         global compile_count
         try:
             compiled = etree.RelaxNG(tree)
         except etree.RelaxNGParseError as exc:
             raise self._unusable(exc) from None
-        compile_count += 1
+        compile_count += count
         return compiled
 
     def relaxng_for(self, doc: Document) -> etree.RelaxNG:
@@ -772,10 +775,48 @@ class LxmlChecker(GrammarChecker):
             if self._compiled is None or not names <= self._vocabulary:
                 known = self._vocabulary
                 self._vocabulary = known | names
-                self._compiled = self._compile(self._specialiser.grammar(self._vocabulary))
+                self._specialise()
                 if not self._vocabulary <= known:
                     self._remember()
             return self._compiled
+
+    def _specialise(self) -> None:
+        assert self._specialiser is not None
+        self._grammar = self._specialiser.grammar(self._vocabulary)
+        self._compiled = self._compile(self._grammar)
+        self._hollow = {}
+
+    def _by_parts(self, root: etree._Element) -> bool:
+        """Whether `root` can be judged as its children, each alone, plus itself with them hollow.
+
+        That needs a unique definition for the root and for each child (so that the child's
+        pattern in the root's content is the one it is validated against alone), and no child
+        named like the root (whose definition stays whole in the hollow grammar).
+        """
+        if self._grammar is None or self._whole is not None or root.tag not in self.info.rootable:
+            return False
+        rootable = self.info.rootable
+        return all(c.tag in rootable and c.tag != root.tag for c in root.iterchildren(etree.Element))
+
+    def hollow_for(self, root_name: str) -> etree.RelaxNG:
+        """The specialised grammar with every element but `root_name` reduced to an empty element:
+        it checks the root's attributes and the sequence of its children, not what they contain."""
+        found = self._hollow.get(root_name)
+        if found is None:
+            assert self._grammar is not None
+            grammar = copy.deepcopy(self._grammar)
+            for define in grammar.getroot().iter(_rng("define")):
+                parts = [c for c in define if isinstance(c.tag, str)]
+                if len(parts) != 1 or _local(parts[0]) != "element" or parts[0].get("name") is None:
+                    continue
+                element = parts[0]
+                if _name_of(element, element.get("ns", _ns_of(element))) in (root_name, None):
+                    continue
+                for part in list(element):
+                    element.remove(part)
+                etree.SubElement(element, _rng("empty"))
+            found = self._hollow[root_name] = self._compile(grammar, count=False)
+        return found
 
     def _remembered(self) -> frozenset[str]:
         """The element names of the documents checked against this schema before, in any process.
@@ -802,14 +843,26 @@ class LxmlChecker(GrammarChecker):
 
     def check(self, doc: Document) -> list[Diagnostic]:
         relaxng = self.relaxng_for(doc)
-        root_ok = relaxng.validate(doc.tree)
+        root = doc.root
+        invalid: list[etree._Element] | None = None
+        with self._lock:
+            by_parts = self._by_parts(root)
+            hollow = self.hollow_for(root.tag) if by_parts else None
+        if hollow is not None:
+            # The root's children one by one, then the root with them hollow: the same work as one
+            # validation of the whole, but it says which children are invalid, so that an error in
+            # the header never costs a second validation of the whole text.
+            invalid = [c for c in root.iterchildren(etree.Element) if not relaxng.validate(c)]
+            root_ok = not invalid and hollow.validate(_shallow(root))
+        else:
+            root_ok = relaxng.validate(doc.tree)
         if self._whole is not None:
             whole_ok = self._whole.validate(doc.tree)
         else:
-            whole_ok = root_ok and (not self.info.start or doc.root.tag in self.info.start)
+            whole_ok = root_ok and (not self.info.start or root.tag in self.info.start)
         if whole_ok:
             return []
-        return _Diagnosis(self, relaxng, doc).run(root_ok)
+        return _Diagnosis(self, relaxng, doc, hollow, invalid).run(root_ok)
 
 
 ANALYSIS_VERSION = "1"  # bump when SchemaInfo or the specialiser's analysis changes
@@ -864,10 +917,15 @@ def _store_analysis(compiled_path: Path, info: SchemaInfo, specialiser: Speciali
 class _Diagnosis:
     """One invalid document: finds, explains and repairs errors in a private copy of its tree."""
 
-    def __init__(self, checker: LxmlChecker, relaxng: etree.RelaxNG, doc: Document):
+    def __init__(self, checker: LxmlChecker, relaxng: etree.RelaxNG, doc: Document,
+                 hollow: etree.RelaxNG | None = None, invalid: list[etree._Element] | None = None):
+        """`hollow` and `invalid`: the root was checked by parts (see `LxmlChecker.check`), and these
+        of its children are invalid; the others are valid and need no examination."""
         from teikit.validate.locate import Locator
 
         self.rng = relaxng
+        self.hollow = hollow
+        self.invalid_children = invalid
         self.info = checker.info
         self.models = checker.models
         self._missing: set[tuple[etree._Element, str]] = set()  # reported as "not allowed yet; missing X"
@@ -889,7 +947,9 @@ class _Diagnosis:
             self._report(root, f"element {self._show(root.tag)} is not allowed as the document element",
                          "expected " + _names(self.info.start, "element"))
             return self.found
-        if not self._examine(root, known_invalid=True) and not self.found:
+        examined = self._examine_by_parts(root) if self.hollow is not None else \
+            self._examine(root, known_invalid=True)
+        if not examined and not self.found:
             self.rng.validate(root)
             self._report(root, self._first_message() or "the document does not match the schema", "")
         return self.found[:MAX_ERRORS]
@@ -934,6 +994,30 @@ class _Diagnosis:
             if self.rng.validate(el):
                 return True
             if not self._explain(el):
+                return False
+        return False
+
+    def _examine_by_parts(self, root: etree._Element) -> bool:
+        """`_examine` for a root checked by parts: only its invalid children are examined, and the
+        root itself is judged with its children hollow (no validation of the valid ones again)."""
+        assert self.hollow is not None and self.invalid_children is not None
+        invalid = {id(c) for c in self.invalid_children}
+        children_ok = True
+        for child, source in zip(root.iterchildren(etree.Element), self.doc.root.iterchildren(etree.Element),
+                                 strict=True):
+            if id(source) in invalid:
+                if self._full():
+                    return False
+                children_ok = self._examine_child(root, child) and children_ok
+        if not children_ok:
+            return False
+        for _ in range(MAX_ERRORS):
+            if self._full():
+                return False
+            if self.hollow.validate(_shallow(root)):
+                return True
+            self.rng.validate(root)  # the root's own error, in the words of the whole grammar
+            if not self._explain(root):
                 return False
         return False
 
@@ -1367,6 +1451,23 @@ def _same_line_before(el: etree._Element, line: int) -> int:
         if node.tag == el.tag:
             count += 1
     return count
+
+
+def _shallow(el: etree._Element) -> etree._Element:
+    """`el` with its attributes, text and children, but the children empty and without attributes."""
+    shallow = etree.Element(el.tag, attrib=dict(el.attrib), nsmap=el.nsmap)
+    shallow.text = el.text
+    last: etree._Element | None = None
+    for child in el:
+        if isinstance(child.tag, str):
+            last = etree.SubElement(shallow, child.tag)
+            last.tail = child.tail
+        elif child.tail:  # a comment or processing instruction: only the text after it counts
+            if last is None:
+                shallow.text = (shallow.text or "") + child.tail
+            else:
+                last.tail = (last.tail or "") + child.tail
+    return shallow
 
 
 def _remove(node: etree._Element) -> None:
