@@ -370,7 +370,7 @@ def validate_with_cache(paths: Sequence[Path], options: Any, jobs: int, cache_di
     --schema/--schematron files and every validation option.
     """
     from teikit.load import display_path
-    from teikit.runner import file_weights, run_many, runs_here
+    from teikit.runner import file_weights, run_many
 
     forget_hashes()
     store = Cache(cache_dir, "validate")
@@ -388,8 +388,11 @@ def validate_with_cache(paths: Sequence[Path], options: Any, jobs: int, cache_di
         else:
             found += diagnostics_from_json(entry["result"])
     weights = file_weights(todo)
-    if todo and runs_here(len(todo), jobs, weights):
+    if todo:  # this process validates too (and forked workers inherit what it compiled)
+        from teikit.validate import prepare_grammars
+
         _compile_schemas_afresh()
+        prepare_grammars(options)
     tick = progress(len(todo)) if progress else None
     try:
         work = [(p, options) for p in todo]

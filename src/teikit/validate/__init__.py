@@ -214,12 +214,6 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
 
         for rules in options.schematron:
             schematron.compile_rules(Path(rules), options.phase)
-    if options.schemas and options.engine == "lxml" and relaxng is not None:
-        # Likewise the grammars: a broken schema is reported once, and workers forked from this
-        # process inherit the compiled checker (spawned ones find the simplified schema cached).
-        for schema in options.schemas:
-            if Path(schema).is_file():
-                relaxng.grammar_checker(Path(schema))
     if cache_dir is not None and options.svrl_dir is None:
         from teikit.cache import validate_with_cache
 
@@ -228,10 +222,22 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
         return sorted(_validate_with_jing(paths, options, progress), key=sort_key)
     found: list[Diagnostic] = []
     tick = progress(len(paths)) if progress else None
+    prepare_grammars(options)
     for diags in run_many(_validate_one, [(p, options) for p in paths], jobs, weights=file_weights(paths),
                           progress=tick):
         found.extend(diags)
     return sorted(found, key=sort_key)
+
+
+def prepare_grammars(options: ValidationOptions) -> None:
+    """Compile the --schema grammars here, before a batch: a broken schema is reported once, and
+    workers forked from this process inherit the compiled checkers (spawned ones at least find
+    the simplified schemas cached)."""
+    if options.engine != "lxml" or relaxng is None:
+        return
+    for schema in options.schemas:
+        if Path(schema).is_file():
+            relaxng.grammar_checker(Path(schema))
 
 
 JING_BATCH = 200  # documents per Jing process: one JVM start per batch, bounded memory
