@@ -154,7 +154,7 @@ def selection_options(func: Callable) -> Callable:
     func = click.option("--include", multiple=True, metavar="GLOB",
                         help="Only take files matching GLOB when searching directories.")(func)
     func = click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-                        help="Worker processes (0 = all cores).")(func)
+                        help="Processes working at once, this one included (0 = all cores).")(func)
     inner = func
 
     @functools.wraps(inner)
