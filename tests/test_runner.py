@@ -156,3 +156,29 @@ def test_the_ci_workflow_and_hook_use_only_options_teikit_has():
         assert used, command
         help_text = run_cli(command, "--help").stdout
         assert {option for option in used if option not in help_text} == set()
+
+
+def test_workers_are_forked_only_where_that_is_safe(monkeypatch):
+    import sys
+    import threading
+
+    from teikit.runner import start_method
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delitem(sys.modules, "saxonche", raising=False)
+    with monkeypatch.context() as alone:  # as in the command line: no other thread
+        alone.setattr(threading, "active_count", lambda: 1)
+        assert start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert start_method() == "spawn"  # another thread might hold a lock the child would inherit
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setitem(sys.modules, "saxonche", object())
+    assert start_method() == "spawn"  # Saxon's own threads
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.delitem(sys.modules, "saxonche")
+    assert start_method() == "spawn"

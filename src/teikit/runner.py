@@ -11,10 +11,11 @@ core idle at the end of a run, and small files do not pay one round trip each.
 Whatever the scheduling, `run_many` yields results in the order of its input,
 so reports are the same with -j1 and -j8.
 
-Workers are forked on Linux while this process has not loaded Saxon: they then start
-in milliseconds with teikit already imported. Once Saxon is loaded (a native image with
-threads of its own, which must not be forked), or on other systems, they are spawned:
-a fresh interpreter each, about a quarter of a second.
+Workers are forked on Linux while this process runs no other thread and has not loaded
+Saxon: they then start in milliseconds with teikit already imported. Once Saxon is loaded
+(a native image with threads of its own, which must not be forked), with other threads
+running, or on other systems, they are spawned: a fresh interpreter each, about a quarter
+of a second.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -75,8 +77,14 @@ def plan_chunks(weights: Sequence[int], jobs: int, per_worker: int = 16) -> list
 
 
 def start_method() -> str:
-    """How workers start: "fork" where that is safe and cheaper, else "spawn" (see the module docstring)."""
-    return "fork" if sys.platform == "linux" and "saxonche" not in sys.modules else "spawn"
+    """How workers start: "fork" where that is safe and cheaper, else "spawn" (see the module docstring).
+
+    Forking is safe on Linux while no other thread runs in this process (a lock held by one would
+    stay held in the child forever) and Saxon, whose native image has threads of its own, is not
+    loaded.
+    """
+    safe = sys.platform == "linux" and "saxonche" not in sys.modules and threading.active_count() == 1
+    return "fork" if safe else "spawn"
 
 
 def _run_chunk(job: Callable[[A], T], items: list[A]) -> list[T]:
