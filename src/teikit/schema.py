@@ -31,7 +31,10 @@ from pathlib import Path
 from lxml import etree
 
 from teikit.load import TEI_NS, make_parser
-from teikit.validate.relaxng import _element_defines, _local, _name_of, _rng
+from teikit.validate.relaxng import _element_defines
+from teikit.validate.rng_syntax import attribute_name
+from teikit.validate.rng_syntax import local as _local
+from teikit.validate.rng_syntax import rng as _rng
 
 _T = f"{{{TEI_NS}}}"
 _NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
@@ -157,7 +160,7 @@ def _reaches(defines: dict[str, etree._Element], node: etree._Element, attribute
     seen = set() if seen is None else seen
     for child in node:
         kind = _local(child)
-        if kind == "attribute" and _name_of(child, child.get("ns", "")) == attribute:
+        if kind == "attribute" and attribute_name(child) == attribute:
             return True
         if kind == "ref" and child.get("name") not in seen:
             seen.add(child.get("name"))
@@ -182,7 +185,7 @@ def _localise(defines: dict[str, etree._Element], node: etree._Element, element:
     changed = 0
     for child in list(node):
         kind = _local(child)
-        if kind == "attribute" and _name_of(child, child.get("ns", "")) == attribute:
+        if kind == "attribute" and attribute_name(child) == attribute:
             _close_values(child, element, attribute, values)
             changed += 1
         elif kind == "ref":

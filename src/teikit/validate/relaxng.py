@@ -38,9 +38,12 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import InputError, TeikitError, ToolMissingError
 from teikit.load import Document, display_path, make_parser
+from teikit.validate.rng_syntax import RNG_NS, XML_NS, attribute_name, element_name
+from teikit.validate.rng_syntax import R as _R
+from teikit.validate.rng_syntax import local as _local
+from teikit.validate.rng_syntax import rng as _rng
 from teikit.validate.specialise import Specialiser, specialisable
 
-RNG_NS = "http://relaxng.org/ns/structure/1.0"
 SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
 RNG_TYPES = {"application/xml", "application/relax-ng+xml", "application/x-relax-ng+xml"}
 ENGINES = ("lxml", "jing")
@@ -89,24 +92,6 @@ class GrammarChecker(abc.ABC):
 
 SIMPLIFY_VERSION = "3"  # bump when `simplify` changes, so cached copies are rebuilt
 _ORIGINAL_START = "{urn:x-teikit}original-start"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-_R = f"{{{RNG_NS}}}"
-
-
-def _rng(tag: str) -> str:
-    return _R + tag
-
-
-def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) and node.tag.startswith(_R) else ""
-
-
-def _ns_of(node: etree._Element) -> str:
-    """The `ns` in scope for a name in the RELAX NG XML syntax (inherited from ancestors)."""
-    for anc in node.iterancestors():
-        if anc.get("ns") is not None:
-            return anc.get("ns") or ""
-    return ""
 
 
 @dataclass(frozen=True)
@@ -127,22 +112,6 @@ class SchemaInfo:
     exact_start: bool  # start is a choice of such element defines, each name defined once
 
 
-def _name_of(node: etree._Element, default_ns: str) -> str | None:
-    """Clark name of an <element>/<attribute> with a single name; None for name classes."""
-    name = node.get("name")
-    if name is None:
-        first = next((c for c in node if _local(c) == "name"), None)
-        if first is None:
-            return None
-        name, ns = (first.text or "").strip(), first.get("ns", _ns_of(first))
-    else:
-        ns = node.get("ns", default_ns)
-    if ":" in name:
-        prefix, name = name.split(":", 1)
-        ns = node.nsmap.get(prefix, XML_NS if prefix == "xml" else "")
-    return f"{{{ns}}}{name}" if ns else name
-
-
 def analyse(tree: etree._ElementTree) -> SchemaInfo:
     root = tree.getroot()
     defines: dict[str, list[etree._Element]] = {}
@@ -154,11 +123,11 @@ def analyse(tree: etree._ElementTree) -> SchemaInfo:
         for child in node:
             kind = _local(child)
             if kind == "element":
-                name = _name_of(child, child.get("ns", _ns_of(child)))
+                name = element_name(child)
                 if name:
                     elements.add(name)
             elif kind == "attribute":
-                name = _name_of(child, child.get("ns", ""))
+                name = attribute_name(child)
                 if name:
                     attributes.add(name)
                     closed = [v.text or "" for v in child.iter(_rng("value"))]
@@ -195,7 +164,7 @@ def analyse(tree: etree._ElementTree) -> SchemaInfo:
     text: set = set()
     values: dict[tuple[str, str], set] = {}
     for el in root.iter(_rng("element")):
-        name = _name_of(el, el.get("ns", _ns_of(el)))
+        name = element_name(el)
         if not name:
             continue
         elements: set = set()
@@ -216,7 +185,7 @@ def analyse(tree: etree._ElementTree) -> SchemaInfo:
     rootable_defs = _element_defines(root, defines)
     for name in rootable_defs.values():
         by_name[name] = by_name.get(name, 0) + 1
-    all_names = [n for n in (_name_of(e, e.get("ns", _ns_of(e))) for e in root.iter(_rng("element"))) if n]
+    all_names = [n for n in (element_name(e) for e in root.iter(_rng("element"))) if n]
     counts: dict[str, int] = {}
     for n in all_names:
         counts[n] = counts.get(n, 0) + 1
@@ -253,7 +222,7 @@ def _element_defines(root: etree._Element, defines: dict[str, list[etree._Elemen
             continue
         kids = [c for c in nodes[0] if isinstance(c.tag, str)]
         if len(kids) == 1 and _local(kids[0]) == "element":
-            el_name = _name_of(kids[0], kids[0].get("ns", _ns_of(kids[0])))
+            el_name = element_name(kids[0])
             if el_name:
                 found[name] = el_name
     return found
@@ -284,7 +253,7 @@ class ContentModels:
         for d in root.iter(_rng("define")):
             self._defines.setdefault(d.get("name"), []).append(d)
         for el in root.iter(_rng("element")):
-            name = _name_of(el, el.get("ns", _ns_of(el)))
+            name = element_name(el)
             if name:
                 self._elements.setdefault(name, []).append(el)
         self._refs: dict[str, tuple] = {}
@@ -316,7 +285,7 @@ class ContentModels:
         kind = _local(node)
         kids = [k for k in node if _local(k)]
         if kind == "element":
-            name = _name_of(node, node.get("ns", _ns_of(node)))
+            name = element_name(node)
             return ("el", name or _ANY)
         if kind in ("attribute", "text", "data", "value", "list", "empty"):
             return _EMPTY
@@ -431,7 +400,7 @@ class ContentModels:
         for child in node:
             kind = _local(child)
             if kind == "attribute":
-                name = _name_of(child, child.get("ns", ""))
+                name = attribute_name(child)
                 if name:
                     out.add(name)
             elif kind == "ref" and child.get("name") not in seen:
@@ -623,7 +592,7 @@ def _interleave_mixed(root: etree._Element) -> None:
         return copies[name]
 
     for el in list(root.iter(_rng("element"))):
-        name = _name_of(el, el.get("ns", _ns_of(el)))
+        name = element_name(el)
         if name is None or etree.QName(name).localname not in COMPILED_MIXED:
             rewrite(el)
 
@@ -810,7 +779,7 @@ class LxmlChecker(GrammarChecker):
                 if len(parts) != 1 or _local(parts[0]) != "element" or parts[0].get("name") is None:
                     continue
                 element = parts[0]
-                if _name_of(element, element.get("ns", _ns_of(element))) in (root_name, None):
+                if element_name(element) in (root_name, None):
                     continue
                 for part in list(element):
                     element.remove(part)
@@ -837,7 +806,8 @@ class LxmlChecker(GrammarChecker):
         from teikit import fsutil
 
         assert self._names_file is not None
-        names = self._vocabulary & self._specialiser.element_names if self._specialiser else self._vocabulary
+        assert self._specialiser is not None
+        names = self._vocabulary & self._specialiser.element_names
         with contextlib.suppress(OSError, TeikitError):
             fsutil.write_text(self._names_file, "\n".join(sorted(names | self._remembered())) + "\n")
 

@@ -25,9 +25,10 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-RNG_NS = "http://relaxng.org/ns/structure/1.0"
-_R = f"{{{RNG_NS}}}"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
+from teikit.validate.rng_syntax import R as _R
+from teikit.validate.rng_syntax import element_name
+from teikit.validate.rng_syntax import local as _local
+from teikit.validate.rng_syntax import ns_in_scope as _ns_in_scope
 
 _NAME_CLASSES = frozenset({"name", "anyName", "nsName", "except"})
 # never pruned, never notAllowed:
@@ -43,44 +44,42 @@ _OK: IR = ("ok",)
 _NA: IR = ("na",)
 
 
-_LOCAL: dict[object, str] = {}
+def pattern_ir(node: etree._Element) -> IR:
+    """What of a pattern decides whether it is notAllowed: its refs, element names and combinators."""
+    kind = _local(node)
+    if kind == "notAllowed":
+        return _NA
+    if kind == "ref":
+        return ("ref", node.get("name"))
+    if kind == "element":
+        return ("el", element_name(node), ("all", tuple(pattern_ir(c) for c in _patterns(node))))
+    if kind == "choice":
+        return ("any", tuple(pattern_ir(c) for c in _patterns(node)))
+    if kind in _ALL:
+        return ("all", tuple(pattern_ir(c) for c in _patterns(node)))
+    return _OK  # optional, zeroOrMore, leaves, and anything unknown: kept as it is
 
 
-def _local(node: etree._Element) -> str:
-    tag = node.tag
-    try:
-        return _LOCAL[tag]
-    except KeyError:
-        local = _LOCAL[tag] = tag[len(_R):] if isinstance(tag, str) and tag.startswith(_R) else ""
-        return local
+def not_allowed(ir: IR, names: frozenset[str], dead: set[str]) -> bool:
+    """Whether a pattern is notAllowed when only elements in `names` exist and the defines in
+    `dead` are notAllowed."""
+    kind = ir[0]
+    if kind == "ok":
+        return False
+    if kind == "na":
+        return True
+    if kind == "ref":
+        return ir[1] in dead
+    if kind == "el":
+        return (ir[1] is not None and ir[1] not in names) or not_allowed(ir[2], names, dead)
+    if kind == "all":
+        return any(not_allowed(p, names, dead) for p in ir[1])
+    return all(not_allowed(p, names, dead) for p in ir[1])  # "any": a choice
 
 
 def _patterns(node: etree._Element) -> list[etree._Element]:
     """`node`'s child patterns: RELAX NG elements that are not name classes (no annotations)."""
     return [c for c in node if _local(c) and _local(c) not in _NAME_CLASSES]
-
-
-def _ns_in_scope(node: etree._Element) -> str:
-    for anc in node.iterancestors():
-        if anc.get("ns") is not None:
-            return anc.get("ns") or ""
-    return ""
-
-
-def element_name(node: etree._Element) -> str | None:
-    """Clark name of an <element> with a single name; None for name classes (never pruned)."""
-    name = node.get("name")
-    if name is None:
-        first = next((c for c in node if _local(c)), None)
-        if first is None or _local(first) != "name":
-            return None
-        name, ns = (first.text or "").strip(), first.get("ns", _ns_in_scope(first))
-    else:
-        ns = node.get("ns", _ns_in_scope(node))
-    if ":" in name:
-        prefix, name = name.split(":", 1)
-        ns = node.nsmap.get(prefix, XML_NS if prefix == "xml" else "")
-    return f"{{{ns}}}{name}" if ns else name
 
 
 def specialisable(tree: etree._ElementTree) -> bool:
@@ -118,7 +117,7 @@ class Specialiser:
             self.ir = analysis["ir"]
             self.element_names = frozenset(analysis["element_names"])
         else:
-            self.ir = {name: self._ir(d) for name, d in self.defines.items()}
+            self.ir = {name: pattern_ir(d) for name, d in self.defines.items()}
             self.element_names = frozenset(n for n in map(element_name, self.root.iter(_R + "element")) if n)
         self._uses: dict[str | None, tuple[set[str], set[str]]] = {}  # define -> its refs, its element names
         self._pieces: dict[tuple, bytes] = {}  # (define, signature) -> pruned copy, serialised
@@ -134,42 +133,13 @@ class Specialiser:
 
     # -- analysis
 
-    def _ir(self, node: etree._Element) -> IR:
-        kind = _local(node)
-        if kind == "notAllowed":
-            return _NA
-        if kind == "ref":
-            return ("ref", node.get("name"))
-        if kind == "element":
-            return ("el", element_name(node), ("all", tuple(self._ir(c) for c in _patterns(node))))
-        if kind == "choice":
-            return ("any", tuple(self._ir(c) for c in _patterns(node)))
-        if kind in _ALL:
-            return ("all", tuple(self._ir(c) for c in _patterns(node)))
-        return _OK  # optional, zeroOrMore, leaves, and anything unknown: kept as it is
-
     def _not_allowed(self, names: frozenset[str]) -> set[str]:
         """The defines that are notAllowed once elements outside `names` are (a least fixpoint)."""
         dead: set[str] = set()
-
-        def na(ir: IR) -> bool:
-            kind = ir[0]
-            if kind == "ok":
-                return False
-            if kind == "na":
-                return True
-            if kind == "ref":
-                return ir[1] in dead
-            if kind == "el":
-                return (ir[1] is not None and ir[1] not in names) or na(ir[2])
-            if kind == "all":
-                return any(na(p) for p in ir[1])
-            return all(na(p) for p in ir[1])  # "any": a choice
-
         todo = list(self.ir)
         while todo:
             name = todo.pop()
-            if name not in dead and na(self.ir[name]):
+            if name not in dead and not_allowed(self.ir[name], names, dead):
                 dead.add(name)
                 todo.extend(self.referrers.get(name, ()))
         return dead
@@ -229,19 +199,7 @@ class _Pruner:
         self.dead = dead
 
     def na(self, node: etree._Element) -> bool:
-        kind = _local(node)
-        if kind == "notAllowed":
-            return True
-        if kind == "ref":
-            return node.get("name") in self.dead
-        if kind == "element":
-            name = element_name(node)
-            return (name is not None and name not in self.names) or any(self.na(c) for c in _patterns(node))
-        if kind == "choice":
-            return all(self.na(c) for c in _patterns(node))
-        if kind in _ALL:
-            return any(self.na(c) for c in _patterns(node))
-        return False
+        return not_allowed(pattern_ir(node), self.names, self.dead)
 
     def prune_holder(self, holder: etree._Element) -> None:
         """Prune a start, define or element that is itself allowed."""
