@@ -540,22 +540,30 @@ def _replace(node: etree._Element, elements: list[etree._Element], text: str | N
     if parent is None:
         raise DocumentError("XInclude on the root element is not supported")
     tail = node.tail or ""
-    prefix = text or ""
     previous = node.getprevious()
     index = parent.index(node)
     parent.remove(node)
-    if prefix:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + prefix
-        else:
-            parent.text = (parent.text or "") + prefix
+    _append_text(parent, previous, text or "")
     for offset, element in enumerate(elements):
         element.tail = None if offset < len(elements) - 1 else element.tail
         parent.insert(index + offset, element)
     if elements:
         last = elements[-1]
         last.tail = (last.tail or "") + tail
-    elif previous is not None:
-        previous.tail = (previous.tail or "") + tail
     else:
-        parent.text = (parent.text or "") + tail
+        _append_text(parent, previous, tail)
+
+
+def remove_keeping_text(node: etree._Element) -> None:
+    """Take `node` (not the root) out of its tree; the text that followed it stays where it was."""
+    _replace(node, [], None)
+
+
+def _append_text(parent: etree._Element, previous: etree._Element | None, text: str) -> None:
+    """Add `text` after `previous` (a child of `parent`), or at the start of `parent` if None."""
+    if not text:
+        return
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text

@@ -37,7 +37,7 @@ from lxml import etree
 
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import InputError, TeikitError, ToolMissingError
-from teikit.load import Document, display_path, make_parser
+from teikit.load import Document, display_path, make_parser, remove_keeping_text
 from teikit.validate.rng_syntax import RNG_NS, XML_NS, attribute_name, element_name
 from teikit.validate.rng_syntax import R as _R
 from teikit.validate.rng_syntax import local as _local
@@ -1258,7 +1258,7 @@ class _Diagnosis:
         parent = node.getparent()
         if parent is not None and self._source_of(node) is not None:
             self._gone.setdefault(parent, []).append(self._source_index(node))
-        _remove(node)
+        remove_keeping_text(node)
 
     def _source_index(self, node: etree._Element) -> int:
         """`node`'s index among its parent's children in the source (removed siblings counted)."""
@@ -1438,19 +1438,6 @@ def _shallow(el: etree._Element) -> etree._Element:
             else:
                 last.tail = (last.tail or "") + child.tail
     return shallow
-
-
-def _remove(node: etree._Element) -> None:
-    """Take `node` out of the copy, keeping the text that followed it."""
-    parent = node.getparent()
-    tail = node.tail
-    previous = node.getprevious()
-    parent.remove(node)
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
 
 
 def _att_name(att: str) -> str:
