@@ -449,6 +449,18 @@ def generate(schema: etree._Element, path: Path,
     return sheet, len(patterns), rule_count
 
 
+def _references(check: etree._Element, attribute: str, defined: dict[str, etree._Element],
+                path: Path) -> list[tuple[str, etree._Element]]:
+    """The (id, element) pairs a check names in @diagnostics or @properties; an unknown id is an error."""
+    kind = {"diagnostics": "diagnostic", "properties": "property"}[attribute]
+    found = []
+    for ref in (check.get(attribute) or "").split():
+        if ref not in defined:
+            raise _fail(check, path, f"unknown {kind} {ref!r}", f"define it in sch:{attribute}")
+        found.append((ref, defined[ref]))
+    return found
+
+
 def _check(template: etree._Element, check: etree._Element, rule: etree._Element, pattern: etree._Element,
            diagnostics: dict, properties: dict, path: Path) -> None:
     test = check.get("test")
@@ -472,16 +484,10 @@ def _check(template: etree._Element, check: etree._Element, rule: etree._Element
     location.set("select", f"tkv:path((({subject})[1], .)[1])" if subject else "tkv:path(.)")
     result.set(_q(TKV, "line"), str(check.sourceline or 0))  # where the check is, in the .sch
     _message_content(result, check)
-    for ref in (check.get("diagnostics") or "").split():
-        diag = diagnostics.get(ref)
-        if diag is None:
-            raise _fail(check, path, f"unknown diagnostic {ref!r}", "define it in sch:diagnostics")
+    for ref, diag in _references(check, "diagnostics", diagnostics, path):
         holder = etree.SubElement(result, _q(SVRL, "diagnostic-reference"), diagnostic=ref)
         _message_content(holder, diag)
-    for ref in (check.get("properties") or "").split():
-        prop = properties.get(ref)
-        if prop is None:
-            raise _fail(check, path, f"unknown property {ref!r}", "define it in sch:properties")
+    for ref, prop in _references(check, "properties", properties, path):
         holder = etree.SubElement(result, _q(SVRL, "property-reference"), property=ref)
         for attr in ("role", "scheme"):
             if prop.get(attr):
