@@ -197,15 +197,12 @@ def check(doc: Document, locator: Locator | None = None, unreferenced: bool = Tr
     ids: dict[str, etree._Element] = {}
     candidates: list[etree._Element] = []  # elements with an attribute that may be a pointer
     for element in root.iter(etree.Element):  # one pass; most elements of a text have no attributes
-        attributes = element.items()
+        attributes = element.keys()
         if not attributes:
             continue
-        value = None
-        for key, text in attributes:
-            if key == XML_ID:
-                value = text
-            elif key in _MAY_POINT and (not candidates or candidates[-1] is not element):
-                candidates.append(element)
+        if not _MAY_POINT.isdisjoint(attributes):
+            candidates.append(element)
+        value = element.get(XML_ID)
         if value is None:
             continue
         first = ids.get(value)
