@@ -18,9 +18,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-HEADER = ("<teiHeader><fileDesc><titleStmt><title>Bench</title><author>A</author></titleStmt>"
-          "<publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader>")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from hostile_input import tei, write_big  # documents shared with the tests
 
 CASE = textwrap.dedent("""
     import sys, time
@@ -40,22 +39,6 @@ CASE = textwrap.dedent("""
     rss = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
     print(f"{time.monotonic() - start:.2f}\\t{rss:.0f}\\t{outcome}")
 """)
-
-
-def tei(body: str, doctype: str = "") -> str:
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}<TEI xmlns="{TEI_NS}">{HEADER}' \
-           f"<text><body>{body}</body></text></TEI>\n"
-
-
-def write_big(path: Path, megabytes: int) -> None:
-    para = b"<p>Lorem ipsum dolor sit amet, <hi>consectetur</hi> adipiscing elit, sed do eiusmod.</p>\n"
-    head, tail = tei("@@").encode().split(b"@@")
-    with open(path, "wb") as handle:
-        handle.write(head)
-        chunk = para * 10_000
-        for _ in range(megabytes * 1024 * 1024 // len(chunk) + 1):
-            handle.write(chunk)
-        handle.write(tail)
 
 
 def run(label: str, path: Path, max_bytes: int = 64 * 1024 * 1024, max_depth: int = 256,

@@ -27,20 +27,13 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT, run_cli
+from hostile_input import TEI_NS, tei, write_big
 from teikit import transform
 from teikit.errors import DocumentError, InputError, TeikitError
 from teikit.load import LIBXML2_DEPTH, MAX_SUPPORTED_DEPTH, Limits, load
 
 HOSTILE = DATA / "hostile"
-TEI_NS = "http://www.tei-c.org/ns/1.0"
 SECRET = "TEIKIT-PLANTED-SECRET-7f3a9c"
-HEADER = ("<teiHeader><fileDesc><titleStmt><title>Hostile</title><author>A. Tester</author></titleStmt>"
-          "<publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader>")
-
-
-def tei(body: str, doctype: str = "") -> str:
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}<TEI xmlns="{TEI_NS}">{HEADER}' \
-           f"<text><body>{body}</body></text></TEI>\n"
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -546,17 +539,6 @@ def test_max_depth_beyond_what_can_be_parsed_is_a_usage_error(tmp_path):
     assert "Traceback" not in result.stderr
     with pytest.raises(TeikitError):
         Limits(max_depth=MAX_SUPPORTED_DEPTH + 1)
-
-
-def write_big(path: Path, megabytes: int) -> None:
-    para = b"<p>Lorem ipsum dolor sit amet, <hi>consectetur</hi> adipiscing elit, sed do eiusmod.</p>\n"
-    head, tail = tei("@@").encode().split(b"@@")
-    with open(path, "wb") as handle:
-        handle.write(head)
-        chunk = para * 10_000
-        for _ in range(megabytes * 1024 * 1024 // len(chunk) + 1):
-            handle.write(chunk)
-        handle.write(tail)
 
 
 def test_a_100_mb_file_is_refused_quickly_by_default_and_the_limit_names_its_option(tmp_path):
