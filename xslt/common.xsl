@@ -20,5 +20,6 @@
   <xsl:include href="common/correspondence.xsl"/>
   <xsl:include href="common/verse-drama.xsl"/>
   <xsl:include href="common/figures.xsl"/>
+  <xsl:include href="common/locators.xsl"/>
 
 </xsl:stylesheet>

@@ -42,7 +42,12 @@
 
   <!-- Register entries: children of register lists anywhere outside the reading text. -->
   <xsl:variable name="entries" as="element()*"
-      select="//*[tk:is-register(.)][not(ancestor::tei:text) or ancestor::tei:back]/*[exists(tk:register-kind(.))]"/>
+      select="//*[tk:is-register(.)][not(ancestor::tei:text) or ancestor::tei:back]/*[exists(tk:register-kind(.))]
+              [not(self::tei:event[@type = ('written', 'print', 'premiere')][empty(@xml:id)])]"/>
+
+  <!-- Dated events and treaties, for the timeline. -->
+  <xsl:variable name="dated-entries" as="element()*"
+      select="$entries[tk:register-kind(.) = ('event', 'treaty')][exists(tk:sort-date(.))]"/>
 
   <xsl:variable name="kinds" as="map(xs:string, xs:string)"
       select="map{'person': 'Persons', 'place': 'Places', 'org': 'Organisations', 'event': 'Events',
@@ -68,8 +73,9 @@
         <style><xsl:value-of select="$css"/></style>
       </head>
       <body>
+        <a class="skip-link" href="#tk-text">Skip to the text</a>
+        <xsl:call-template name="readbar"/>
         <header class="masthead">
-          <a class="skip-link" href="#tk-text">Skip to the text</a>
           <xsl:if test="$source">
             <p class="masthead-source"><xsl:apply-templates select="$source" mode="citation"/></p>
           </xsl:if>
@@ -189,6 +195,8 @@
             <xsl:variable name="href" select="tk:href(., @ref)"/>
             <xsl:element name="{if ($href) then 'a' else 'span'}">
               <xsl:if test="$href"><xsl:attribute name="href" select="$href"/></xsl:if>
+              <!-- Like the names of the text: reached through the index, not by Tab. -->
+              <xsl:if test="$href and exists(tk:page-target(., @ref))"><xsl:attribute name="tabindex" select="-1"/></xsl:if>
               <xsl:attribute name="class" select="string-join(('keyword', tk:page-target(., @ref) ! ('ent ent-' || tk:register-kind(.))), ' ')"/>
               <xsl:call-template name="lang"/>
               <xsl:apply-templates>
@@ -203,6 +211,93 @@
   </xsl:template>
 
   <!-- ==================================================================== -->
+  <!-- The reading bar: back to the contents, to the notes, and the entity switch with its
+       legend (a checkbox the CSS reads: no script). Layout and page marks explained. -->
+
+  <xsl:template name="readbar">
+    <xsl:variable name="has-toc" select="count($tei//tei:text//*[tk:is-div(.)][tei:head][not(tk:is-notes-div(.))]) ge 2"/>
+    <xsl:variable name="names" select="exists($tei/tei:text//(tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name)[@ref])"/>
+    <nav class="readbar" aria-label="Reading tools">
+      <a href="{if ($has-toc) then '#tk-toc' else '#tk-main'}"><xsl:value-of select="if ($has-toc) then 'Contents' else 'Top'"/></a>
+      <xsl:if test="exists(tk:numbered-notes(/))"><a href="#tk-notes">Notes</a></xsl:if>
+      <xsl:if test="exists($entries)"><a href="#tk-index">Index</a></xsl:if>
+      <xsl:if test="$names">
+        <label class="ent-toggle"><input type="checkbox" id="tk-ent-switch"/> Highlight names</label>
+        <ul class="legend" aria-label="Kinds of names">
+          <xsl:for-each select="('person', 'place', 'org', 'event', 'treaty', 'work')[. = $entries ! tk:register-kind(.)]">
+            <li><span class="ent ent-{.}"><xsl:value-of select="tk:kind-label(.)"/></span></li>
+          </xsl:for-each>
+        </ul>
+      </xsl:if>
+      <xsl:variable name="breaks" select="exists($tei/tei:text//tei:milestone[@unit = 'layoutBreak'])"/>
+      <xsl:variable name="pages" select="exists($tei/tei:text//tei:pb[normalize-space(@n)])"/>
+      <xsl:if test="$breaks or $pages">
+        <p class="legend-breaks">
+          <xsl:if test="$pages"><span><span class="pb-label">p. 1</span> page of the source</span></xsl:if>
+          <xsl:if test="$breaks"><span><span class="break-mark" aria-hidden="true">¦</span> line break in the source</span></xsl:if>
+        </p>
+      </xsl:if>
+    </nav>
+  </xsl:template>
+
+  <xsl:function name="tk:kind-label" as="xs:string">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:sequence select="(map{'person': 'Person', 'place': 'Place', 'org': 'Organisation', 'event': 'Event',
+                               'treaty': 'Treaty', 'work': 'Work', 'date': 'Date'}($kind), 'Name')[1]"/>
+  </xsl:function>
+
+  <!-- Is the link's text its own address (so print need not repeat it)? -->
+  <xsl:function name="tk:shows-address" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:param name="href" as="xs:string"/>
+    <xsl:variable name="bare" select="function($u) { replace(replace(replace(normalize-space($u), '^https?://', ''), '^www\.', ''), '/$', '') }"/>
+    <xsl:sequence select="exists($e/self::tei:ptr) or empty($e/node()) or $bare(string($e)) = $bare($href)"/>
+  </xsl:function>
+
+  <!-- ==================================================================== -->
+  <!-- Note calls: a link to the endnote (wide screens, print) and a button that opens the note
+       as a popover (narrow screens), followed by the note itself, which wide screens float into
+       the margin beside its line. The copy carries no ids. -->
+
+  <xsl:template name="note-call">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:param name="first" as="xs:boolean"/>
+    <xsl:param name="in-link" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="in-heading" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="copy" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:variable name="n" select="tk:note-number($note)"/>
+    <xsl:variable name="id" select="tk:id($note)"/>
+    <xsl:choose>
+      <xsl:when test="$in-link or $copy">
+        <span class="noteref">
+          <xsl:if test="$first and not($copy)"><xsl:attribute name="id" select="'ref-' || $id"/></xsl:if>
+          <sup><xsl:value-of select="$n"/></sup>
+        </span>
+      </xsl:when>
+      <xsl:when test="$in-heading or not($first)">
+        <a class="noteref" href="#{$id}" role="doc-noteref" aria-label="Note {$n}">
+          <xsl:if test="$first"><xsl:attribute name="id" select="'ref-' || $id"/></xsl:if>
+          <sup><xsl:value-of select="$n"/></sup>
+        </a>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="notecall" id="ref-{$id}">
+          <a class="noteref" href="#{$id}" role="doc-noteref" aria-label="Note {$n}"><sup><xsl:value-of select="$n"/></sup></a>
+          <button type="button" class="note-call" popovertarget="sn-{$id}" aria-label="Show note {$n}"><sup><xsl:value-of select="$n"/></sup></button>
+        </span>
+        <span class="sidenote" id="sn-{$id}" popover="" role="note" aria-label="Note {$n}">
+          <xsl:for-each select="$note"><xsl:call-template name="lang"/></xsl:for-each>
+          <span class="sidenote-num"><xsl:value-of select="$n"/></span>
+          <xsl:apply-templates select="$note/node()">
+            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            <xsl:with-param name="copy" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ==================================================================== -->
   <!-- Table of contents: divisions that have a heading, nested as in the text. -->
 
   <xsl:template name="toc">
@@ -210,12 +305,14 @@
                                       [empty(ancestor::*[tk:is-div(.)][tei:head])])
                                       [not(ancestor-or-self::*[tk:is-pull-quote(.)])]"/>
     <xsl:if test="count($tei//tei:text//*[tk:is-div(.)][tei:head][not(tk:is-notes-div(.))]) ge 2">
-      <nav class="toc" aria-labelledby="tk-toc-h">
+      <nav class="toc" id="tk-toc" aria-labelledby="tk-toc-h">
         <h2 id="tk-toc-h">Contents</h2>
         <ol>
           <xsl:apply-templates select="$top" mode="toc"/>
           <xsl:if test="exists(tk:numbered-notes(/))"><li><a href="#tk-notes">Notes</a></li></xsl:if>
           <xsl:if test="exists($entries)"><li><a href="#tk-index">Index</a></li></xsl:if>
+          <xsl:if test="exists($dated-entries)"><li><a href="#tk-timeline">Timeline</a></li></xsl:if>
+          <li><a href="#tk-cite">How to cite</a></li>
         </ol>
       </nav>
     </xsl:if>
@@ -250,7 +347,8 @@
   <xsl:template name="attrs">
     <xsl:param name="class" as="xs:string*" select="()"/>
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
-    <xsl:if test="not($plain) and tk:wants-id(.)">
+    <xsl:param name="copy" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:if test="not($plain) and not($copy) and tk:wants-id(.)">
       <xsl:attribute name="id" select="tk:id(.)"/>
     </xsl:if>
     <xsl:call-template name="lang"/>
@@ -382,7 +480,10 @@
       <xsl:otherwise>
         <xsl:element name="h{$level}">
           <xsl:call-template name="attrs"><xsl:with-param name="class" select="'head'"/></xsl:call-template>
-          <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates>
+          <xsl:apply-templates>
+            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            <xsl:with-param name="in-heading" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
         </xsl:element>
       </xsl:otherwise>
     </xsl:choose>
@@ -423,6 +524,26 @@
 
   <xsl:template match="tei:p">
     <xsl:call-template name="block"><xsl:with-param name="class" select="()"/></xsl:call-template>
+  </xsl:template>
+
+  <!-- A numbered paragraph of the text: id and permalink from common/locators.xsl. -->
+  <xsl:template match="tei:p[tk:is-numbered-para(.)]" priority="1">
+    <xsl:param name="phrasing" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="copy" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing or $plain or $copy"><xsl:next-match/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="id" select="tk:para-id(.)"/>
+        <p id="{$id}">
+          <xsl:call-template name="lang"/>
+          <xsl:variable name="classes" select="tk:rend-classes(.)[normalize-space()]"/>
+          <xsl:if test="exists($classes)"><xsl:attribute name="class" select="string-join(distinct-values($classes), ' ')"/></xsl:if>
+          <a class="permalink" href="#{$id}" aria-label="Link to this paragraph, {tk:para-locator(.)}"><xsl:value-of select="tk:para-locator(.)"/></a>
+          <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates>
+        </p>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="tei:ab | tei:trailer | tei:byline | tei:dateline | tei:salute | tei:signed
@@ -659,17 +780,10 @@
       <xsl:when test="tk:is-detached-note(.)"/>
       <xsl:when test="tk:is-numbered-note(.)">
         <xsl:if test="not($plain)">
-          <xsl:variable name="n" select="tk:note-number(.)"/>
-          <xsl:element name="{if ($in-link) then 'span' else 'a'}">
-            <xsl:attribute name="class" select="'noteref'"/>
-            <xsl:attribute name="id" select="'ref-' || tk:id(.)"/>
-            <xsl:if test="not($in-link)">
-              <xsl:attribute name="href" select="'#' || tk:id(.)"/>
-              <xsl:attribute name="role" select="'doc-noteref'"/>
-              <xsl:attribute name="aria-label" select="'Note ' || $n"/>
-            </xsl:if>
-            <sup><xsl:value-of select="$n"/></sup>
-          </xsl:element>
+          <xsl:call-template name="note-call">
+            <xsl:with-param name="note" select="."/>
+            <xsl:with-param name="first" select="true()"/>
+          </xsl:call-template>
         </xsl:if>
       </xsl:when>
       <xsl:otherwise>
@@ -816,6 +930,7 @@
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:if test="not($plain)">
       <span aria-hidden="true">
+        <xsl:if test="@unit = 'layoutBreak'"><xsl:attribute name="title" select="'line break in the source'"/></xsl:if>
         <xsl:call-template name="attrs">
           <xsl:with-param name="class" select="('milestone', @unit ! ('milestone-' || replace(., '[^A-Za-z0-9_-]', '-')),
                                                 if (@break = 'no') then 'in-word' else ())"/>
@@ -834,7 +949,8 @@
 
   <xsl:template match="tei:anchor">
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
-    <xsl:if test="not($plain) and tk:wants-id(.)"><span id="{tk:id(.)}" class="anchor"></span></xsl:if>
+    <xsl:param name="copy" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:if test="not($plain) and not($copy) and tk:wants-id(.)"><span id="{tk:id(.)}" class="anchor"></span></xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:fw | tei:teiHeader | tei:facsimile | tei:standOff | tei:interpGrp | tei:linkGrp
@@ -853,14 +969,11 @@
                                         [self::tei:ref or self::tei:ptr][ancestor::tei:text][not(ancestor::tei:note)])[1]"/>
     <xsl:choose>
       <xsl:when test="$plain"/>
-      <xsl:when test="$in-link">
-        <span class="noteref"><sup><xsl:value-of select="$n"/></sup></span>
-      </xsl:when>
       <xsl:otherwise>
-        <a class="noteref" href="#{tk:id($note)}" role="doc-noteref" aria-label="Note {$n}">
-          <xsl:if test=". is $first"><xsl:attribute name="id" select="'ref-' || tk:id($note)"/></xsl:if>
-          <sup><xsl:value-of select="$n"/></sup>
-        </a>
+        <xsl:call-template name="note-call">
+          <xsl:with-param name="note" select="$note"/>
+          <xsl:with-param name="first" select=". is $first"/>
+        </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -873,7 +986,9 @@
     <xsl:choose>
       <xsl:when test="$href and not($plain) and not($in-link)">
         <a href="{$href}">
-          <xsl:call-template name="attrs"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
+          <xsl:call-template name="attrs">
+            <xsl:with-param name="class" select="(local-name(), if (tk:shows-address(., $href)) then 'url' else ())"/>
+          </xsl:call-template>
           <xsl:choose>
             <xsl:when test="self::tei:ptr or not(node())"><xsl:value-of select="normalize-space(@target)"/></xsl:when>
             <xsl:otherwise>
@@ -897,6 +1012,7 @@
                        | tei:date | tei:time | tei:event[ancestor::tei:text] | tei:objectName">
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:param name="in-link" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="in-heading" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="target" select="tk:page-target(., @ref)"/>
     <xsl:variable name="kind" select="(($target ! tk:register-kind(.)), tk:entity-kind(.), @type[normalize-space()], 'name')[1]"/>
     <xsl:variable name="href" select="tk:href(., @ref)"/>
@@ -912,9 +1028,12 @@
       </xsl:choose>
     </xsl:variable>
     <xsl:choose>
-      <xsl:when test="$href and not($plain) and not($in-link)">
-        <a href="{$href}">
+      <xsl:when test="$href and not($plain) and not($in-link) and not($in-heading)">
+        <a href="{$href}" tabindex="-1">
           <xsl:call-template name="attrs"><xsl:with-param name="class" select="$class"/></xsl:call-template>
+          <xsl:if test="$target and starts-with($href, '#')">
+            <xsl:attribute name="title" select="tk:kind-label($kind) || ': ' || tk:entry-name($target)"/>
+          </xsl:if>
           <xsl:sequence select="$inner"/>
         </a>
       </xsl:when>
@@ -983,7 +1102,7 @@
               <h3 id="tk-register-{$kind}-h"><xsl:value-of select="$kinds($kind)"/></h3>
               <ul class="entries">
                 <xsl:apply-templates select="$these" mode="entry">
-                  <xsl:sort select="lower-case(tk:entry-name(.))" lang="en"/>
+                  <xsl:sort select="lower-case(tk:sort-name(.))" lang="en"/>
                 </xsl:apply-templates>
               </ul>
             </section>
@@ -1006,6 +1125,14 @@
                            tk:text($e/tei:desc[1]), string($e/@xml:id), string($e/@type), local-name($e))[normalize-space()][1]"/>
   </xsl:function>
 
+  <!-- Registers sort persons by surname (then forename), everything else by its name. -->
+  <xsl:function name="tk:sort-name" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="pn" select="($e/self::tei:person/tei:persName[tei:surname][not(@type = ('variant', 'alt'))])[1]"/>
+    <xsl:sequence select="if ($pn) then string-join(($pn/tei:surname, $pn/tei:forename) ! tk:text(.), ' ')
+                          else tk:entry-name($e)"/>
+  </xsl:function>
+
   <!-- Places in the reading text that point here, wherever they are rendered. -->
   <xsl:function name="tk:occurrences" as="element()*">
     <xsl:param name="entry" as="element()"/>
@@ -1015,6 +1142,9 @@
                                [not(self::tei:note) or tk:is-numbered-note(.)]
                           else ()"/>
   </xsl:function>
+
+  <!-- Up to this many occurrences are listed one a line with their context; more, as locators. -->
+  <xsl:variable name="kwic-max" as="xs:integer" select="12"/>
 
   <xsl:template match="*" mode="entry">
     <xsl:variable name="occ" select="tk:occurrences(.)"/>
@@ -1054,18 +1184,31 @@
         </span>
       </xsl:if>
       <xsl:call-template name="authority-links"><xsl:with-param name="owner" select="."/></xsl:call-template>
-      <span class="occurrences">
+      <div class="occurrences">
         <xsl:choose>
           <xsl:when test="empty($occ)"><span class="none">Not mentioned in the text.</span></xsl:when>
-          <xsl:otherwise>
-            <span class="label"><xsl:value-of select="if (count($occ) = 1) then 'Occurrence: ' else 'Occurrences: '"/></span>
+          <xsl:when test="count($occ) gt $kwic-max">
+            <span class="label">Occurrences: </span>
             <xsl:for-each select="$occ">
               <xsl:if test="position() gt 1">, </xsl:if>
-              <a class="occ" href="#{tk:id(.)}" title="{tk:occurrence-place(.)}"><xsl:value-of select="tk:occurrence-label(., position())"/></a>
+              <a class="occ" href="#{tk:id(.)}" title="{tk:occurrence-place(.)}"><xsl:value-of select="tk:locator(.)"/></a>
             </xsl:for-each>
+          </xsl:when>
+          <xsl:otherwise>
+            <span class="label"><xsl:value-of select="if (count($occ) = 1) then 'Occurrence:' else 'Occurrences:'"/></span>
+            <ul class="occurrence-list">
+              <xsl:for-each select="$occ">
+                <xsl:variable name="kwic" select="tk:kwic(., 40)"/>
+                <li>
+                  <a class="occ" href="#{tk:id(.)}" title="{tk:occurrence-place(.)}"><xsl:value-of select="tk:locator(.)"/></a>
+                  <xsl:text> </xsl:text>
+                  <span class="kwic"><xsl:value-of select="$kwic[1]"/><xsl:text> </xsl:text><mark><xsl:value-of select="$kwic[2]"/></mark><xsl:text> </xsl:text><xsl:value-of select="$kwic[3]"/></span>
+                </li>
+              </xsl:for-each>
+            </ul>
           </xsl:otherwise>
         </xsl:choose>
-      </span>
+      </div>
     </li>
   </xsl:template>
 
@@ -1118,7 +1261,20 @@
           <xsl:call-template name="lang"/><xsl:value-of select="tk:text(.)"/></a>
       </xsl:when>
       <xsl:when test="self::tei:geo">
-        <span class="geo"><xsl:value-of select="normalize-space(.)"/></span>
+        <xsl:variable name="ll" select="tokenize(normalize-space(replace(., ',', ' ')), ' ')"/>
+        <xsl:choose>
+          <xsl:when test="count($ll) = 2 and (every $v in $ll satisfies ($v castable as xs:double and abs(xs:double($v)) le 180))
+                          and abs(xs:double($ll[1])) le 90">
+            <xsl:variable name="lat" select="xs:double($ll[1])"/>
+            <xsl:variable name="lon" select="xs:double($ll[2])"/>
+            <a class="geo" href="https://www.openstreetmap.org/?mlat={$ll[1]}&amp;mlon={$ll[2]}#map=10/{$ll[1]}/{$ll[2]}">
+              <xsl:value-of select="format-number(abs($lat), '0.###') || '° ' || (if ($lat lt 0) then 'S' else 'N') || ', '
+                                    || format-number(abs($lon), '0.###') || '° ' || (if ($lon lt 0) then 'W' else 'E')
+                                    || ' (map)'"/>
+            </a>
+          </xsl:when>
+          <xsl:otherwise><span class="geo"><xsl:value-of select="normalize-space(.)"/></span></xsl:otherwise>
+        </xsl:choose>
       </xsl:when>
       <xsl:otherwise>
         <span><xsl:call-template name="lang"/><xsl:apply-templates select="node()" mode="entry-detail"/></span>
@@ -1165,7 +1321,7 @@
   <!-- Timeline: dated events and treaties in date order. -->
 
   <xsl:template name="timeline">
-    <xsl:variable name="dated" select="$entries[tk:register-kind(.) = ('event', 'treaty')][exists(tk:sort-date(.))]"/>
+    <xsl:variable name="dated" select="$dated-entries"/>
     <xsl:if test="exists($dated)">
       <section class="timeline" id="tk-timeline" aria-labelledby="tk-timeline-h">
         <h2 id="tk-timeline-h">Timeline</h2>
@@ -1189,8 +1345,13 @@
                 </xsl:choose>
               </xsl:if>
               <xsl:text> </xsl:text>
-              <a class="ent ent-{tk:register-kind(.)}" href="#{tk:id(.)}"><xsl:value-of select="tk:entry-name(.)"/></a>
-              <span class="timeline-kind"><xsl:value-of select="' (' || (if (tk:register-kind(.) = 'treaty') then 'treaty or instrument' else 'event') || ')'"/></span>
+              <xsl:variable name="first" select="tk:occurrences(.)[1]"/>
+              <a class="ent ent-{tk:register-kind(.)}" href="#{if ($first) then tk:id($first) else tk:id(.)}"><xsl:value-of select="tk:entry-name(.)"/></a>
+              <span class="timeline-kind">
+                <xsl:value-of select="' (' || (if (tk:register-kind(.) = 'treaty') then 'treaty or instrument' else 'event')"/>
+                <xsl:if test="$first"><xsl:value-of select="', ' || tk:locator($first)"/></xsl:if>
+                <xsl:text>; </xsl:text><a href="#{tk:id(.)}">index</a><xsl:text>)</xsl:text>
+              </span>
             </li>
           </xsl:for-each>
         </ol>
