@@ -21,5 +21,6 @@
   <xsl:include href="common/verse-drama.xsl"/>
   <xsl:include href="common/figures.xsl"/>
   <xsl:include href="common/locators.xsl"/>
+  <xsl:include href="common/citation.xsl"/>
 
 </xsl:stylesheet>

@@ -972,7 +972,7 @@
       <xsl:otherwise>
         <xsl:call-template name="note-call">
           <xsl:with-param name="note" select="$note"/>
-          <xsl:with-param name="first" select=". is $first"/>
+          <xsl:with-param name="first" select="exists($first) and . is $first"/>
         </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
@@ -1377,51 +1377,26 @@
       <xsl:variable name="pub" select="$header/tei:fileDesc/tei:publicationStmt"/>
       <p class="citation citation-edition">
         <xsl:if test="$source"><span class="label">Digital edition: </span></xsl:if>
-        <xsl:value-of select="string-join(tk:authors(/), ', ')"/>
-        <xsl:if test="exists(tk:authors(/))">, </xsl:if>
-        <cite><xsl:value-of select="(tk:title(/)[.], 'Untitled')[1]"/></cite>
-        <xsl:for-each select="$header/tei:fileDesc/tei:editionStmt/tei:edition[@n]">
-          <xsl:value-of select="', edition ' || @n"/>
-        </xsl:for-each>
-        <xsl:value-of select="string-join((($pub/tei:publisher, $pub/tei:distributor)[1], $pub/tei:date[1]) ! tk:text(.), ', ')[.] ! (', ' || .)"/>
-        <xsl:text>.</xsl:text>
-        <xsl:for-each select="($pub/tei:idno[lower-case(@type) = 'doi'])[1]">
-          <xsl:variable name="url" select="tk:authority-url('doi', .)"/>
-          <xsl:if test="$url"><xsl:text> </xsl:text><a href="{iri-to-uri($url)}"><xsl:value-of select="$url"/></a></xsl:if>
-        </xsl:for-each>
+        <xsl:call-template name="citation-parts"><xsl:with-param name="parts" select="tk:edition-citation(/)"/></xsl:call-template>
       </p>
     </section>
   </xsl:template>
 
-  <!-- A biblStruct as a reference: Authors, “Title,” Journal 23, no. 4 (2021): 213–229, DOI. -->
+  <!-- A biblStruct as a reference, from common/citation.xsl (the PDF and the text use the same). -->
   <xsl:template match="tei:biblStruct" mode="citation">
-    <xsl:variable name="analytic" select="tei:analytic"/>
-    <xsl:variable name="monogr" select="tei:monogr[1]"/>
-    <xsl:variable name="imprint" select="$monogr/tei:imprint"/>
-    <xsl:variable name="authors" select="($analytic/tei:author, $monogr/tei:author)[1]/../tei:author ! tk:person-name(.)"/>
-    <xsl:if test="exists($authors)">
-      <xsl:value-of select="string-join($authors[position() lt last()], ', ') || (if (count($authors) gt 1) then ' and ' else '') || $authors[last()] || ', '"/>
-    </xsl:if>
-    <xsl:for-each select="($analytic/tei:title)[1]">
-      <span class="cited-title"><xsl:call-template name="lang"/><xsl:value-of select="'“' || tk:text(.) || ',”'"/></span>
-      <xsl:text> </xsl:text>
+    <xsl:call-template name="citation-parts"><xsl:with-param name="parts" select="tk:source-citation(.)"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="citation-parts">
+    <xsl:param name="parts" as="map(*)*"/>
+    <xsl:for-each select="$parts">
+      <xsl:choose>
+        <xsl:when test="?url"><a class="{if (contains(?url, 'doi.org/')) then 'doi url' else 'url'}" href="{iri-to-uri(?url)}"><xsl:value-of select="?s"/></a></xsl:when>
+        <xsl:when test="?i"><cite><xsl:value-of select="?s"/></cite></xsl:when>
+        <xsl:when test="?lang[tk:is-language-tag(.)]"><span class="cited-title" lang="{?lang}"><xsl:value-of select="?s"/></span></xsl:when>
+        <xsl:otherwise><xsl:value-of select="?s"/></xsl:otherwise>
+      </xsl:choose>
     </xsl:for-each>
-    <cite><xsl:value-of select="tk:text(($monogr/tei:title)[1])"/></cite>
-    <xsl:variable name="vol" select="tk:text(($imprint/tei:biblScope[@unit = 'volume'], $monogr/tei:biblScope[@unit = 'volume'])[1])"/>
-    <xsl:variable name="issue" select="tk:text(($imprint/tei:biblScope[@unit = 'issue'], $monogr/tei:biblScope[@unit = 'issue'])[1])"/>
-    <xsl:variable name="pages" select="tk:text(($imprint/tei:biblScope[@unit = ('page', 'pages', 'pp')], $monogr/tei:biblScope[@unit = ('page', 'pages')])[1])"/>
-    <xsl:variable name="year" select="tk:text(($imprint/tei:date)[1])"/>
-    <xsl:value-of select="($vol[.] ! (' ' || .)) || ($issue[.] ! (', no. ' || .)) || ($year[.] ! (' (' || . || ')')) || ($pages[.] ! (': ' || .))"/>
-    <xsl:variable name="doi" select="(.//tei:idno[lower-case(@type) = 'doi'])[1]"/>
-    <xsl:variable name="url" select="$doi ! tk:authority-url('doi', replace(normalize-space(.), '^(https?://(dx\.)?doi\.org/|doi:)', ''))"/>
-    <xsl:choose>
-      <xsl:when test="$url">
-        <xsl:text>, </xsl:text>
-        <a class="doi" href="{iri-to-uri($url)}"><xsl:value-of select="$url"/></a>
-        <xsl:text>.</xsl:text>
-      </xsl:when>
-      <xsl:otherwise><xsl:text>.</xsl:text></xsl:otherwise>
-    </xsl:choose>
   </xsl:template>
 
   <xsl:function name="tk:person-name" as="xs:string">
