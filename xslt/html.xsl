@@ -57,7 +57,7 @@
   <!-- The page -->
 
   <!-- Indentation inside a cast list's role (a <name> on its own line) is not text. -->
-  <xsl:strip-space elements="tei:role"/>
+  <xsl:strip-space elements="tei:role tei:castItem"/>
 
   <xsl:template match="/">
     <xsl:variable name="title" select="tk:title(.)"/>
@@ -570,6 +570,55 @@
   <xsl:template match="tei:stage[ancestor::tei:p or ancestor::tei:l or ancestor::tei:ab]" priority="2">
     <span><xsl:call-template name="attrs"><xsl:with-param name="class" select="'stage'"/></xsl:call-template>
       <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates></span>
+  </xsl:template>
+
+  <!-- A cast list is a list under a heading (its head, else "Cast of characters"); a cast
+       group is an item holding its own list. -->
+  <xsl:template match="tei:castList" priority="2">
+    <xsl:param name="phrasing" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing or $plain"><xsl:next-match/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="level" select="min((6, 2 + count(ancestor::*[tk:is-div(.)][tei:head])))"/>
+        <section class="castList" id="{tk:id(.)}" aria-labelledby="{tk:id(.)}-h">
+          <xsl:call-template name="lang"/>
+          <xsl:element name="h{$level}">
+            <xsl:attribute name="id" select="tk:id(.) || '-h'"/>
+            <xsl:attribute name="class" select="'head cast-head'"/>
+            <xsl:choose>
+              <xsl:when test="tei:head">
+                <xsl:apply-templates select="tei:head[1]/node()">
+                  <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+                  <xsl:with-param name="in-heading" select="true()" tunnel="yes"/>
+                </xsl:apply-templates>
+              </xsl:when>
+              <xsl:otherwise>Cast of characters</xsl:otherwise>
+            </xsl:choose>
+          </xsl:element>
+          <ul class="cast"><xsl:apply-templates select="* except tei:head[1]" mode="cast"/></ul>
+        </section>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:castGroup" mode="cast">
+    <li class="castGroup">
+      <xsl:call-template name="lang"/>
+      <xsl:for-each select="tei:head">
+        <span class="castGroup-head"><xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates></span>
+      </xsl:for-each>
+      <xsl:if test="* except tei:head">
+        <ul><xsl:apply-templates select="* except tei:head" mode="cast"/></ul>
+      </xsl:if>
+    </li>
+  </xsl:template>
+
+  <xsl:template match="*" mode="cast">
+    <li>
+      <xsl:call-template name="attrs"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
+      <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates>
+    </li>
   </xsl:template>
 
   <!-- A role in the cast list links to the person it stands for (castItem/@sameAs). -->

@@ -256,7 +256,9 @@
               'sub': string-join($ts/tei:title[@type = ('sub', 'subtitle')] ! tk:plain(.), ' — '),
               'authors': array { for $i in 1 to count($authors) return let $a := $authors[$i] return map {
                   'name': tk:clean($names[$i]),
-                  'ks': array { tk:entity-targets(($a[@ref], $a/tei:persName[@ref])[1]) ! tk:key(.) },
+                  'ks': array { (tk:entity-targets(($a[@ref], $a/tei:persName[@ref])[1]),
+                                 (: the affiliation's names are on the title page too :)
+                                 $a/tei:affiliation[not(tk:front-carries($tei, .))]//*[@ref] ! tk:entity-targets(.)) ! tk:key(.) },
                   'aff': array { ($a/tei:affiliation, $a/tei:orgName)[not(tk:front-carries($tei, .))] ! tk:plain(.) },
                   'orcid': let $o := normalize-space(($a//tei:idno[lower-case(@type) = 'orcid'][not(tk:front-carries($tei, .))])[1]) return
                            if ($o = '') then '' else if (starts-with($o, 'http')) then $o else 'https://orcid.org/' || $o,
@@ -317,8 +319,14 @@
               <xsl:variable name="label" select="tk:entry-label(.)"/>
               <xsl:variable name="extra" select="tk:entry-extra(.)"/>
               <!-- Years the name already says are not repeated: “Treaty of 1997 (1997)”. -->
+              <!-- Entries the text never names but other entries do (a place of signature):
+                   the index refers to those entries, so every entry leads somewhere. -->
+              <xsl:variable name="me" select="."/>
+              <xsl:variable name="citing" select="(if (@xml:id) then key('tk:pointing', string(@xml:id)) else ())
+                                                  /ancestor::*[exists(. intersect $tk:entries)][1][not(. is $me)]"/>
               <xsl:sequence select="map { 'k': tk:key(.), 'label': $label,
-                  'extra': if (every $y in tokenize($extra, '–') satisfies contains($label, $y)) then '' else $extra }"/>
+                  'extra': if (every $y in tokenize($extra, '–') satisfies contains($label, $y)) then '' else $extra,
+                  'see': array { for $c in $citing return map { 'k': tk:key($c), 'label': tk:entry-label($c) } } }"/>
             </xsl:for-each>
           </xsl:variable>
           <xsl:sequence select="map { 'kind': $kinds[$i], 'title': $titles[$i], 'entries': array { $rows } }"/>
