@@ -175,10 +175,22 @@ def test_outline_is_the_headings(article: PdfReader) -> None:
 def test_document_metadata(article: PdfReader) -> None:
     info = article.metadata
     assert info.title == "Mediation and Ceasefires in the South Caucasus"
-    assert "Leyla Məmmədova" in info.author and "İsmail Yılmaz" in info.author
+    # PDF/A compares the information dictionary's Author with the first dc:creator.
+    assert info.author == "Leyla Məmmədova"
     assert info["/Keywords"] == "Karabakh, Mediation, Ceasefire"
     xmp = article.xmp_metadata.stream.get_data().decode("utf-8")
     assert "<dc:language><rdf:Bag><rdf:li>en</rdf:li>" in xmp
+    # Each author, the rights and the DOI (teikit.write.xmp).
+    assert "<dc:creator><rdf:Seq><rdf:li>Leyla Məmmədova</rdf:li><rdf:li>İsmail Yılmaz</rdf:li>" in xmp
+    assert "<dc:identifier>https://doi.org/10.1234/test.2021.42</dc:identifier>" in xmp
+    assert "<dc:rights><rdf:Alt><rdf:li xml:lang=\"x-default\">" in xmp
+    etree.fromstring(article.xmp_metadata.stream.get_data())  # well-formed
+
+
+def test_the_metadata_update_keeps_the_file_reproducible_and_readable(article_pdf: bytes) -> None:
+    assert render_pdf(load(ARTICLE)) == article_pdf
+    assert article_pdf.count(b"%%EOF") == 2  # Typst's file, then the metadata update
+    assert len(PdfReader(io.BytesIO(article_pdf)).pages) >= 1
 
 
 # --- archival ------------------------------------------------------------------------------------

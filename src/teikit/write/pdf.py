@@ -8,7 +8,8 @@ in a private temporary folder that is Typst's whole world: the template can read
 other file, and only the fonts bundled with Typst are used, so a build does not depend
 on the fonts a machine happens to have.
 
-The output is PDF/A-3b and reproducible: the creation date is SOURCE_DATE_EPOCH when
+The XMP metadata is completed from the header afterwards (teikit.write.xmp: each author,
+rights, DOI). The output is PDF/A-3b and reproducible: the creation date is SOURCE_DATE_EPOCH when
 set, else the document's own latest revision or publication date, so the same input
 gives the same bytes on every machine.
 """
@@ -31,7 +32,7 @@ from teikit import fsutil, resources, transform
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError, InputError, TeikitError
 from teikit.load import TEI_NS, Document
-from teikit.write import BuildOptions, output_path
+from teikit.write import BuildOptions, output_path, xmp
 
 PDF_STANDARD = "a-3b"  # PDF/A-3 level B: archival, and allows the embedded TEI source
 TEMPLATE = "edition.typ"
@@ -117,9 +118,10 @@ def _typeset(doc: Document, world: Path, data: str, inputs: dict[str, str]) -> b
     for _ in range(_MAX_GLYPH_PASSES):
         (world / "data.json").write_text(data, encoding="utf-8")
         try:
-            return typst.compile(str(world / TEMPLATE), root=str(world), font_paths=[],
-                                 ignore_system_fonts=True, pdf_standards=[PDF_STANDARD],
-                                 timestamp=timestamp(doc), sys_inputs=inputs)
+            pdf = typst.compile(str(world / TEMPLATE), root=str(world), font_paths=[],
+                                ignore_system_fonts=True, pdf_standards=[PDF_STANDARD],
+                                timestamp=timestamp(doc), sys_inputs=inputs)
+            return xmp.complete(pdf, json.loads(data).get("meta", {}))
         except typst.TypstError as exc:
             missing = missing_glyphs(exc) - replaced
             if not missing:
