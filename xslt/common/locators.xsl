@@ -23,17 +23,19 @@
        not in notes, figures, speeches or pull quotes (front matter is title-page material). -->
   <xsl:function name="tk:is-numbered-para" as="xs:boolean">
     <xsl:param name="p" as="element()"/>
-    <xsl:sequence select="exists($p/self::tei:p) and exists($p/ancestor::tei:text) and empty($p/ancestor::tei:front)
+    <xsl:sequence select="exists($p/self::tei:p)
                           and empty($p/ancestor::*[self::tei:note or self::tei:figure or self::tei:castList
-                                                   or self::tei:sp or tk:is-pull-quote(.)])
-                          and not(tk:is-pull-quote($p))"/>
+                                                   or self::tei:sp or self::tei:front or self::tei:teiHeader])
+                          and exists($p/ancestor::tei:text)
+                          and empty($p/ancestor-or-self::*[@type or @rend or @subtype][tk:is-pull-quote(.)])"/>
   </xsl:function>
 
   <!-- generate-id(p) -> map{'sec': '2.1', 'n': 3, 'id': 's2.1-p3'}: the paragraph's section
        (the number of its nearest headed division, '' outside one), its ordinal there, and an
        id made of both (prefixed back- in the back matter and, in a corpus, by the member's number). -->
   <xsl:variable name="tk:paragraphs" as="map(xs:string, map(*))">
-    <xsl:map>
+    <!-- Entries gathered first and merged once: building the map entry by entry costs more. -->
+    <xsl:variable name="entries" as="map(*)*">
       <xsl:variable name="multi" select="count(/tei:teiCorpus/tei:TEI) gt 1"/>
       <xsl:for-each-group select="//tei:text//tei:p[tk:is-numbered-para(.)]"
           group-by="generate-id((ancestor::*[tk:is-headed-div(.)][1], ancestor::*[self::tei:body or self::tei:front
@@ -43,12 +45,12 @@
         <xsl:variable name="part" select="if (ancestor::tei:back) then 'back-' else ''"/>
         <xsl:variable name="member" select="if ($multi) then 't' || (count(ancestor::tei:TEI[1]/preceding-sibling::tei:TEI) + 1) || '-' else ''"/>
         <xsl:for-each select="current-group()">
-          <xsl:map-entry key="generate-id(.)"
-              select="map{'sec': $sec, 'n': position(),
-                          'id': $member || $part || (if ($sec) then 's' || $sec || '-' else '') || 'p' || position()}"/>
+          <xsl:sequence select="map:entry(generate-id(.), map{'sec': $sec, 'n': position(),
+                          'id': $member || $part || (if ($sec) then 's' || $sec || '-' else '') || 'p' || position()})"/>
         </xsl:for-each>
       </xsl:for-each-group>
-    </xsl:map>
+    </xsl:variable>
+    <xsl:sequence select="map:merge($entries)"/>
   </xsl:variable>
 
   <!-- The paragraph's HTML id (its xml:id when it has one), or nothing for an unnumbered one. -->
