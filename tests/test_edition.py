@@ -444,6 +444,81 @@ def test_every_registered_name_in_the_running_text_is_tagged(root):
     assert not untagged, "\n".join(untagged)
 
 
+NAMED_KINDS = ("person", "place", "org")
+
+
+def register_names_by_kind(root: etree._Element) -> dict[str, tuple[str, str]]:
+    """Every name a register record gives, mapped to (record id, record kind)."""
+    kinds = {el.get(XML_ID): local(el) for el in root.find("tei:standOff", NS).iter() if el.get(XML_ID)}
+    return {name: (rid, kinds[rid]) for name, rid in register_names(root).items()}
+
+
+def nested_text_nodes(root: etree._Element):
+    """(text, tagged element) pairs of the running text's words inside an entity tag: the text
+    directly inside it or inside a phrase-level child that is not itself an entity tag."""
+    for el in (e for part in running_parts(root) for e in part.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        for chunk, owner in ((el.text, el), (el.tail, el.getparent())):
+            if not chunk or owner is None:
+                continue
+            ancestors = [owner, *owner.iterancestors()]
+            if {local(a) for a in ancestors} & BIBLIOGRAPHIC:
+                continue
+            tagged = next((a for a in ancestors if local(a) in ENTITY_TAGS), None)
+            if tagged is not None:
+                yield chunk, tagged
+
+
+def untagged_nested_names(chunk: str, tagged: etree._Element,
+                          names: dict[str, tuple[str, str]]) -> list[str]:
+    """Names of persons, places and organisations inside the text of another entity's tag that
+    carry no tag of their own. Only a place name inside a longer place name (Karabakh in
+    Nagorno-Karabakh, Caucasus in South Caucasus) and a person's name inside a longer person's
+    name (Aliyev in Heydar Aliyev) are not divided; every other registered name inside
+    a tagged span is a mention of its own (Armenia in the Armenia-Azerbaijan conflict, Karabakh in
+    the Karabakh War, Bishkek in the Bishkek Protocol, CSCE in the CSCE nines)."""
+    refs = {r.lstrip("#") for r in (tagged.get("ref") or "").split()}
+    spans = [(m.start(), m.end(), name, rid, kind) for name, (rid, kind) in names.items()
+             for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", chunk)]
+    found = []
+    for start, end, name, rid, kind in spans:
+        if rid in refs or kind not in NAMED_KINDS:
+            continue
+        part_of_a_name = kind in ("person", "place") and any(
+            s <= start and end <= e and (e - s) > (end - start) and k == kind for s, e, _, _, k in spans)
+        if not part_of_a_name:
+            found.append(name)
+    return found
+
+
+def test_names_nested_in_a_tagged_name_are_tagged_too(root):
+    names = register_names_by_kind(root)
+    exceptions = load_exceptions()
+    untagged = []
+    for chunk, tagged in nested_text_nodes(root):
+        for name in untagged_nested_names(chunk, tagged, names):
+            if not any(n == name and c in chunk for n, c in exceptions):
+                untagged.append(f"{name!r} inside <{local(tagged)} ref={tagged.get('ref')}> "
+                                f"{' '.join(''.join(tagged.itertext()).split())!r} (line {tagged.sourceline})")
+    assert not untagged, "\n".join(untagged)
+
+
+def test_nested_name_check_tells_a_nested_mention_from_part_of_a_name():
+    names = {"Armenia": ("pl-armenia", "place"), "Azerbaijan": ("pl-azerbaijan", "place"),
+             "Karabakh": ("pl-karabakh", "place"), "Nagorno-Karabakh": ("pl-nk", "place"),
+             "Armenia-Azerbaijan conflict": ("ev-conflict", "event"), "CSCE": ("org-osce", "org"),
+             "CSCE nines": ("org-nine", "org")}
+    def tag(xml: str) -> etree._Element:
+        return etree.fromstring(f'<rs xmlns="{NS["tei"]}" {xml}</rs>')
+    assert untagged_nested_names("Armenia-Azerbaijan conflict", tag('ref="#ev-conflict">'), names) == [
+        "Armenia", "Azerbaijan"]
+    assert untagged_nested_names("CSCE nines", tag('ref="#org-nine">'), names) == ["CSCE"]
+    assert untagged_nested_names("Nagorno-Karabakh", tag('ref="#pl-nk">'), names) == []
+    assert untagged_nested_names("the Nagorno-Karabakh region", tag('ref="#ev-conflict">'), names) == [
+        "Nagorno-Karabakh"]
+
+
 def test_every_exception_is_still_needed(root):
     chunks = [chunk for chunk, _ in running_text_nodes(root)]
     for name, context in load_exceptions():
