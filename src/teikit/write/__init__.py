@@ -1,7 +1,7 @@
 """Stage 4: writers. Each output format turns a loaded document into one file in `out_dir`.
 
 Writers share nothing but the transform stage, so HTML, PDF and text are
-numbered identically by construction (the shared `xslt/common.xsl`).
+numbered identically by construction (the shared `xslt/common.xsl` and its modules).
 """
 
 from __future__ import annotations
