@@ -1,7 +1,7 @@
 """The showcase edition (tei/karabakh-war.xml) as a specification.
 
 The edition must carry every word of the article delivered in /work/shared/source, once and in
-order; every registered name in the running text must be tagged and point to a record of the
+order, its front matter as printed; every registered name in the running text must be tagged and point to a record of the
 right kind; the 36 endnotes must be numbered and anchored; the file must be valid TEI.
 
 The comparison with the delivered text resolves its page-layout artefacts the way the edition's
@@ -276,19 +276,72 @@ def test_layout_breaks_and_split_words_are_recorded(root):
     assert len(breaks) >= 14
     split = [b for b in breaks if b.get("break") == "no"]
     assert len(split) == 5
-    assert not root.findall(".//tei:pb", NS), "the source evidences no page numbers"
     sic = root.find(".//tei:choice/tei:sic", NS)
     assert "".join(sic.itertext()) == "conflikt"
     assert sic.getparent().findtext("tei:corr", namespaces=NS) == "conflict"
 
 
-def test_abstract_and_keywords_are_given_once_in_the_header(root):
-    abstract = root.find("tei:teiHeader/tei:profileDesc/tei:abstract", NS)
-    assert tokens("".join(abstract.itertext()))[:4] == ["the", "44-day", "karabakh", "war"]
-    assert root.find(".//tei:text//tei:div[@type='abstract']", NS) is None
+def test_the_only_certain_page_number_and_the_breaks_of_the_endnote_list(root):
+    """The article begins on p. 213; no other page number is evidenced. The endnote list is broken
+    twice in the source (blank lines before notes 9 and 29)."""
+    pbs = root.findall(".//tei:pb", NS)
+    assert [pb.get("n") for pb in pbs] == ["213"]
+    front = root.find("tei:text/tei:front", NS)
+    assert front[0] is pbs[0], "p. 213 starts the front matter"
+    in_list = root.findall(".//tei:note/tei:milestone[@unit='layoutBreak'][@type='endnotes']", NS)
+    assert [m.getparent().get("n") for m in in_list] == ["9", "29"]
+    assert all(m.getparent()[0] is m and not (m.getparent().text or "").strip() for m in in_list)
+
+
+@requires_source
+def test_endnote_list_breaks_are_where_the_source_breaks_it():
+    notes = SOURCE_FILE.read_text(encoding="utf-8").split("## Endnotes", 1)[1].split("\n# ", 1)[0]
+    after_blank = re.findall(r"\n\s*\n(\d+)\. ", notes.strip("\n"))
+    assert after_blank == ["9", "29"]
+
+
+def test_front_matter_is_transcribed_as_printed(root):
+    front = root.find("tei:text/tei:front", NS)
+    title = front.find("tei:titlePage/tei:docTitle/tei:titlePart[@type='main']", NS)
+    assert " ".join("".join(title.itertext()).split()) == "Russia’s Policy During the 44-Day Karabakh War"
+    authors = front.findall("tei:titlePage/tei:byline/tei:docAuthor", NS)
+    assert ["".join(a.itertext()) for a in authors] == ["NAZİM JAFAROV", "ARAZ ASLANLI"]
+    assert [a.find("tei:persName", NS).get("ref") for a in authors] == ["#p-jafarov", "#p-aslanli"]
+    assert [el.text for el in front.iterfind(".//tei:label", NS)] == ["ORCID No:", "ORCID No:", "Keywords:"]
+    assert [i.text for i in front.iterfind(".//tei:idno[@type='ORCID']", NS)] == [
+        "0000-0002-7480-4680", "0000-0001-6573-4660"]
+    abstract = front.find("tei:div[@type='abstract']", NS)
+    assert abstract.findtext("tei:head", namespaces=NS) == "ABSTRACT"
+    assert root.find("tei:text/tei:back/tei:divGen[@type='notes']/tei:head", NS).text == "Endnotes"
+
+
+def test_header_keeps_the_front_matter_as_metadata(root):
+    """Title, authors, abstract and keywords stay in the header for catalogues and the package
+    metadata; the header's abstract is the same text, untagged, pointing to its transcription."""
+    header_abstract = root.find("tei:teiHeader/tei:profileDesc/tei:abstract", NS)
+    front_abstract = root.find("tei:text/tei:front/tei:div[@type='abstract']", NS)
+    assert header_abstract.get("corresp") == "#" + front_abstract.get(XML_ID)
+    assert tokens("".join(header_abstract.itertext())) == tokens(
+        "".join(p for el in front_abstract.iterfind("tei:p", NS) for p in el.itertext()))
+    assert not [el for el in header_abstract.iter() if local(el) in ENTITY_TAGS], (
+        "names are tagged where the abstract is transcribed, in the front matter")
     terms = root.findall("tei:teiHeader/tei:profileDesc/tei:textClass/tei:keywords/tei:term", NS)
     assert ["".join(t.itertext()) for t in terms] == [
         "Karabakh War", "Russia", "South Caucasus", "Azerbaijan", "Armenia", "Turkey"]
+
+
+def test_plain_text_prints_the_front_matter_once_as_printed(plain_text):
+    lines = plain_text.splitlines()
+    assert lines[:2] == ["Russia’s Policy During the 44-Day Karabakh War", "=" * 46]
+    assert plain_text.count("Russia’s Policy During the 44-Day Karabakh War") == 1
+    assert "NAZİM JAFAROV* and ARAZ ASLANLI**" in lines
+    assert "Nazim Jafarov" not in plain_text and plain_text.count("ARAZ ASLANLI") == 1
+    assert lines.count("ORCID No: 0000-0002-7480-4680") == 1
+    assert lines.count("* Azerbaijan State University of Economics, Azerbaijan") == 1
+    assert lines.count("ABSTRACT") == 1 and "Abstract" not in lines
+    assert plain_text.count("The 44-day Karabakh War seriously affected") == 2, "abstract and conclusion"
+    assert lines.count("Keywords: Karabakh War, Russia, South Caucasus, Azerbaijan, Armenia, Turkey") == 1
+    assert lines.count("Endnotes") == 1 and "Notes" not in lines
 
 
 def test_authors_carry_valid_orcid_identifiers(root):
@@ -401,8 +454,9 @@ def register_names(root: etree._Element) -> dict[str, str]:
 
 
 def running_parts(root: etree._Element) -> list[etree._Element]:
-    """Where the article's running text is: the abstract (in the header) and the text."""
-    return [root.find("tei:teiHeader/tei:profileDesc/tei:abstract", NS), root.find("tei:text", NS)]
+    """Where the article's running text is: the text, front matter (with the abstract) included.
+    The header's copy of the abstract is metadata."""
+    return [root.find("tei:text", NS)]
 
 
 def running_text_nodes(root: etree._Element):
