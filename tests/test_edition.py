@@ -2,7 +2,9 @@
 
 The edition must carry every word of the article delivered in /work/shared/source, once and
 in order, its front matter as printed; every registered name in the running text, also inside
-another tagged name, must be tagged and point to a record of the right kind; the 36 endnotes must be numbered and anchored; the file must be valid TEI.
+another tagged name, must be tagged and point to a record of the right kind; the 36 endnotes
+must be numbered and anchored; identifiers must denote what they are given to; the file must be
+valid TEI.
 
 The comparison with the delivered text resolves its page-layout artefacts the way the edition's
 editorialDecl says the edition does: pull quotes (lines that repeat a body passage) are set
