@@ -698,6 +698,14 @@ def test_identifiers_are_well_formed(root):
     assert len(wikidata) == len(set(wikidata)), "two records share a Wikidata identifier"
 
 
+def test_geonames_and_orcid_identifiers_name_their_source(root):
+    ids = {el.get(XML_ID): el for el in root.iter() if el.get(XML_ID)}
+    for idno in root.iter(f"{TEI}idno"):
+        if idno.get("type") in ("GeoNames", "ORCID"):
+            source = ids.get((idno.get("source") or "").lstrip("#"))
+            assert source is not None and local(source) in ("bibl", "biblStruct"), (idno.get("type"), idno.text)
+
+
 def record_names(place: etree._Element) -> set[str]:
     return {" ".join("".join(n.itertext()).split()) for n in place.findall("tei:placeName", NS)}
 
