@@ -703,7 +703,8 @@ def test_geonames_and_orcid_identifiers_name_their_source(root):
     for idno in root.iter(f"{TEI}idno"):
         if idno.get("type") in ("GeoNames", "ORCID"):
             source = ids.get((idno.get("source") or "").lstrip("#"))
-            assert source is not None and local(source) in ("bibl", "biblStruct"), (idno.get("type"), idno.text)
+            assert source is not None and local(source) in ("bibl", "biblStruct"), (
+                idno.get("type"), idno.text)
 
 
 def record_names(place: etree._Element) -> set[str]:
