@@ -285,7 +285,7 @@ def test_editorial_corrections_show_the_corrected_reading(built):
     tree = parse(built["article"])
     choice = tree.xpath("//span[contains(@class, 'choice')]")[0]
     assert choice.text_content() == "conflict"
-    assert choice.get("title") == "printed: conflikt"
+    assert choice.get("title") == "sic: conflikt"
 
 
 def test_language_changes_are_marked(built):
