@@ -792,7 +792,7 @@
         </xsl:if>
       </span>
     </xsl:if>
-    <xsl:if test="not(@break = 'no') and (preceding-sibling::node()[1][self::text()] and not(ends-with(preceding-sibling::node()[1], ' ')))"><xsl:text> </xsl:text></xsl:if>
+    <xsl:if test="not(@break = 'no') and not(tk:joined-run(.)) and (preceding-sibling::node()[1][self::text()] and not(ends-with(preceding-sibling::node()[1], ' ')))"><xsl:text> </xsl:text></xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:milestone | tei:cb">

@@ -76,34 +76,61 @@
     <xsl:sequence select="replace($s, '([^\s\p{M}\p{P}]\p{M}*)', '$1&#x323;')"/>
   </xsl:function>
 
-  <!-- The reading text of a text node next to a line break. A word broken at <lb break="no"/>
-       is joined (the whitespace around the break is layout); so is a DTA-style line-end
-       hyphen: "¬" or "⸗" before a line break always, "-" when a letter precedes it and a
-       lower-case letter starts the next line ("ent-<lb/>schlossen", not "Nord-<lb/>Amerika"). -->
-  <xsl:function name="tk:text-at-break" as="xs:string">
-    <xsl:param name="t" as="text()"/>
-    <xsl:variable name="next" select="$t/following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb]"/>
-    <xsl:variable name="prev" select="$t/preceding-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb]"/>
-    <xsl:variable name="s" select="string($t)"/>
-    <xsl:variable name="s1" select="
-        if (empty($next)) then $s
-        else if ($next/@break = 'no') then replace($s, '\s+$', '')
-        else if (tk:joins-hyphen($t, $next)) then replace($s, '[-¬⸗]\s*$', '')
-        else $s"/>
-    <xsl:sequence select="
-        if (empty($prev)) then $s1
-        else if ($prev/@break = 'no' or tk:joins-hyphen($prev/preceding-sibling::node()[1][self::text()], $prev))
-          then replace($s1, '^\s+', '')
-        else $s1"/>
+  <!-- Words broken at a line end are joined in the reading text. A run of breaks (lb, pb, cb,
+       fw, and the whitespace between them) joins the text on either side when one of its line
+       breaks says break="no", or when the text before it ends in a DTA-style line-end hyphen:
+       "¬" or "⸗" always, "-" when a letter precedes it and the next line starts with a
+       lower-case letter ("ent-<lb/>schlossen", not "Nord-<lb/>Amerika"). The hyphen and the
+       whitespace of the run are dropped. -->
+  <xsl:function name="tk:is-break-node" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="exists($n/self::tei:lb | $n/self::tei:pb | $n/self::tei:cb | $n/self::tei:fw)
+                          or ($n instance of text() and normalize-space($n) = '')"/>
   </xsl:function>
 
-  <xsl:function name="tk:joins-hyphen" as="xs:boolean">
-    <xsl:param name="before" as="text()?"/>
-    <xsl:param name="break" as="element()"/>
-    <xsl:sequence select="exists($before) and not($break/@break = 'yes') and (
-        matches($before, '[¬⸗]\s*$')
-        or (matches($before, '\p{L}-\s*$')
-            and matches(string($break/following-sibling::node()[1][self::text()]), '^\s*\p{Ll}')))"/>
+  <!-- How a run of breaks joins its neighbours: 'drop' (the words are joined, a line-end hyphen
+       dropped), 'keep' (a hyphen that belongs to the word, "Tschetyre-<lb/>Bugri": kept, no
+       space), or '' (the break separates words). -->
+  <xsl:function name="tk:break-join" as="xs:string">
+    <xsl:param name="n" as="node()"/>
+    <xsl:variable name="before" select="$n/preceding-sibling::node()[not(tk:is-break-node(.))][1]"/>
+    <xsl:variable name="after" select="$n/following-sibling::node()[not(tk:is-break-node(.))][1]"/>
+    <xsl:variable name="last" select="$after/preceding-sibling::*[self::tei:lb or self::tei:pb or self::tei:cb][1]
+                                      [empty($before) or . >> $before]"/>
+    <xsl:variable name="b" select="string($before[. instance of text()])"/>
+    <xsl:variable name="a" select="string($after[. instance of text()])"/>
+    <xsl:sequence select="
+        if (empty($before) or empty($after) or empty($last) or $last/@break = 'yes') then ''
+        else if ($last/@break = 'no' or matches($b, '[¬⸗]\s*$')) then 'drop'
+        else if (matches($b, '\p{L}-\s*$')) then (if (matches($a, '^\s*\p{Ll}')) then 'drop' else 'keep')
+        else ''"/>
+  </xsl:function>
+
+  <xsl:function name="tk:joined-run" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="tk:break-join($n) != ''"/>
+  </xsl:function>
+
+  <!-- The reading text of a text node beside a break (see tk:break-join). -->
+  <xsl:function name="tk:text-at-break" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:variable name="next" select="$t/following-sibling::node()[1]"/>
+    <xsl:variable name="prev" select="$t/preceding-sibling::node()[1]"/>
+    <xsl:variable name="s" select="string($t)"/>
+    <xsl:choose>
+      <xsl:when test="normalize-space($s) = ''">
+        <xsl:sequence select="if (tk:joined-run($t)) then '' else $s"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="join" select="if ($next and tk:is-break-node($next)) then tk:break-join($next) else ''"/>
+        <xsl:variable name="s1" select="
+            if ($join = 'drop') then replace($s, '(\p{L})[-¬⸗]\s*$|[¬⸗]\s*$|\s+$', '$1')
+            else if ($join = 'keep') then replace($s, '\s+$', '')
+            else $s"/>
+        <xsl:sequence select="
+            if ($prev and tk:is-break-node($prev) and tk:joined-run($prev)) then replace($s1, '^\s+', '') else $s1"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <!-- Is a line break one of a transcription whose lines are numbered (an EpiDoc edition, a

@@ -185,7 +185,7 @@
           <span class="lineno" data-n="{.}" aria-hidden="true"></span>
         </xsl:for-each>
       </xsl:when>
-      <xsl:when test="$first or @break = 'no'"/>
+      <xsl:when test="$first or @break = 'no' or tk:joined-run(.)"/>
       <xsl:otherwise><br/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>

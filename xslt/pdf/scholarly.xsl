@@ -85,7 +85,7 @@
           <xsl:sequence select="map { 't': 'ln', 'n': . }"/>
         </xsl:for-each>
       </xsl:when>
-      <xsl:when test="@break = 'no' or tk:joins-hyphen(preceding-sibling::node()[1][self::text()], .)"/>
+      <xsl:when test="@break = 'no' or tk:joined-run(.)"/>
       <xsl:otherwise><xsl:sequence select="' '"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>

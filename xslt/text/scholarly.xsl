@@ -84,7 +84,7 @@
   </xsl:template>
 
   <xsl:template match="tei:lb | tei:pb | tei:cb | tei:milestone" mode="inline">
-    <xsl:sequence select="if (@break = 'no' or tk:joins-hyphen(preceding-sibling::node()[1][self::text()], .)) then '' else ' '"/>
+    <xsl:sequence select="if (@break = 'no' or tk:joined-run(.)) then '' else ' '"/>
   </xsl:template>
 
   <!-- An edition division's block of text: one line per numbered line, the number every 5th. -->
