@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from teikit.load import load  # noqa: E402
 from teikit.runner import default_jobs  # noqa: E402
-from teikit.validate.relaxng import grammar_checker, simplified  # noqa: E402
+from teikit.validate.grammar import grammar_checker, simplified  # noqa: E402
 
 _SCHEMA: Path | None = None
 

@@ -34,7 +34,7 @@ from teikit.validate import pointers
 from teikit.validate.locate import Locator
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
-    from teikit.validate import relaxng
+    from teikit.validate import grammar as relaxng
 except ImportError:  # pragma: no cover - only while the module is absent from a checkout
     relaxng = None  # type: ignore[assignment]
 
