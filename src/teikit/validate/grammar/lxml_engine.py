@@ -18,6 +18,7 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic
 from teikit.errors import InputError, TeikitError
 from teikit.load import Document, display_path, make_parser
+from teikit.validate import census
 from teikit.validate.grammar.analysis import SchemaInfo, analyse, load_analysis, store_analysis
 from teikit.validate.grammar.checker import GrammarChecker
 from teikit.validate.grammar.diagnosis import Diagnosis, shallow
@@ -136,7 +137,7 @@ class LxmlChecker(GrammarChecker):
         if not self._specialisable:
             assert self._compiled is not None
             return self._compiled
-        names = {el.tag for el in doc.root.iter(etree.Element)}
+        names = census.of(doc).tags
         with self._lock:
             if self._compiled is None or not names <= self._vocabulary:
                 known = self._vocabulary
