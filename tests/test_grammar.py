@@ -485,3 +485,27 @@ def test_the_generator_command_checks_freshness(tmp_path):
     assert schema.main(["--output", str(stale)]) == 0
     assert stale.read_bytes() == TEIKIT.read_bytes()
     assert schema.main(["--output", str(stale), "--check"]) == 0
+
+
+def test_a_duplicate_xml_id_is_reported_as_the_duplicate_it_is(tei_all, tmp_path):
+    # libxml2 fails the document for it but names only an ancestor's attributes; Jing says
+    # 'ID "a" has already been defined': teikit names the ID and where it was first defined.
+    doc = tmp_path / "dup.xml"
+    head, rest = (GRAMMAR / "valid.xml").read_text(encoding="utf-8").split("<p>", 1)
+    doc.write_text(head + '<p xml:id="a">one</p>\n<p xml:id="a">' + rest, encoding="utf-8")
+    line = head.count("\n") + 1
+    found = tei_all.check(load(doc))
+    assert [(d.rule, d.line, d.message) for d in found] == [
+        ("rng", line + 1, 'ID "a" of attribute "xml:id" is already defined')]
+    assert found[0].column == 4  # the attribute, as Jing points to it
+    assert found[0].hint.startswith(f'first defined on element "p" at line {line}, column ')
+
+
+@pytest.mark.parametrize("engine", ["lxml", pytest.param("jing", marks=requires_jing)])
+@pytest.mark.parametrize("schema", ['<start><ref name="nowhere"/></start></grammar>', "<start>"])
+def test_a_broken_schema_is_a_usage_error_with_either_engine(cli, tmp_path, engine, schema):
+    bogus = tmp_path / "bogus.rng"
+    bogus.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0">' + schema)
+    result = cli("validate", "--engine", engine, "--schema", str(bogus), str(GRAMMAR / "valid.xml"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "bogus.rng: " in result.stderr and "schema" in result.stderr and not result.stdout

@@ -22,21 +22,24 @@ _ATTRIBUTE = "_teikit_census"  # where a document keeps its census
 class Census:
     root: etree._Element
     tags: frozenset[str]  # Clark names of every element
-    with_ids: bool = False  # whether the fields below were gathered
+    pointer_names: frozenset[str] | None = None  # None: only `tags` was gathered
     ids: dict[str, etree._Element] = field(default_factory=dict)  # xml:id -> its first element
     duplicates: list[tuple[etree._Element, etree._Element]] = field(default_factory=list)  # (again, first)
     candidates: list[etree._Element] = field(default_factory=list)  # elements with a may-be pointer
 
 
 def of(doc: Document, pointer_names: frozenset[str] | None = None) -> Census:
-    """The census of `doc`; with `pointer_names`, also its ids and the elements carrying those names.
+    """The census of `doc`; with `pointer_names`, also its xml:ids and the elements with an attribute
+    of those names (`frozenset()`: the ids only).
 
     Made once per document and kept on it (a document's tree is never changed after loading);
     asking for more than a kept census holds walks the tree again.
     """
     root = doc.root
     found: Census | None = getattr(doc, _ATTRIBUTE, None)
-    if found is not None and found.root is root and (found.with_ids or pointer_names is None):
+    kept = found.pointer_names if found is not None and found.root is root else None
+    if found is not None and found.root is root and (pointer_names is None or (
+            kept is not None and pointer_names <= kept)):
         return found
     if pointer_names is None:
         found = Census(root, frozenset(el.tag for el in root.iter(etree.Element)))
@@ -65,4 +68,4 @@ def _full(root: etree._Element, pointer_names: frozenset[str]) -> Census:
             first = ids.setdefault(value, element)
             if first is not element:
                 duplicates.append((element, first))
-    return Census(root, frozenset(tags), True, ids, duplicates, candidates)
+    return Census(root, frozenset(tags), pointer_names, ids, duplicates, candidates)

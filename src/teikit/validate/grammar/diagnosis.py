@@ -20,6 +20,7 @@ from teikit.diagnostics import Diagnostic, Severity
 from teikit.load import Document, remove_keeping_text
 from teikit.validate.grammar.checker import MAX_ERRORS
 from teikit.validate.grammar.models import NONE
+from teikit.validate.grammar.rng_syntax import XML_NS
 from teikit.validate.grammar.source import SourceLines, same_line_before
 from teikit.validate.grammar.wording import att_name, closest, datatype_hint, lacking, name_list
 
@@ -39,6 +40,9 @@ LIBXML2_MESSAGES = [  # libxml2's wording -> (kind, groups)
     ("ns", re.compile(r"Expecting (?:no namespace for element|element) (\S+)(?: to be in namespace)?")),
 ]
 
+
+
+XML_ID = f"{{{XML_NS}}}id"
 
 
 class Diagnosis:
@@ -74,12 +78,34 @@ class Diagnosis:
             self._report(root, f"element {self._show(root.tag)} is not allowed as the document element",
                          "expected " + name_list(self.info.start, "element"))
             return self.found
+        self._duplicate_ids()
         examined = self._examine_by_parts(root) if self.hollow is not None else \
             self._examine(root, known_invalid=True)
         if not examined and not self.found:
             self.rng.validate(root)
             self._report(root, self._first_message() or "the document does not match the schema", "")
         return self.found[:MAX_ERRORS]
+
+    def _duplicate_ids(self) -> None:
+        """Report each xml:id used a second time, and remove it from the copy.
+
+        libxml2 checks that IDs are unique while validating, but then reports only that the
+        attributes of some ancestor do not match; Jing says "ID ... has already been defined".
+        """
+        from teikit.validate import census
+
+        source = self.doc.tree
+        for again, first in census.of(self.doc, frozenset()).duplicates[:MAX_ERRORS]:
+            found = self.tree.xpath(source.getpath(again))
+            if len(found) != 1:
+                continue
+            value = again.get(XML_ID)
+            line, column = self.locator.position(first)
+            where = f"line {line}" + (f", column {column}" if column else "")
+            self._report(found[0], f"ID \"{value}\" of attribute \"xml:id\" is already defined",
+                         f"first defined on element {self._show(first.tag)} at {where}; "
+                         "an xml:id must be unique in a document", attribute=XML_ID)
+            del found[0].attrib[XML_ID]
 
     def _full(self) -> bool:
         return len(self.found) >= MAX_ERRORS

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 from lxml import etree
 
 from teikit.diagnostics import Diagnostic, Severity
-from teikit.errors import ToolMissingError
+from teikit.errors import InputError, ToolMissingError
 from teikit.load import Document, display_path
 from teikit.validate.grammar.checker import GrammarChecker
 
@@ -62,7 +62,14 @@ class JingChecker(GrammarChecker):
         output = proc.stdout + proc.stderr
         for scratch_copy, name in given.items():
             output = output.replace(scratch_copy, name)
+        schema = self.schema.resolve()
         for diag in parse_jing_output(output, by_path, self.schema):
+            if diag.rule == "rng.schema" and Path(diag.file).resolve() == schema:
+                # the schema itself is broken: a usage problem (exit 2), as with the lxml engine
+                where = f" (line {diag.line}, column {diag.column})" if diag.line else ""
+                raise InputError(f"{display_path(self.schema)}: not a usable RELAX NG schema: "
+                                 f"{diag.message}{where}",
+                                 hint="check the --schema path; teikit reads RELAX NG's XML syntax")
             result.setdefault(diag.file, []).append(diag)
         if proc.returncode not in (0, 1) or (proc.returncode == 1 and not any(result.values())):
             raise ToolMissingError(f"Jing failed (exit {proc.returncode}): {output.strip()[:500]}",
