@@ -183,18 +183,16 @@ def load_analysis(compiled_path: Path) -> tuple[SchemaInfo, dict] | None:
         return None
 
 
-def store_analysis(compiled_path: Path, info: SchemaInfo, specialiser: Specialiser) -> None:
-    """Keep the analysis of a simplified schema beside it: later processes skip ~0.1 s of work."""
+def analysis_json(info: SchemaInfo, specialiser: Specialiser) -> str:
+    """The analysis of a simplified schema as JSON, as `load_analysis` reads it back."""
     import json
-
-    from teikit import fsutil
 
     data = {
         "version": ANALYSIS_VERSION,
         "info": {
-            "children": {k: sorted(v) for k, v in info.children.items()},
+            "children": {k: sorted(v) for k, v in sorted(info.children.items())},
             "text": sorted(info.text),
-            "attributes": {k: sorted(v) for k, v in info.attributes.items()},
+            "attributes": {k: sorted(v) for k, v in sorted(info.attributes.items())},
             "values": [[e, a, list(v)] for (e, a), v in sorted(info.values.items())],
             "start": sorted(info.start),
             "rootable": sorted(info.rootable),
@@ -202,6 +200,12 @@ def store_analysis(compiled_path: Path, info: SchemaInfo, specialiser: Specialis
         },
         "specialiser": specialiser.analysis(),
     }
-    with contextlib.suppress(OSError, TeikitError):
-        fsutil.write_text(compiled_path.with_suffix(".json"), json.dumps(data))
+    return json.dumps(data)
 
+
+def store_analysis(compiled_path: Path, info: SchemaInfo, specialiser: Specialiser) -> None:
+    """Keep the analysis of a simplified schema beside it: later processes skip ~0.1 s of work."""
+    from teikit import fsutil
+
+    with contextlib.suppress(OSError, TeikitError):
+        fsutil.write_text(compiled_path.with_suffix(".json"), analysis_json(info, specialiser))

@@ -6,6 +6,7 @@ the schema's SHA-256 (see schemas/README.md for why the language accepted is unc
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import tempfile
@@ -176,14 +177,20 @@ def cache_dir() -> Path:
     return Path(base) / "teikit"
 
 
+def schema_key(data: bytes) -> str:
+    """The name of a schema's simplified copy: its bytes' SHA-256 and what `simplify` does to them."""
+    import hashlib
+
+    recipe = SIMPLIFY_VERSION + " " + " ".join(sorted(COMPILED_MIXED))
+    return hashlib.sha256(data + recipe.encode()).hexdigest()
+
+
 def simplified(schema: Path) -> Path:
     """The simplified copy of `schema`, made once and kept on disk keyed by the schema's SHA-256.
 
     Making it includes compiling the whole grammar once, so that errors in the schema are reported
     even where no document's vocabulary reaches (see `LxmlChecker`).
     """
-    import hashlib
-
     from teikit import fsutil
 
     try:
@@ -191,10 +198,21 @@ def simplified(schema: Path) -> Path:
     except OSError as exc:
         raise InputError(f"{display_path(schema)}: cannot read the schema: {exc.strerror or exc}",
                          hint="check the --schema path") from None
-    recipe = SIMPLIFY_VERSION + " " + " ".join(sorted(COMPILED_MIXED))  # what `simplify` does
-    key = hashlib.sha256(data + recipe.encode()).hexdigest()
+    key = schema_key(data)
     target = cache_dir() / "rng" / f"{key}.rng"
     if target.is_file():
+        return target
+    from teikit.validate.grammar import prepared
+
+    shipped = prepared.lookup(key)
+    if shipped is not None:  # the bundled tei_all.rng: simplified, analysed and proved by teikit's tests
+        simple_bytes, analysis = shipped
+        try:
+            fsutil.write_bytes(target, simple_bytes)
+        except (OSError, TeikitError):
+            return _private_copy(simple_bytes, key)
+        with contextlib.suppress(OSError, TeikitError):
+            fsutil.write_bytes(target.with_suffix(".json"), analysis)
         return target
     try:
         tree = etree.ElementTree(etree.fromstring(data, make_parser(), base_url=schema.resolve().as_uri()))
