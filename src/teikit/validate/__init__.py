@@ -30,11 +30,11 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
-from teikit.validate import pointers
+from teikit.validate import census, pointers
 from teikit.validate.locate import Locator
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
-    from teikit.validate import relaxng
+    from teikit.validate import grammar as relaxng
 except ImportError:  # pragma: no cover - only while the module is absent from a checkout
     relaxng = None  # type: ignore[assignment]
 
@@ -103,6 +103,8 @@ class Validator:
         `grammar=False` leaves the grammar to the caller (a batch run of Jing).
         """
         locator = Locator(doc)
+        if self.options.pointers:  # one walk of the tree for the grammar's names and the pointers
+            census.of(doc, pointers.MAY_POINT)
         found = self.grammar(doc) if grammar else []
         found += self.rules(doc, locator)
         if self.options.pointers:
