@@ -1,0 +1,282 @@
+"""Code generation: an assembled Schematron schema becomes an XSLT 3.0 stylesheet (as a tree).
+
+One mode per active pattern, one template per rule with descending priorities (so the
+first matching rule of a pattern wins, as the standard requires), asserts and reports
+as `xsl:if` producing SVRL, `sch:let` as variables. Every SVRL `@location` is a fully
+qualified positional path (/Q{ns}TEI[1]/Q{ns}text[1]/...), which
+`teikit.validate.locate` evaluates on the lxml tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from teikit.validate.schematron.common import SCH, SVRL, TKV, XS, XSL, _fail, _q
+from teikit.validate.schematron.read import _copy_with_lines
+
+
+def _xsl(parent: etree._Element | None, local: str, **attrs: str) -> etree._Element:
+    if parent is None:
+        return etree.Element(_q(XSL, local), attrs)
+    return etree.SubElement(parent, _q(XSL, local), attrs)
+
+
+def _strip_predicates(expr: str) -> str:
+    out, depth = [], 0
+    for ch in expr:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def _traversal(contexts: list[str]) -> str:
+    """What a pattern's traversal must visit: attributes and text nodes only if a rule can match them."""
+    stripped = " ".join(_strip_predicates(c) for c in contexts)
+    attributes = "@" in stripped or "attribute" in stripped
+    nodes = any(k in stripped for k in ("text()", "node()", "comment()", "processing-instruction"))
+    child = "node()" if nodes else "*"
+    return f"@*|{child}" if attributes else child
+
+
+@dataclass
+class Compiled:
+    """A compiled rule set: the generated stylesheet (kept for debugging) and Saxon's executable."""
+
+    path: Path
+    phase: str
+    stylesheet: etree._Element
+    executable: object = field(repr=False, default=None)
+    patterns: int = 0
+    rules: int = 0
+
+
+def _message_content(target: etree._Element, source: etree._Element) -> None:
+    """Copy assert/report/diagnostic content into XSLT that writes svrl:text.
+
+    Literal text goes into xsl:text, so that whitespace between <name/> and <value-of/>
+    survives (whitespace-only text in a stylesheet is otherwise stripped).
+    """
+    text = etree.SubElement(target, _q(SVRL, "text"))
+
+    def add_text(value: str | None) -> None:
+        if value:
+            _xsl(text, "text").text = value
+
+    add_text(source.text)
+    for child in source:
+        if not isinstance(child.tag, str):
+            add_text(child.tail)
+            continue
+        local = etree.QName(child).localname
+        if etree.QName(child).namespace == SCH and local == "value-of":
+            _xsl(text, "value-of", select=child.get("select", "."), separator=" ")
+        elif etree.QName(child).namespace == SCH and local == "name":
+            _xsl(text, "value-of", select=f"name({child.get('path', '.')})")
+        else:  # sch:emph, sch:dir, sch:span and foreign markup: their text
+            add_text("".join(child.itertext()))
+        add_text(child.tail)
+
+
+def _let(parent: etree._Element, let: etree._Element, top: bool, path: Path) -> None:
+    name = let.get("name")
+    if not name:
+        raise _fail(let, path, "sch:let without @name")
+    var = _xsl(parent, "variable", name=name)
+    if let.get("value") is not None:
+        var.set("select", let.get("value"))
+    else:
+        for child in let:
+            var.append(_copy_with_lines(child))
+        var.text = let.text
+
+
+def generate(schema: etree._Element, path: Path,
+             phase: str = "#DEFAULT") -> tuple[etree._Element, int, int]:
+    """The validating XSLT 3.0 stylesheet for an assembled schema, as a tree.
+
+    Returns (stylesheet, number of active patterns, number of rules).
+    """
+    nsmap = {"xsl": XSL, "svrl": SVRL, "xs": XS, "tkv": TKV}
+    declared: dict[str, str] = {}
+    for ns in schema.iter(_q(SCH, "ns")):
+        prefix, uri = ns.get("prefix"), ns.get("uri")
+        if not prefix or uri is None:
+            raise _fail(ns, path, "sch:ns needs @prefix and @uri")
+        if prefix in ("xsl", "svrl", "tkv") and uri != nsmap[prefix]:
+            raise _fail(ns, path, f"the prefix {prefix!r} is reserved", "choose another prefix")
+        declared[prefix] = uri
+    nsmap.update(declared)
+    sheet = etree.Element(_q(XSL, "stylesheet"), nsmap=nsmap, version="3.0")
+    sheet.set("exclude-result-prefixes", " ".join(p for p in nsmap if p != "svrl"))
+    _xsl(sheet, "output", method="xml", indent="no", encoding="UTF-8")
+
+    # Foreign XSLT in the schema: functions and keys the rules call.
+    for child in schema:
+        if isinstance(child.tag, str) and child.tag in (_q(XSL, "function"), _q(XSL, "key")):
+            sheet.append(_copy_with_lines(child))
+        elif isinstance(child.tag, str) and child.tag in (_q(XSL, "include"), _q(XSL, "import")):
+            raise _fail(child, path, f"xsl:{etree.QName(child).localname} in a Schematron schema is not "
+                        "supported (teikit reads no stylesheet from elsewhere)",
+                        "copy the xsl:function and xsl:key elements into the schema")
+
+    # Phases.
+    phases = {p.get("id"): p for p in schema.iter(_q(SCH, "phase"))}
+    chosen = phase or "#DEFAULT"
+    if chosen == "#DEFAULT":
+        chosen = schema.get("defaultPhase") or "#ALL"
+    patterns = [p for p in schema.iterchildren(_q(SCH, "pattern"))]
+    active_phase = None
+    if chosen != "#ALL":
+        active_phase = phases.get(chosen)
+        if active_phase is None:
+            raise _fail(schema, path, f"no phase {chosen!r} in this schema",
+                        f"phases: {', '.join(['#ALL', *sorted(phases)])}")
+        wanted = [a.get("pattern") for a in active_phase.iter(_q(SCH, "active"))]
+        by_id = {p.get("id"): p for p in patterns}
+        missing = [w for w in wanted if w not in by_id]
+        if missing:
+            raise _fail(active_phase, path, f"phase {chosen!r} activates unknown pattern(s) {missing}")
+        patterns = [by_id[w] for w in dict.fromkeys(wanted)]
+
+    # Variables: schema level, then the phase's, then the active patterns' (evaluated on the document).
+    lets = list(schema.iterchildren(_q(SCH, "let")))
+    if active_phase is not None:
+        lets += list(active_phase.iterchildren(_q(SCH, "let")))
+    seen_names: dict[str, etree._Element] = {}
+    for pattern in patterns:
+        lets += list(pattern.iterchildren(_q(SCH, "let")))
+    for let in lets:
+        name = let.get("name", "")
+        if name in seen_names:
+            raise _fail(let, path, f"variable ${name} is defined twice (also at line "
+                        f"{seen_names[name].sourceline})", "rename one of them")
+        seen_names[name] = let
+        _let(sheet, let, True, path)
+
+    diagnostics = {d.get("id"): d for d in schema.iter(_q(SCH, "diagnostic"))}
+    properties = {p.get("id"): p for p in schema.iter(_q(SCH, "property"))}
+
+    # The path function: fully qualified positional paths, resolvable on the lxml tree.
+    func = _xsl(sheet, "function", name="tkv:path")
+    func.set("as", "xs:string")
+    _xsl(func, "param", name="n").set("as", "node()")
+    _xsl(func, "sequence", select=(
+        "string-join(for $a in $n/ancestor-or-self::node() return "
+        "if ($a instance of document-node()) then '' "
+        "else if ($a instance of element()) then '/Q{' || namespace-uri($a) || '}' || local-name($a) "
+        "|| '[' || (count($a/preceding-sibling::*[node-name(.) eq node-name($a)]) + 1) || ']' "
+        "else if ($a instance of attribute()) then '/@' || (if (namespace-uri($a)) then "
+        "'Q{' || namespace-uri($a) || '}' else '') || local-name($a) "
+        "else if ($a instance of text()) then "
+        "'/text()[' || (count($a/preceding-sibling::text()) + 1) || ']' "
+        "else if ($a instance of comment()) then "
+        "'/comment()[' || (count($a/preceding-sibling::comment()) + 1) || ']' "
+        "else '/processing-instruction()[' "
+        "|| (count($a/preceding-sibling::processing-instruction()) + 1) || ']', '')"
+    ))
+
+    root_template = _xsl(sheet, "template", match="/")
+    output = etree.SubElement(root_template, _q(SVRL, "schematron-output"))
+    output.set("phase", chosen)
+    for attr in ("schemaVersion", "title"):
+        if schema.get(attr):
+            output.set(attr, schema.get(attr))
+    title = schema.find(_q(SCH, "title"))
+    if title is not None and not output.get("title"):
+        output.set("title", " ".join("".join(title.itertext()).split()))
+    for prefix, uri in declared.items():
+        etree.SubElement(output, _q(SVRL, "ns-prefix-in-attribute-values"), prefix=prefix, uri=uri)
+
+    rule_count = 0
+    for index, pattern in enumerate(patterns, start=1):
+        mode = f"tkv:p{index}"
+        active = etree.SubElement(output, _q(SVRL, "active-pattern"))
+        for attr in ("id", "name", "role"):
+            if pattern.get(attr):
+                active.set(attr, pattern.get(attr))
+        _xsl(output, "apply-templates", select="/", mode=mode)
+        rules = [r for r in pattern.iterchildren(_q(SCH, "rule")) if r.get("abstract") != "true"]
+        contexts = []
+        for position, rule in enumerate(rules):
+            context = rule.get("context")
+            if not context:
+                raise _fail(rule, path, "sch:rule without @context")
+            contexts.append(context)
+            rule_count += 1
+            template = _xsl(sheet, "template", match=context, mode=mode,
+                            priority=str(len(rules) - position + 1))
+            fired = etree.SubElement(template, _q(SVRL, "fired-rule"), context=context)
+            for attr in ("id", "role", "flag"):
+                if rule.get(attr):
+                    fired.set(attr, rule.get(attr))
+            for let in rule.iterchildren(_q(SCH, "let")):
+                _let(template, let, False, path)
+            for check in rule:
+                if check.tag not in (_q(SCH, "assert"), _q(SCH, "report")):
+                    continue
+                _check(template, check, rule, pattern, diagnostics, properties, path)
+            _xsl(template, "apply-templates", select="", mode=mode)
+        walker = _xsl(sheet, "template", match="/|@*|node()", mode=mode, priority="-10")
+        traversal = _traversal(contexts)
+        _xsl(walker, "apply-templates", select=traversal, mode=mode)
+        for template in sheet.iterchildren(_q(XSL, "template")):
+            if template.get("mode") == mode:
+                for apply in template.iterchildren(_q(XSL, "apply-templates")):
+                    if not apply.get("select"):
+                        apply.set("select", traversal)
+    return sheet, len(patterns), rule_count
+
+
+def _references(check: etree._Element, attribute: str, defined: dict[str, etree._Element],
+                path: Path) -> list[tuple[str, etree._Element]]:
+    """The (id, element) pairs a check names in @diagnostics or @properties; an unknown id is an error."""
+    kind = {"diagnostics": "diagnostic", "properties": "property"}[attribute]
+    found = []
+    for ref in (check.get(attribute) or "").split():
+        if ref not in defined:
+            raise _fail(check, path, f"unknown {kind} {ref!r}", f"define it in sch:{attribute}")
+        found.append((ref, defined[ref]))
+    return found
+
+
+def _check(template: etree._Element, check: etree._Element, rule: etree._Element, pattern: etree._Element,
+           diagnostics: dict, properties: dict, path: Path) -> None:
+    test = check.get("test")
+    if not test:
+        raise _fail(check, path, f"sch:{etree.QName(check).localname} without @test")
+    is_assert = check.tag == _q(SCH, "assert")
+    condition = _xsl(template, "if", test=f"not({test})" if is_assert else test)
+    kind = "failed-assert" if is_assert else "successful-report"
+    result = etree.SubElement(condition, _q(SVRL, kind), test=test)
+    rule_id = check.get("id") or rule.get("id") or pattern.get("id") or ""
+    if rule_id:
+        result.set("id", rule_id)
+    role = check.get("role") or rule.get("role") or pattern.get("role")
+    flag = check.get("flag") or rule.get("flag")
+    if role:
+        result.set("role", role)
+    if flag:
+        result.set("flag", flag)
+    subject = check.get("subject") or rule.get("subject")
+    location = _xsl(result, "attribute", name="location")
+    location.set("select", f"tkv:path((({subject})[1], .)[1])" if subject else "tkv:path(.)")
+    result.set(_q(TKV, "line"), str(check.sourceline or 0))  # where the check is, in the .sch
+    _message_content(result, check)
+    for ref, diag in _references(check, "diagnostics", diagnostics, path):
+        holder = etree.SubElement(result, _q(SVRL, "diagnostic-reference"), diagnostic=ref)
+        _message_content(holder, diag)
+    for ref, prop in _references(check, "properties", properties, path):
+        holder = etree.SubElement(result, _q(SVRL, "property-reference"), property=ref)
+        for attr in ("role", "scheme"):
+            if prop.get(attr):
+                holder.set(attr, prop.get(attr))
+        _message_content(holder, prop)
+
+

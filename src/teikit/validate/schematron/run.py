@@ -1,0 +1,139 @@
+"""Compiling the generated stylesheet on Saxon (once per process), running it, reading its SVRL."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from lxml import etree
+
+from teikit.diagnostics import Diagnostic, Severity
+from teikit.errors import DocumentError
+from teikit.load import Document, display_path, make_parser
+from teikit.validate.locate import Locator, resolve_location
+from teikit.validate.schematron.common import SVRL, SchematronError, _q, severity_of
+from teikit.validate.schematron.generate import Compiled, generate
+from teikit.validate.schematron.read import assemble
+
+_lock = threading.RLock()
+_compiled: dict[tuple[Path, str], Compiled] = {}
+
+
+def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
+    """Compile a Schematron schema for a phase, once per process."""
+    from saxonche import PySaxonApiError
+
+    from teikit.transform import processor
+
+    path = Path(path).resolve()
+    key = (path, phase or "#DEFAULT")
+    with _lock:
+        found = _compiled.get(key)
+        if found is not None:
+            return found
+        if not path.is_file():
+            raise SchematronError(f"{display_path(path)}: no such Schematron file", hint="check the path")
+        schema = assemble(path)
+        sheet, patterns, rules = generate(schema, path, phase)
+        text = etree.tostring(sheet, encoding="unicode")
+        compiler = processor().new_xslt30_processor()
+        try:
+            executable = compiler.compile_stylesheet(stylesheet_text=text)
+        except PySaxonApiError as exc:
+            where = _culprit_line(schema, str(exc))
+            raise SchematronError(f"{display_path(path)}{where}: rules do not compile: {_saxon_message(exc)}",
+                                  hint="an XPath expression in @context, @test, @select or @value is "
+                                       "not valid XPath 2+; the message quotes it") from None
+        if executable is None:
+            raise SchematronError(f"{display_path(path)}: rules do not compile")
+        compiled = Compiled(path, key[1], sheet, executable, patterns, rules)
+        _compiled[key] = compiled
+        return compiled
+
+
+def _culprit_line(schema: etree._Element, message: str) -> str:
+    """':LINE' of the first schema element whose XPath Saxon complains about ('' if unknown).
+
+    Saxon quotes the failing expression as 'Error in {EXPR}'; asserts are compiled as not(TEST),
+    so the quote is matched against attribute values with and without that wrapper.
+    """
+    match = re.search(r"Error in \{(.*?)\}", " ".join(message.split()))
+    if not match:
+        return ""
+    quoted = match.group(1).removeprefix("not(").strip()
+    for element in schema.iter(etree.Element):
+        for name in ("context", "test", "select", "value", "path", "subject"):
+            value = " ".join((element.get(name) or "").split())
+            if value and quoted and (value.startswith(quoted) or quoted.startswith(value)):
+                return f":{element.sourceline}" if element.sourceline else ""
+    return ""
+
+
+def _saxon_message(exc: Exception) -> str:
+    """Saxon's message without positions in the generated stylesheet, in Schematron's terms."""
+    text = " ".join(str(exc).split())
+    text = re.sub(r" on line \d+ column \d+ of \S+:", ":", text)
+    text = re.sub(r" at char \d+ in", " in", text)
+    for generated, schematron in (("xsl:template/@match", "rule/@context"), ("xsl:if/@test", "@test"),
+                                  ("xsl:value-of/@select", "value-of/@select"),
+                                  ("xsl:variable/@select", "let/@value")):
+        text = text.replace(generated, schematron)
+    return text.strip()
+
+
+def run_svrl(compiled: Compiled, doc: Document, node=None) -> str:
+    """Run compiled rules on a document; the SVRL report as a string."""
+    from saxonche import PySaxonApiError
+
+    from teikit.transform import _lock as saxon_lock
+    from teikit.transform import to_xdm
+
+    with saxon_lock:
+        try:
+            return compiled.executable.transform_to_string(xdm_node=node or to_xdm(doc)) or ""
+        except PySaxonApiError as exc:
+            raise DocumentError(
+                f"{doc.display}: Schematron rules {display_path(compiled.path)} failed: "
+                f"{_saxon_message(exc)}",
+                diagnostic=Diagnostic(doc.display, 0, 0, Severity.ERROR, "schematron.runtime",
+                                      f"the rules in {display_path(compiled.path)} failed on this document: "
+                                      f"{_saxon_message(exc)}", source="schematron"),
+            ) from None
+
+
+def svrl_diagnostics(svrl: str, doc: Document, locator: Locator | None = None,
+                     schema: Path | None = None) -> list[Diagnostic]:
+    """Failed asserts and successful reports of an SVRL report, located in `doc`."""
+    if not svrl.strip():
+        return []
+    report = etree.fromstring(svrl.encode("utf-8"), make_parser())
+    locator = locator or Locator(doc)
+    found: list[Diagnostic] = []
+    for result in report.iter(_q(SVRL, "failed-assert"), _q(SVRL, "successful-report")):
+        element = resolve_location(doc.root, result.get("location", ""))
+        line, column = locator.position(element)
+        text = result.find(_q(SVRL, "text"))
+        message = " ".join("".join(text.itertext()).split()) if text is not None else ""
+        if not message:
+            message = (f"assertion failed: {result.get('test')}" if etree.QName(result).localname
+                       == "failed-assert" else f"report: {result.get('test')}")
+        hints = [" ".join("".join(t.itertext()).split())
+                 for t in result.iterfind(f"{{{SVRL}}}diagnostic-reference/{{{SVRL}}}text")]
+        found.append(Diagnostic(
+            doc.display, line, column, severity_of(result.get("role"), result.get("flag")),
+            result.get("id") or "schematron", message, hint="; ".join(h for h in hints if h),
+            source="schematron",
+        ))
+    return found
+
+
+def check(doc: Document, path: Path, phase: str = "#DEFAULT", locator: Locator | None = None,
+          node=None) -> tuple[list[Diagnostic], str]:
+    """Validate a document against Schematron rules: (diagnostics, SVRL text)."""
+    compiled = compile_rules(path, phase)
+    try:
+        svrl = run_svrl(compiled, doc, node)
+    except DocumentError as exc:
+        return [exc.diagnostic] if exc.diagnostic else [], ""
+    return svrl_diagnostics(svrl, doc, locator, compiled.path), svrl
