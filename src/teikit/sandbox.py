@@ -165,12 +165,31 @@ def _closing_brace(value: str, start: int) -> int:
     return -1
 
 
-def guard(root: etree._Element, shown: str) -> bool:
-    """Check and rewrite a stylesheet tree in place (see the module docstring); True if anything changed."""
+def guard(root: etree._Element, shown: str, expressions: dict[str, frozenset[str]] | None = None,
+          where_of=None) -> bool:
+    """Check and rewrite a stylesheet tree in place (see the module docstring); True if anything changed.
+
+    `expressions` names, per namespace, attributes holding XPath in other languages that
+    embed it (Schematron's @context, @test …); their other attributes are taken as literal.
+    `where_of(element)` says where an element is, for messages (default: shown:line).
+    """
     changed = False
+    expressions = expressions or {}
     for element in root.iter(etree.Element):
-        where = f"{shown}:{element.sourceline}" if element.sourceline else shown
-        in_xsl = etree.QName(element).namespace == XSL
+        if where_of is not None:
+            where = where_of(element)
+        else:
+            where = f"{shown}:{element.sourceline}" if element.sourceline else shown
+        namespace = etree.QName(element).namespace
+        if namespace in expressions:
+            for name, value in element.attrib.items():
+                if name in expressions[namespace]:
+                    new = rewrite_expression(value, element.nsmap, where)
+                    if new != value:
+                        element.set(name, new)
+                        changed = True
+            continue
+        in_xsl = namespace == XSL
         if in_xsl and etree.QName(element).localname == "evaluate":
             raise SandboxError(f"{where}: xsl:evaluate is not allowed: it runs XPath built at run time",
                                hint="write the expression in the stylesheet or rule itself")
@@ -209,8 +228,9 @@ def _properties_map() -> str:
 
 
 _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" xmlns:tks="{TKS}"
-    xmlns:map="http://www.w3.org/2005/xpath-functions/map">
+>
   <xsl:param name="tks:files" as="map(xs:string, map(*))" select="map{{}}"/>
+  <xsl:param name="tks:base" as="xs:string?" select="()"/>
   <xsl:function name="tks:get" as="item()*">
     <xsl:param name="kind" as="xs:string"/>
     <xsl:param name="uri" as="xs:string"/>
@@ -220,7 +240,7 @@ _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" x
       <xsl:when test="empty($entry)">
         <xsl:sequence select="error(xs:QName('tks:need'), 'tks:need ' || $kind || ' ' || $uri)"/>
       </xsl:when>
-      <xsl:when test="$must and map:contains($entry, 'error')">
+      <xsl:when test="$must and Q{{http://www.w3.org/2005/xpath-functions/map}}contains($entry, 'error')">
         <xsl:sequence select="error(xs:QName(if ($kind = 'doc') then 'tks:FODC0002' else 'tks:FOUT1170'),
                               string($entry?error))"/>
       </xsl:when>
@@ -230,7 +250,7 @@ _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" x
   <xsl:function name="tks:absolute" as="xs:string">
     <xsl:param name="uri" as="xs:string"/>
     <xsl:param name="base" as="xs:string?"/>
-    <xsl:sequence select="string(resolve-uri($uri, ($base, static-base-uri())[1]))"/>
+    <xsl:sequence select="string(resolve-uri($uri, ($base, $tks:base, static-base-uri())[1]))"/>
   </xsl:function>
   <xsl:function name="tks:doc" as="document-node()?">
     <xsl:param name="uri" as="xs:string?"/>

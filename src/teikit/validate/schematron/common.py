@@ -36,17 +36,19 @@ def _q(ns: str, local: str) -> str:
     return f"{{{ns}}}{local}"
 
 
-def _fail(element: etree._Element | None, path: Path, message: str, hint: str = "") -> SchematronError:
-    """A schema error at the element's file, line and column (`tkv:file` marks nodes taken from includes)."""
+def where(element: etree._Element | None, path: Path) -> str:
+    """FILE:LINE of a schema element; `tkv:file` marks elements taken from an included file."""
     if element is not None and element.get(_q(TKV, "file")):
         path = Path(element.get(_q(TKV, "file")))
-    where = display_path(path)
+    shown = display_path(path)
     if element is not None and element.sourceline:
-        where += f":{element.sourceline}"
-        column = element.get(_q(TKV, "col"))
-        if column:
-            where += f":{column}"
-    return SchematronError(f"{where}: {message}", hint=hint)
+        shown += f":{element.sourceline}"
+    return shown
+
+
+def _fail(element: etree._Element | None, path: Path, message: str, hint: str = "") -> SchematronError:
+    """A schema error at the element's file and line."""
+    return SchematronError(f"{where(element, path)}: {message}", hint=hint)
 
 
 def severity_of(role: str | None, flag: str | None = None) -> Severity:

@@ -9,11 +9,13 @@ qualified positional path (/Q{ns}TEI[1]/Q{ns}text[1]/...), which
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from teikit import sandbox
 from teikit.validate.schematron.common import SCH, SVRL, TKV, XS, XSL, _fail, _q
 from teikit.validate.schematron.read import _copy_with_lines
 
@@ -57,44 +59,93 @@ class Compiled:
     rules: int = 0
 
 
-def _message_content(target: etree._Element, source: etree._Element) -> None:
-    """Copy assert/report/diagnostic content into XSLT that writes svrl:text.
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ERR = "http://www.w3.org/2005/xqt-errors"
 
-    Literal text goes into xsl:text, so that whitespace between <name/> and <value-of/>
-    survives (whitespace-only text in a stylesheet is otherwise stripped).
+
+def literal(value: str) -> str:
+    """A schema value as a literal result attribute: braces doubled, so it is not an AVT."""
+    return value.replace("{", "{{").replace("}", "}}")
+
+
+def language(element: etree._Element) -> str | None:
+    """The xml:lang in scope for a schema element (its own, else the nearest ancestor's)."""
+    for node in (element, *element.iterancestors()):
+        if node.get(XML_LANG) is not None:
+            return node.get(XML_LANG)
+    return None
+
+
+def _message_content(target: etree._Element, source: etree._Element) -> etree._Element:
+    """Copy assert/report/diagnostic/property content into XSLT that writes svrl:text.
+
+    Literal text goes into xsl:text with runs of whitespace collapsed and the ends
+    trimmed (as in the schema's layout, whitespace there is not content); sch:value-of
+    and sch:name are evaluated; xsl:copy-of and xsl:value-of are executed; other markup
+    gives its text.
     """
     text = etree.SubElement(target, _q(SVRL, "text"))
-
-    def add_text(value: str | None) -> None:
-        if value:
-            _xsl(text, "text").text = value
-
-    add_text(source.text)
+    for attr in ("see", "icon", "fpi"):
+        if source.get(attr):
+            text.set(attr, literal(source.get(attr)))
+    lang = language(source)
+    if lang is not None:
+        text.set(XML_LANG, lang)
+    pieces: list[tuple[str, object]] = []
+    if source.text:
+        pieces.append(("text", source.text))
     for child in source:
-        if not isinstance(child.tag, str):
-            add_text(child.tail)
+        if isinstance(child.tag, str):
+            qname = etree.QName(child)
+            if qname.namespace == SCH and qname.localname == "value-of":
+                pieces.append(("xsl", _xsl(None, "value-of", select=child.get("select", "."), separator=" ")))
+            elif qname.namespace == SCH and qname.localname == "name":
+                select = f"({child.get('path')})" if child.get("path") else "name()"
+                pieces.append(("xsl", _xsl(None, "value-of", select=select)))
+            elif qname.namespace == XSL and qname.localname in ("copy-of", "value-of", "sequence"):
+                pieces.append(("xsl", _copy_with_lines(child)))
+            else:  # sch:emph, sch:dir, sch:span and foreign markup: their text
+                pieces.append(("text", "".join(child.itertext())))
+        if child.tail:
+            pieces.append(("text", child.tail))
+    for index, (kind, value) in enumerate(pieces):
+        if kind == "xsl":
+            value.tail = None
+            text.append(value)
             continue
-        local = etree.QName(child).localname
-        if etree.QName(child).namespace == SCH and local == "value-of":
-            _xsl(text, "value-of", select=child.get("select", "."), separator=" ")
-        elif etree.QName(child).namespace == SCH and local == "name":
-            _xsl(text, "value-of", select=f"name({child.get('path', '.')})")
-        else:  # sch:emph, sch:dir, sch:span and foreign markup: their text
-            add_text("".join(child.itertext()))
-        add_text(child.tail)
+        chunk = re.sub(r"\s+", " ", value)
+        if index == 0:
+            chunk = chunk.lstrip()
+        if index == len(pieces) - 1:
+            chunk = chunk.rstrip()
+        if chunk:
+            _xsl(text, "text").text = chunk
+    return text
 
 
 def _let(parent: etree._Element, let: etree._Element, top: bool, path: Path) -> None:
+    """sch:let as xsl:variable: @value is evaluated; element content is the value itself, never run."""
     name = let.get("name")
     if not name:
         raise _fail(let, path, "sch:let without @name")
     var = _xsl(parent, "variable", name=name)
     if let.get("value") is not None:
+        if len(let) or (let.text or "").strip():
+            raise _fail(let, path, f"sch:let {name!r} has both @value and content", "keep one of them")
         var.set("select", let.get("value"))
-    else:
-        for child in let:
-            var.append(_copy_with_lines(child))
-        var.text = let.text
+        return
+    content = (let.text or "") + "".join(etree.tostring(c, encoding="unicode") for c in let)
+    wrapper = etree.Element("wrap", nsmap={k: v for k, v in let.nsmap.items() if k})
+    wrapper.text = let.text
+    for child in let:
+        wrapper.append(_copy_with_lines(child))
+    content = etree.tostring(wrapper, encoding="unicode")
+    var.set("select", "parse-xml-fragment('" + content.replace("'", "''") + "')/*/node()")
+
+
+# XSLT declarations a schema may hold (ISO 19757-3 Annex: the xslt query language bindings).
+TOP_LEVEL_XSLT = frozenset(_q(XSL, n) for n in ("function", "key", "accumulator", "character-map",
+                                                 "decimal-format", "import-schema", "mode"))
 
 
 def generate(schema: etree._Element, path: Path,
@@ -103,14 +154,17 @@ def generate(schema: etree._Element, path: Path,
 
     Returns (stylesheet, number of active patterns, number of rules).
     """
-    nsmap = {"xsl": XSL, "svrl": SVRL, "xs": XS, "tkv": TKV}
+    nsmap = {"xsl": XSL, "svrl": SVRL, "xs": XS, "tkv": TKV, "tks": sandbox.TKS}
     declared: dict[str, str] = {}
     for ns in schema.iter(_q(SCH, "ns")):
         prefix, uri = ns.get("prefix"), ns.get("uri")
         if not prefix or uri is None:
             raise _fail(ns, path, "sch:ns needs @prefix and @uri")
-        if prefix in ("xsl", "svrl", "tkv") and uri != nsmap[prefix]:
+        if prefix in ("xsl", "svrl", "tkv", "tks") and uri != nsmap[prefix]:
             raise _fail(ns, path, f"the prefix {prefix!r} is reserved", "choose another prefix")
+        if prefix in declared and declared[prefix] != uri:
+            raise _fail(ns, path, f"the prefix {prefix!r} is bound to {declared[prefix]!r} already",
+                        "one prefix, one namespace")
         declared[prefix] = uri
     nsmap.update(declared)
     sheet = etree.Element(_q(XSL, "stylesheet"), nsmap=nsmap, version="3.0")
@@ -119,7 +173,7 @@ def generate(schema: etree._Element, path: Path,
 
     # Foreign XSLT in the schema: functions and keys the rules call.
     for child in schema:
-        if isinstance(child.tag, str) and child.tag in (_q(XSL, "function"), _q(XSL, "key")):
+        if isinstance(child.tag, str) and child.tag in TOP_LEVEL_XSLT:
             sheet.append(_copy_with_lines(child))
         elif isinstance(child.tag, str) and child.tag in (_q(XSL, "include"), _q(XSL, "import")):
             raise _fail(child, path, f"xsl:{etree.QName(child).localname} in a Schematron schema is not "
@@ -165,7 +219,7 @@ def generate(schema: etree._Element, path: Path,
 
     # The path function: fully qualified positional paths, resolvable on the lxml tree.
     func = _xsl(sheet, "function", name="tkv:path")
-    func.set("as", "xs:string")
+    func.set("as", f"Q{{{XS}}}string")
     _xsl(func, "param", name="n").set("as", "node()")
     _xsl(func, "sequence", select=(
         "string-join(for $a in $n/ancestor-or-self::node() return "
@@ -184,24 +238,40 @@ def generate(schema: etree._Element, path: Path,
 
     root_template = _xsl(sheet, "template", match="/")
     output = etree.SubElement(root_template, _q(SVRL, "schematron-output"))
-    output.set("phase", chosen)
+    output.set("phase", literal(chosen))
     for attr in ("schemaVersion", "title"):
         if schema.get(attr):
-            output.set(attr, schema.get(attr))
+            output.set(attr, literal(schema.get(attr)))
     title = schema.find(_q(SCH, "title"))
     if title is not None and not output.get("title"):
-        output.set("title", " ".join("".join(title.itertext()).split()))
+        output.set("title", literal(" ".join("".join(title.itertext()).split())))
     for prefix, uri in declared.items():
-        etree.SubElement(output, _q(SVRL, "ns-prefix-in-attribute-values"), prefix=prefix, uri=uri)
+        etree.SubElement(output, _q(SVRL, "ns-prefix-in-attribute-values"), prefix=prefix, uri=literal(uri))
+    start = "/"
+    if active_phase is not None and active_phase.get("from"):
+        start = f"outermost(/descendant-or-self::node()/({active_phase.get('from')}))"
 
     rule_count = 0
     for index, pattern in enumerate(patterns, start=1):
         mode = f"tkv:p{index}"
+        targets = start
+        if pattern.get("documents"):
+            documents = _xsl(root_template, "variable", name=f"tkv:d{index}", select=(
+                f"for $u in ({pattern.get('documents')}) return tks:doc(string(resolve-uri(string($u), "
+                "string(base-uri(if ($u instance of node()) then $u else /)))))"))
+            output.addprevious(documents)
+            targets = f"$tkv:d{index}"
         active = etree.SubElement(output, _q(SVRL, "active-pattern"))
         for attr in ("id", "name", "role"):
             if pattern.get(attr):
-                active.set(attr, pattern.get(attr))
-        _xsl(output, "apply-templates", select="/", mode=mode)
+                active.set(attr, literal(pattern.get(attr)))
+        lang = language(pattern)
+        if lang is not None:
+            active.set(XML_LANG, lang)
+        _xsl(active, "attribute", name="documents",
+             select=f"string-join(for $d in {targets if pattern.get('documents') else '(/)'} "
+                    "return string(document-uri($d)), ' ')")
+        _guarded(output, _xsl(None, "apply-templates", select=targets, mode=mode), "pattern", pattern)
         rules = [r for r in pattern.iterchildren(_q(SCH, "rule")) if r.get("abstract") != "true"]
         contexts = []
         for position, rule in enumerate(rules):
@@ -212,16 +282,31 @@ def generate(schema: etree._Element, path: Path,
             rule_count += 1
             template = _xsl(sheet, "template", match=context, mode=mode,
                             priority=str(len(rules) - position + 1))
-            fired = etree.SubElement(template, _q(SVRL, "fired-rule"), context=context)
-            for attr in ("id", "role", "flag"):
+            fired = etree.SubElement(template, _q(SVRL, "fired-rule"), context=literal(context))
+            for attr in ("id", "role", "flag", "see", "icon", "fpi"):
                 if rule.get(attr):
-                    fired.set(attr, rule.get(attr))
+                    fired.set(attr, literal(rule.get(attr)))
+            lang = language(rule)
+            if lang is not None:
+                fired.set(XML_LANG, lang)
+            _xsl(fired, "attribute", name="document", select="string(document-uri(root()))")
+            body = _xsl(None, "sequence", select="()")  # a holder; its children go into a try
+            names: dict[str, etree._Element] = {}
             for let in rule.iterchildren(_q(SCH, "let")):
-                _let(template, let, False, path)
+                if let.get("name") in names:
+                    raise _fail(let, path, f"variable ${let.get('name')} is defined twice in this rule "
+                                f"(also at line {names[let.get('name')].sourceline})", "rename one of them")
+                names[let.get("name", "")] = let
+                _let(body, let, False, path)
+            checks = body
+            if rule.get("visit-each"):
+                _xsl(body, "variable", name="tkv:context", select=".")
+                checks = _xsl(body, "for-each", select=rule.get("visit-each"))
             for check in rule:
-                if check.tag not in (_q(SCH, "assert"), _q(SCH, "report")):
-                    continue
-                _check(template, check, rule, pattern, diagnostics, properties, path)
+                if check.tag in (_q(SCH, "assert"), _q(SCH, "report")):
+                    _check(checks, check, rule, pattern, diagnostics, properties, path,
+                           visiting=bool(rule.get("visit-each")))
+            _guarded(template, list(body), "rule", rule)
             _xsl(template, "apply-templates", select="", mode=mode)
         walker = _xsl(sheet, "template", match="/|@*|node()", mode=mode, priority="-10")
         traversal = _traversal(contexts)
@@ -232,6 +317,27 @@ def generate(schema: etree._Element, path: Path,
                     if not apply.get("select"):
                         apply.set("select", traversal)
     return sheet, len(patterns), rule_count
+
+
+def _guarded(parent: etree._Element, content, kind: str, element: etree._Element) -> None:
+    """`content` inside xsl:try: a dynamic error becomes a tkv:runtime-error record at the node,
+    naming the schema element (by line), and validation goes on. A file request of the sandbox
+    (tks:need) passes through, so that teikit can read the file and run again."""
+    attempt = _xsl(parent, "try")
+    for node in content if isinstance(content, list) else [content]:
+        attempt.append(node)
+    need = _xsl(attempt, "catch", errors=f"Q{{{sandbox.TKS}}}need")
+    _xsl(need, "sequence", select=f"error($Q{{{ERR}}}code, $Q{{{ERR}}}description)")
+    caught = _xsl(attempt, "catch", errors="*")
+    record = etree.SubElement(caught, _q(TKV, "runtime-error"), kind=kind,
+                              line=str(element.sourceline or 0))
+    if element.get(_q(TKV, "file")):
+        record.set("file", element.get(_q(TKV, "file")))
+    for attr, select in (("code", f"string(local-name-from-QName($Q{{{ERR}}}code))"),
+                         ("description", f"string($Q{{{ERR}}}description)"),
+                         ("location", "if (. instance of node()) then tkv:path(.) else ''"),
+                         ("document", "if (. instance of node()) then string(document-uri(root())) else ''")):
+        _xsl(record, "attribute", name=attr, select=select)
 
 
 def _references(check: etree._Element, attribute: str, defined: dict[str, etree._Element],
@@ -247,36 +353,45 @@ def _references(check: etree._Element, attribute: str, defined: dict[str, etree.
 
 
 def _check(template: etree._Element, check: etree._Element, rule: etree._Element, pattern: etree._Element,
-           diagnostics: dict, properties: dict, path: Path) -> None:
+           diagnostics: dict, properties: dict, path: Path, visiting: bool = False) -> None:
     test = check.get("test")
     if not test:
         raise _fail(check, path, f"sch:{etree.QName(check).localname} without @test")
     is_assert = check.tag == _q(SCH, "assert")
-    condition = _xsl(template, "if", test=f"not({test})" if is_assert else test)
+    condition = _xsl(None, "if", test=f"not({test})" if is_assert else test)
+    _guarded(template, condition, etree.QName(check).localname, check)
     kind = "failed-assert" if is_assert else "successful-report"
-    result = etree.SubElement(condition, _q(SVRL, kind), test=test)
+    result = etree.SubElement(condition, _q(SVRL, kind), test=literal(test))
     rule_id = check.get("id") or rule.get("id") or pattern.get("id") or ""
     if rule_id:
-        result.set("id", rule_id)
+        result.set("id", literal(rule_id))
     role = check.get("role") or rule.get("role") or pattern.get("role")
     flag = check.get("flag") or rule.get("flag")
     if role:
-        result.set("role", role)
+        result.set("role", literal(role))
     if flag:
-        result.set("flag", flag)
+        result.set("flag", literal(flag))
+    for attr in ("see", "icon", "fpi"):
+        if check.get(attr):
+            result.set(attr, literal(check.get(attr)))
+    lang = language(check)
+    if lang is not None:
+        result.set(XML_LANG, lang)
     subject = check.get("subject") or rule.get("subject")
+    here = "(if (. instance of node()) then . else $tkv:context)" if visiting else "."
     location = _xsl(result, "attribute", name="location")
-    location.set("select", f"tkv:path((({subject})[1], .)[1])" if subject else "tkv:path(.)")
+    location.set("select", f"tkv:path((({subject})[1], {here})[1])" if subject else f"tkv:path({here})")
     result.set(_q(TKV, "line"), str(check.sourceline or 0))  # where the check is, in the .sch
+    _xsl(result, "attribute", name="tkv:document", select=f"string(document-uri(root({here})))")
     _message_content(result, check)
     for ref, diag in _references(check, "diagnostics", diagnostics, path):
-        holder = etree.SubElement(result, _q(SVRL, "diagnostic-reference"), diagnostic=ref)
+        holder = etree.SubElement(result, _q(SVRL, "diagnostic-reference"), diagnostic=literal(diag.get(
+            _q(TKV, "id")) or ref))
         _message_content(holder, diag)
     for ref, prop in _references(check, "properties", properties, path):
-        holder = etree.SubElement(result, _q(SVRL, "property-reference"), property=ref)
+        holder = etree.SubElement(result, _q(SVRL, "property-reference"), property=literal(prop.get(
+            _q(TKV, "id")) or ref))
         for attr in ("role", "scheme"):
             if prop.get(attr):
-                holder.set(attr, prop.get(attr))
+                holder.set(attr, literal(prop.get(attr)))
         _message_content(holder, prop)
-
-

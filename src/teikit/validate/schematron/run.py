@@ -5,16 +5,22 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 from lxml import etree
 
+from teikit import sandbox
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError
 from teikit.load import Document, display_path, make_parser
 from teikit.validate.locate import Locator, resolve_location
-from teikit.validate.schematron.common import SVRL, SchematronError, _q, severity_of
+from teikit.validate.schematron.common import SCH, SVRL, SchematronError, _q, severity_of
+from teikit.validate.schematron.common import where as located
 from teikit.validate.schematron.generate import Compiled, generate
 from teikit.validate.schematron.read import assemble
+
+# Schematron attributes that hold XPath: checked and rewritten by the sandbox like XSLT's.
+EXPRESSION_ATTRIBUTES = frozenset({"context", "test", "select", "value", "path", "subject", "documents"})
 
 _lock = threading.RLock()
 _compiled: dict[tuple[Path, str], Compiled] = {}
@@ -35,7 +41,14 @@ def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
         if not path.is_file():
             raise SchematronError(f"{display_path(path)}: no such Schematron file", hint="check the path")
         schema = assemble(path)
+        try:
+            sandbox.guard(schema, display_path(path), {SCH: EXPRESSION_ATTRIBUTES},
+                          where_of=lambda e: located(e, path))
+        except sandbox.SandboxError as exc:
+            raise SchematronError(exc.message, hint=exc.hint) from None
         sheet, patterns, rules = generate(schema, path, phase)
+        sheet.set("{http://www.w3.org/XML/1998/namespace}base", f"{sandbox.SCHEME}:/{quote(path.name)}")
+        sandbox.add_library(sheet)
         text = etree.tostring(sheet, encoding="unicode")
         compiler = processor().new_xslt30_processor()
         try:
@@ -82,16 +95,26 @@ def _saxon_message(exc: Exception) -> str:
     return text.strip()
 
 
-def run_svrl(compiled: Compiled, doc: Document, node=None) -> str:
-    """Run compiled rules on a document; the SVRL report as a string."""
+def run_svrl(compiled: Compiled, doc: Document, node=None, root: Path | None = None) -> str:
+    """Run compiled rules on a document; the SVRL report as a string.
+
+    `root` is the project root the rules may read documents from (default: the document's folder).
+    """
     from saxonche import PySaxonApiError
 
     from teikit.transform import _lock as saxon_lock
-    from teikit.transform import to_xdm
+    from teikit.transform import processor, to_xdm
 
     with saxon_lock:
         try:
-            return compiled.executable.transform_to_string(xdm_node=node or to_xdm(doc)) or ""
+            root = Path(root or doc.path.parent).resolve()
+            executable = compiled.executable
+            executable.clear_parameters()
+            executable.set_parameter(f"{{{sandbox.TKS}}}base", processor().make_string_value(
+                sandbox.virtual_uri(compiled.path, root)))
+            source = node or to_xdm(doc, sandbox.virtual_uri(doc.path, root))
+            return sandbox.run(executable, sandbox.files_for(root),
+                               lambda: executable.transform_to_string(xdm_node=source)) or ""
         except PySaxonApiError as exc:
             raise DocumentError(
                 f"{doc.display}: Schematron rules {display_path(compiled.path)} failed: "
@@ -129,11 +152,11 @@ def svrl_diagnostics(svrl: str, doc: Document, locator: Locator | None = None,
 
 
 def check(doc: Document, path: Path, phase: str = "#DEFAULT", locator: Locator | None = None,
-          node=None) -> tuple[list[Diagnostic], str]:
+          node=None, root: Path | None = None) -> tuple[list[Diagnostic], str]:
     """Validate a document against Schematron rules: (diagnostics, SVRL text)."""
     compiled = compile_rules(path, phase)
     try:
-        svrl = run_svrl(compiled, doc, node)
+        svrl = run_svrl(compiled, doc, node, root)
     except DocumentError as exc:
         return [exc.diagnostic] if exc.diagnostic else [], ""
     return svrl_diagnostics(svrl, doc, locator, compiled.path), svrl
