@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from teikit import sandbox
-from teikit.validate.schematron.common import SCH, SVRL, TKV, XS, XSL, _fail, _q
+from teikit.validate.schematron.common import SCH, SVRL, TKV, XS, XSL, _fail, _q, where
 from teikit.validate.schematron.read import _copy_with_lines
 
 
@@ -61,6 +61,8 @@ class Compiled:
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ERR = "http://www.w3.org/2005/xqt-errors"
+# A document's URI (documents teikit hands to Saxon keep their virtual URI as base URI).
+DOCUMENT_URI = "string((document-uri({0}), base-uri({0}))[1])"
 
 
 def literal(value: str) -> str:
@@ -76,7 +78,19 @@ def language(element: etree._Element) -> str | None:
     return None
 
 
-def _message_content(target: etree._Element, source: etree._Element) -> etree._Element:
+def _src(generated: etree._Element, source: etree._Element, path: Path | None,
+         attribute: str = "") -> etree._Element:
+    """Mark a generated XSLT element with the schema element (and attribute) it comes from, for errors."""
+    if path is not None:
+        generated.set(_q(TKV, "src"), where(source, path))
+        if attribute:
+            generated.set(_q(TKV, "attr"), attribute)
+            generated.set(_q(TKV, "expr"), source.get(attribute, ""))
+    return generated
+
+
+def _message_content(target: etree._Element, source: etree._Element,
+                     path: Path | None = None) -> etree._Element:
     """Copy assert/report/diagnostic/property content into XSLT that writes svrl:text.
 
     Literal text goes into xsl:text with runs of whitespace collapsed and the ends
@@ -98,12 +112,13 @@ def _message_content(target: etree._Element, source: etree._Element) -> etree._E
         if isinstance(child.tag, str):
             qname = etree.QName(child)
             if qname.namespace == SCH and qname.localname == "value-of":
-                pieces.append(("xsl", _xsl(None, "value-of", select=child.get("select", "."), separator=" ")))
+                value_of = _xsl(None, "value-of", select=child.get("select", "."), separator=" ")
+                pieces.append(("xsl", _src(value_of, child, path, "select")))
             elif qname.namespace == SCH and qname.localname == "name":
                 select = f"({child.get('path')})" if child.get("path") else "name()"
-                pieces.append(("xsl", _xsl(None, "value-of", select=select)))
+                pieces.append(("xsl", _src(_xsl(None, "value-of", select=select), child, path, "path")))
             elif qname.namespace == XSL and qname.localname in ("copy-of", "value-of", "sequence"):
-                pieces.append(("xsl", _copy_with_lines(child)))
+                pieces.append(("xsl", _src(_copy_with_lines(child), child, path, "select")))
             else:  # sch:emph, sch:dir, sch:span and foreign markup: their text
                 pieces.append(("text", "".join(child.itertext())))
         if child.tail:
@@ -129,6 +144,7 @@ def _let(parent: etree._Element, let: etree._Element, top: bool, path: Path) -> 
     if not name:
         raise _fail(let, path, "sch:let without @name")
     var = _xsl(parent, "variable", name=name)
+    _src(var, let, path, "value")
     if let.get("value") is not None:
         if len(let) or (let.text or "").strip():
             raise _fail(let, path, f"sch:let {name!r} has both @value and content", "keep one of them")
@@ -174,7 +190,7 @@ def generate(schema: etree._Element, path: Path,
     # Foreign XSLT in the schema: functions and keys the rules call.
     for child in schema:
         if isinstance(child.tag, str) and child.tag in TOP_LEVEL_XSLT:
-            sheet.append(_copy_with_lines(child))
+            sheet.append(_src(_copy_with_lines(child), child, path))
         elif isinstance(child.tag, str) and child.tag in (_q(XSL, "include"), _q(XSL, "import")):
             raise _fail(child, path, f"xsl:{etree.QName(child).localname} in a Schematron schema is not "
                         "supported (teikit reads no stylesheet from elsewhere)",
@@ -259,7 +275,7 @@ def generate(schema: etree._Element, path: Path,
             documents = _xsl(root_template, "variable", name=f"tkv:d{index}", select=(
                 f"for $u in ({pattern.get('documents')}) return tks:doc(string(resolve-uri(string($u), "
                 "string(base-uri(if ($u instance of node()) then $u else /)))))"))
-            output.addprevious(documents)
+            output.addprevious(_src(documents, pattern, path, "documents"))
             targets = f"$tkv:d{index}"
         active = etree.SubElement(output, _q(SVRL, "active-pattern"))
         for attr in ("id", "name", "role"):
@@ -270,7 +286,7 @@ def generate(schema: etree._Element, path: Path,
             active.set(XML_LANG, lang)
         _xsl(active, "attribute", name="documents",
              select=f"string-join(for $d in {targets if pattern.get('documents') else '(/)'} "
-                    "return string(document-uri($d)), ' ')")
+                    "return " + DOCUMENT_URI.format("$d") + ", ' ')")
         _guarded(output, _xsl(None, "apply-templates", select=targets, mode=mode), "pattern", pattern)
         rules = [r for r in pattern.iterchildren(_q(SCH, "rule")) if r.get("abstract") != "true"]
         contexts = []
@@ -280,8 +296,8 @@ def generate(schema: etree._Element, path: Path,
                 raise _fail(rule, path, "sch:rule without @context")
             contexts.append(context)
             rule_count += 1
-            template = _xsl(sheet, "template", match=context, mode=mode,
-                            priority=str(len(rules) - position + 1))
+            template = _src(_xsl(sheet, "template", match=context, mode=mode,
+                                 priority=str(len(rules) - position + 1)), rule, path, "context")
             fired = etree.SubElement(template, _q(SVRL, "fired-rule"), context=literal(context))
             for attr in ("id", "role", "flag", "see", "icon", "fpi"):
                 if rule.get(attr):
@@ -289,7 +305,7 @@ def generate(schema: etree._Element, path: Path,
             lang = language(rule)
             if lang is not None:
                 fired.set(XML_LANG, lang)
-            _xsl(fired, "attribute", name="document", select="string(document-uri(root()))")
+            _xsl(fired, "attribute", name="document", select=DOCUMENT_URI.format("root()"))
             body = _xsl(None, "sequence", select="()")  # a holder; its children go into a try
             names: dict[str, etree._Element] = {}
             for let in rule.iterchildren(_q(SCH, "let")):
@@ -301,7 +317,8 @@ def generate(schema: etree._Element, path: Path,
             checks = body
             if rule.get("visit-each"):
                 _xsl(body, "variable", name="tkv:context", select=".")
-                checks = _xsl(body, "for-each", select=rule.get("visit-each"))
+                checks = _src(_xsl(body, "for-each", select=rule.get("visit-each")), rule, path,
+                              "visit-each")
             for check in rule:
                 if check.tag in (_q(SCH, "assert"), _q(SCH, "report")):
                     _check(checks, check, rule, pattern, diagnostics, properties, path,
@@ -336,7 +353,8 @@ def _guarded(parent: etree._Element, content, kind: str, element: etree._Element
     for attr, select in (("code", f"string(local-name-from-QName($Q{{{ERR}}}code))"),
                          ("description", f"string($Q{{{ERR}}}description)"),
                          ("location", "if (. instance of node()) then tkv:path(.) else ''"),
-                         ("document", "if (. instance of node()) then string(document-uri(root())) else ''")):
+                         ("document", "if (. instance of node()) then " + DOCUMENT_URI.format("root()")
+                          + " else ''")):
         _xsl(record, "attribute", name=attr, select=select)
 
 
@@ -358,7 +376,7 @@ def _check(template: etree._Element, check: etree._Element, rule: etree._Element
     if not test:
         raise _fail(check, path, f"sch:{etree.QName(check).localname} without @test")
     is_assert = check.tag == _q(SCH, "assert")
-    condition = _xsl(None, "if", test=f"not({test})" if is_assert else test)
+    condition = _src(_xsl(None, "if", test=f"not({test})" if is_assert else test), check, path, "test")
     _guarded(template, condition, etree.QName(check).localname, check)
     kind = "failed-assert" if is_assert else "successful-report"
     result = etree.SubElement(condition, _q(SVRL, kind), test=literal(test))
@@ -379,19 +397,20 @@ def _check(template: etree._Element, check: etree._Element, rule: etree._Element
         result.set(XML_LANG, lang)
     subject = check.get("subject") or rule.get("subject")
     here = "(if (. instance of node()) then . else $tkv:context)" if visiting else "."
-    location = _xsl(result, "attribute", name="location")
+    location = _src(_xsl(result, "attribute", name="location"), check if check.get("subject") else rule, path,
+                    "subject" if subject else "")
     location.set("select", f"tkv:path((({subject})[1], {here})[1])" if subject else f"tkv:path({here})")
     result.set(_q(TKV, "line"), str(check.sourceline or 0))  # where the check is, in the .sch
-    _xsl(result, "attribute", name="tkv:document", select=f"string(document-uri(root({here})))")
-    _message_content(result, check)
+    _xsl(result, "attribute", name="tkv:document", select=DOCUMENT_URI.format(f"root({here})"))
+    _message_content(result, check, path)
     for ref, diag in _references(check, "diagnostics", diagnostics, path):
         holder = etree.SubElement(result, _q(SVRL, "diagnostic-reference"), diagnostic=literal(diag.get(
             _q(TKV, "id")) or ref))
-        _message_content(holder, diag)
+        _message_content(holder, diag, path)
     for ref, prop in _references(check, "properties", properties, path):
         holder = etree.SubElement(result, _q(SVRL, "property-reference"), property=literal(prop.get(
             _q(TKV, "id")) or ref))
         for attr in ("role", "scheme"):
             if prop.get(attr):
                 holder.set(attr, literal(prop.get(attr)))
-        _message_content(holder, prop)
+        _message_content(holder, prop, path)

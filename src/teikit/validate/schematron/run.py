@@ -14,7 +14,7 @@ from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError
 from teikit.load import Document, display_path, make_parser
 from teikit.validate.locate import Locator, resolve_location
-from teikit.validate.schematron.common import SCH, SVRL, SchematronError, _q, severity_of
+from teikit.validate.schematron.common import SCH, SVRL, TKV, SchematronError, _q, severity_of
 from teikit.validate.schematron.common import where as located
 from teikit.validate.schematron.generate import Compiled, generate
 from teikit.validate.schematron.read import assemble
@@ -30,7 +30,7 @@ def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
     """Compile a Schematron schema for a phase, once per process."""
     from saxonche import PySaxonApiError
 
-    from teikit.transform import processor
+    from teikit.transform import _saxon_stderr, processor
 
     path = Path(path).resolve()
     key = (path, phase or "#DEFAULT")
@@ -49,20 +49,84 @@ def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
         sheet, patterns, rules = generate(schema, path, phase)
         sheet.set("{http://www.w3.org/XML/1998/namespace}base", f"{sandbox.SCHEME}:/{quote(path.name)}")
         sandbox.add_library(sheet)
-        text = etree.tostring(sheet, encoding="unicode")
+        # One element per line, so that a line Saxon names leads back to the schema element.
+        text = etree.tostring(sheet, encoding="unicode", pretty_print=True)
         compiler = processor().new_xslt30_processor()
         try:
-            executable = compiler.compile_stylesheet(stylesheet_text=text)
+            with _saxon_stderr() as printed:
+                executable = compiler.compile_stylesheet(stylesheet_text=text)
         except PySaxonApiError as exc:
-            where = _culprit_line(schema, str(exc))
-            raise SchematronError(f"{display_path(path)}{where}: rules do not compile: {_saxon_message(exc)}",
-                                  hint="an XPath expression in @context, @test, @select or @value is "
-                                       "not valid XPath 2+; the message quotes it") from None
+            raise _compile_error(exc, "".join(printed), text, schema, path) from None
         if executable is None:
             raise SchematronError(f"{display_path(path)}: rules do not compile")
         compiled = Compiled(path, key[1], sheet, executable, patterns, rules)
         _compiled[key] = compiled
         return compiled
+
+
+# Saxon's error codes in words (the ones XPath in rules meets; others are given as codes).
+ERROR_CODES = {
+    "XPST0003": "syntax error", "XPST0008": "undeclared variable or name", "XPST0017": "unknown function "
+    "or wrong number of arguments", "XPST0051": "unknown type", "XPST0081": "undeclared namespace prefix",
+    "XPTY0004": "type error", "XPTY0019": "a path step applied to something that is not a node",
+    "XPTY0020": "the context item is not a node", "XPDY0002": "no context item", "XPDY0050": "wrong type",
+    "XTSE0010": "XSLT element not allowed here", "XTSE0340": "invalid pattern in @context",
+    "XTSE0370": "invalid braces in an attribute value", "XTDE0640": "a variable that depends on itself",
+    "XTSE0630": "the same variable twice", "XTDE0820": "invalid element name",
+    "XTSE0090": "unknown attribute",
+    "FOAR0001": "division by zero", "FOAR0002": "numeric overflow", "FORG0001": "invalid value for a cast",
+    "FORG0006": "invalid argument type", "FOCA0002": "invalid lexical value", "FORX0002": "invalid regular "
+    "expression", "FODC0002": "the document cannot be read", "FOUT1170": "the file cannot be read",
+    "FOER0000": "error() called", "FODT0001": "date/time overflow", "FOTY0013": "a function item "
+    "has no string value", "XTTE0570": "a variable's value does not match its type",
+}
+
+
+def explain(code: str) -> str:
+    """An error code with its meaning ('XPST0008 (undeclared variable or name)')."""
+    words = ERROR_CODES.get(code)
+    return f"{code} ({words})" if words else code
+
+
+def _compile_error(exc: Exception, printed: str, text: str, schema: etree._Element,
+                   path: Path) -> SchematronError:
+    """The schema element, attribute and expression a compile error comes from, with the code in words."""
+    message = str(exc)
+    detail = printed or message
+    code_match = re.search(r"\b([A-Z]{4}\d{4})\b", detail)
+    code = code_match.group(1) if code_match else ""
+    where = ""
+    attribute, expression = "", ""
+    line_match = re.search(r"on line (\d+)", detail)
+    if line_match:
+        generated = etree.fromstring(text.encode("utf-8"))
+        target = int(line_match.group(1))
+        culprit = None
+        for element in generated.iter(etree.Element):
+            if element.sourceline and element.sourceline <= target:
+                culprit = element
+            elif element.sourceline and element.sourceline > target:
+                break
+        for node in ([] if culprit is None else [culprit, *culprit.iterancestors()]):
+            if node.get(_q(TKV, "src")):
+                where = node.get(_q(TKV, "src"))
+                attribute = node.get(_q(TKV, "attr")) or ""
+                expression = node.get(_q(TKV, "expr")) or ""
+                break
+    if not where:
+        where = located(None, path) + _culprit_line(schema, message)
+    saxon = _saxon_message(exc)
+    said = re.sub(r"^.*?\b[A-Z]{4}\d{4}\b\s*", "", saxon) or saxon
+    parts = [f"{where}: rules do not compile:"]
+    if attribute:
+        parts.append(f"in @{attribute}")
+    if expression:
+        parts.append(f"{{{expression}}}:")
+    if code:
+        parts.append(explain(code) + ":")
+    parts.append(said)
+    return SchematronError(" ".join(parts), hint="the XPath expression quoted is not valid XPath 3.1 "
+                                                  "in this rule's context; fix it in the schema")
 
 
 def _culprit_line(schema: etree._Element, message: str) -> str:
@@ -103,7 +167,7 @@ def run_svrl(compiled: Compiled, doc: Document, node=None, root: Path | None = N
     from saxonche import PySaxonApiError
 
     from teikit.transform import _lock as saxon_lock
-    from teikit.transform import processor, to_xdm
+    from teikit.transform import _saxon_stderr, processor, to_xdm
 
     with saxon_lock:
         try:
@@ -113,9 +177,12 @@ def run_svrl(compiled: Compiled, doc: Document, node=None, root: Path | None = N
             executable.set_parameter(f"{{{sandbox.TKS}}}base", processor().make_string_value(
                 sandbox.virtual_uri(compiled.path, root)))
             source = node or to_xdm(doc, sandbox.virtual_uri(doc.path, root))
-            return sandbox.run(executable, sandbox.files_for(root),
-                               lambda: executable.transform_to_string(xdm_node=source)) or ""
-        except PySaxonApiError as exc:
+            def attempt() -> str:
+                with _saxon_stderr():  # Saxon prints each error too; teikit reports it once, located
+                    return executable.transform_to_string(xdm_node=source)
+
+            return sandbox.run(executable, sandbox.files_for(root), attempt) or ""
+        except (PySaxonApiError, sandbox.SandboxError) as exc:
             raise DocumentError(
                 f"{doc.display}: Schematron rules {display_path(compiled.path)} failed: "
                 f"{_saxon_message(exc)}",
@@ -126,16 +193,46 @@ def run_svrl(compiled: Compiled, doc: Document, node=None, root: Path | None = N
 
 
 def svrl_diagnostics(svrl: str, doc: Document, locator: Locator | None = None,
-                     schema: Path | None = None) -> list[Diagnostic]:
-    """Failed asserts and successful reports of an SVRL report, located in `doc`."""
+                     schema: Path | None = None, root: Path | None = None) -> list[Diagnostic]:
+    """Failed asserts, successful reports and runtime errors of an SVRL report, located.
+
+    A finding in a subordinate document (pattern/@documents) is reported in that document,
+    which teikit read for the run (`teikit.sandbox`).
+    """
     if not svrl.strip():
         return []
     report = etree.fromstring(svrl.encode("utf-8"), make_parser())
-    locator = locator or Locator(doc)
+    root = Path(root or doc.path.parent).resolve()
+    primary = sandbox.virtual_uri(doc.path, root)
+    locators: dict[str, tuple[Document, Locator]] = {primary: (doc, locator or Locator(doc))}
+
+    def place(uri: str | None, location: str) -> tuple[str, int, int]:
+        uri = uri or primary
+        if uri not in locators:
+            entry = sandbox.files_for(root).entries.get(f"doc {uri}", {})
+            other = entry.get("value")
+            if not isinstance(other, Document):
+                return doc.display, 0, 0
+            locators[uri] = (other, Locator(other))
+        where, where_locator = locators[uri]
+        line, column = where_locator.position(resolve_location(where.root, location))
+        return where.display, line, column
+
     found: list[Diagnostic] = []
-    for result in report.iter(_q(SVRL, "failed-assert"), _q(SVRL, "successful-report")):
-        element = resolve_location(doc.root, result.get("location", ""))
-        line, column = locator.position(element)
+    rules_file = display_path(schema) if schema else "the rules"
+    kinds = (_q(SVRL, "failed-assert"), _q(SVRL, "successful-report"), _q(TKV, "runtime-error"))
+    for result in report.iter(*kinds):
+        shown, line, column = place(result.get(_q(TKV, "document")) or result.get("document"),
+                                    result.get("location", ""))
+        if result.tag == _q(TKV, "runtime-error"):
+            origin = display_path(Path(result.get("file"))) if result.get("file") else rules_file
+            found.append(Diagnostic(
+                shown, line, column, Severity.ERROR, "schematron.runtime",
+                f"the {result.get('kind')} at {origin}:{result.get('line')} failed on this node: "
+                f"{explain(result.get('code', ''))}: {' '.join(result.get('description', '').split())}",
+                hint="the rule's XPath fails on this document; guard it (e.g. with an if or a type test)",
+                source="schematron"))
+            continue
         text = result.find(_q(SVRL, "text"))
         message = " ".join("".join(text.itertext()).split()) if text is not None else ""
         if not message:
@@ -144,7 +241,7 @@ def svrl_diagnostics(svrl: str, doc: Document, locator: Locator | None = None,
         hints = [" ".join("".join(t.itertext()).split())
                  for t in result.iterfind(f"{{{SVRL}}}diagnostic-reference/{{{SVRL}}}text")]
         found.append(Diagnostic(
-            doc.display, line, column, severity_of(result.get("role"), result.get("flag")),
+            shown, line, column, severity_of(result.get("role"), result.get("flag")),
             result.get("id") or "schematron", message, hint="; ".join(h for h in hints if h),
             source="schematron",
         ))
@@ -159,4 +256,4 @@ def check(doc: Document, path: Path, phase: str = "#DEFAULT", locator: Locator |
         svrl = run_svrl(compiled, doc, node, root)
     except DocumentError as exc:
         return [exc.diagnostic] if exc.diagnostic else [], ""
-    return svrl_diagnostics(svrl, doc, locator, compiled.path), svrl
+    return svrl_diagnostics(svrl, doc, locator, compiled.path, root), svrl
