@@ -333,6 +333,7 @@ def generate(schema: etree._Element, path: Path,
                 for apply in template.iterchildren(_q(XSL, "apply-templates")):
                     if not apply.get("select"):
                         apply.set("select", traversal)
+    etree.strip_attributes(sheet, _q(TKV, "file"))
     return sheet, len(patterns), rule_count
 
 

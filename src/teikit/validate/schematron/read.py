@@ -16,7 +16,9 @@ from lxml import etree
 
 from teikit.errors import DocumentError
 from teikit.load import load
-from teikit.validate.schematron.common import QUERY_BINDINGS, SCH, SchematronError, _fail, _q
+from teikit.validate.schematron.common import QUERY_BINDINGS, SCH, TKV, SchematronError, _fail, _q
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _parse(path: Path) -> etree._Element:
@@ -40,6 +42,35 @@ def _inside(base_dir: Path, href: str, including: Path, element: etree._Element,
     return target, url.fragment
 
 
+EXPRESSIONS = ("context", "test", "select", "value", "path", "subject", "documents", "visit-each")
+
+
+def _rename_prefixes(tree: etree._Element, renames: dict[str, str]) -> None:
+    """Rename namespace prefixes in the XPath attributes of a schema fragment (outside string literals)."""
+    from teikit.sandbox import _mask
+
+    pattern = re.compile(r"(?<![\w.\-])(" + "|".join(re.escape(p) for p in renames) + r"):(?=[\w*])")
+    for node in tree.iter(etree.Element):
+        for attr in EXPRESSIONS:
+            value = node.get(attr)
+            if not value:
+                continue
+            masked = _mask(value)
+            out, last = [], 0
+            for match in pattern.finditer(masked):
+                out += [value[last:match.start()], renames[match.group(1)] + ":"]
+                last = match.end()
+            node.set(attr, "".join(out) + value[last:])
+
+
+def _within(ns: etree._Element, included: etree._Element, fragment: str) -> bool:
+    """Whether an sch:ns is part of the fragment being included anyway."""
+    if not fragment:
+        return True
+    return any(a.get("id") == fragment or a.get("{http://www.w3.org/XML/1998/namespace}id") == fragment
+               for a in (ns, *ns.iterancestors()))
+
+
 def _resolve_includes(element: etree._Element, path: Path, root_dir: Path, seen: tuple[Path, ...]) -> None:
     """Replace sch:include by the referenced element, and merge sch:extends/@href schemas, in place."""
     for node in list(element.iter(_q(SCH, "include"), _q(SCH, "extends"))):
@@ -52,7 +83,27 @@ def _resolve_includes(element: etree._Element, path: Path, root_dir: Path, seen:
         if not target.is_file():
             raise _fail(node, path, f"included file {href!r} not found", "check the href")
         included = _parse(target)
+        for inner in included.iter(etree.Element):  # errors name the file an element comes from
+            if inner.get(_q(TKV, "file")) is None:
+                inner.set(_q(TKV, "file"), str(target))
         _resolve_includes(included, target, root_dir, (*seen, target))
+        # The included document's namespace bindings come along with any part of it; a prefix the
+        # including schema binds otherwise is renamed in the included expressions.
+        top = element.getroottree().getroot()
+        bound = {n.get("prefix"): n.get("uri") for n in top.iter(_q(SCH, "ns"))}
+        renames: dict[str, str] = {}
+        for ns in included.iter(_q(SCH, "ns")):
+            prefix, uri = ns.get("prefix"), ns.get("uri")
+            if prefix in bound and bound[prefix] != uri:
+                fresh = f"{prefix}_{len(bound) + 1}"
+                renames[prefix] = fresh
+                bound[fresh] = uri
+                top.append(etree.Element(_q(SCH, "ns"), prefix=fresh, uri=uri or ""))
+            elif not _within(ns, included, fragment):
+                bound[prefix] = uri
+                top.append(_copy_with_lines(ns))
+        if renames:
+            _rename_prefixes(included, renames)
         if fragment:
             matches = included.xpath("//*[@id = $f or @xml:id = $f]", f=fragment)
             if not matches:
@@ -83,8 +134,18 @@ def _substitute(text: str, params: dict[str, str]) -> str:
 
 
 def _instantiate_patterns(schema: etree._Element, path: Path) -> None:
+    """Replace each `pattern is-a` by a copy of its abstract pattern with the parameters substituted.
+
+    The parameters are the abstract pattern's own `sch:param` defaults overridden by the
+    instance's; they are replaced in every attribute of the copy, and of copies of the
+    diagnostics and properties its checks name (so that each instance has its own).
+    The abstract pattern's attributes (documents, xml:lang …) carry over unless the instance
+    sets them.
+    """
     abstract = {p.get("id"): p for p in schema.iter(_q(SCH, "pattern")) if p.get("abstract") == "true"}
-    for pattern in list(schema.iter(_q(SCH, "pattern"))):
+    defined = {e.get("id"): e for e in schema.iter(_q(SCH, "diagnostic"), _q(SCH, "property"))}
+    copies = etree.SubElement(schema, _q(SCH, "diagnostics"))
+    for number, pattern in enumerate(list(schema.iter(_q(SCH, "pattern"))), start=1):
         base_id = pattern.get("is-a")
         if base_id is None:
             continue
@@ -92,23 +153,56 @@ def _instantiate_patterns(schema: etree._Element, path: Path) -> None:
         if base is None:
             raise _fail(pattern, path, f"pattern is-a {base_id!r}, but no abstract pattern has that id",
                         f"known abstract patterns: {', '.join(sorted(abstract)) or 'none'}")
-        params = {p.get("name", ""): p.get("value", "") for p in pattern.iter(_q(SCH, "param"))}
+        params = {p.get("name", ""): p.get("value", "") for p in base.iterchildren(_q(SCH, "param"))}
+        params.update({p.get("name", ""): p.get("value", "") for p in pattern.iterchildren(_q(SCH, "param"))})
+        missing = [p.get("name") for p in base.iterchildren(_q(SCH, "param")) if p.get("value") is None
+                   and p.get("name") not in {q.get("name") for q in pattern.iterchildren(_q(SCH, "param"))}]
+        if missing:
+            raise _fail(pattern, path, f"pattern is-a {base_id!r} gives no value for parameter(s) {missing}",
+                        "add <param name=… value=…/> for each")
         instance = etree.Element(_q(SCH, "pattern"), nsmap=pattern.nsmap)
+        for name, value in base.attrib.items():
+            if name not in ("abstract", "id"):
+                instance.set(name, _substitute(value, params))
         for name, value in pattern.attrib.items():
             if name != "is-a":
                 instance.set(name, value)
         instance.sourceline = pattern.sourceline
+        renamed: dict[str, str] = {}
         for child in base:
+            if not isinstance(child.tag, str) or child.tag == _q(SCH, "param"):
+                continue
             copy = _copy_with_lines(child)
-            for node in copy.iter():
-                if isinstance(node.tag, str):
-                    for attr, value in node.attrib.items():
-                        node.set(attr, _substitute(value, params))
+            for node in copy.iter(etree.Element):
+                for attr, value in node.attrib.items():
+                    node.set(attr, _substitute(value, params))
+                for attr in ("diagnostics", "properties"):
+                    if node.get(attr):
+                        node.set(attr, " ".join(renamed.setdefault(ref, f"{ref}.{number}")
+                                                if ref in defined else ref for ref in node.get(attr).split()))
             instance.append(copy)
+        for ref, new_id in renamed.items():
+            duplicate = _copy_with_lines(defined[ref])
+            for node in duplicate.iter(etree.Element):
+                for attr, value in node.attrib.items():
+                    node.set(attr, _substitute(value, params))
+            duplicate.set("id", new_id)
+            duplicate.set(_q(TKV, "id"), ref)  # the id SVRL reports
+            lang = _language(defined[ref])
+            if lang is not None and duplicate.get(XML_LANG) is None:
+                duplicate.set(XML_LANG, lang)
+            copies.append(duplicate)
         pattern.getparent().replace(pattern, instance)
     for pattern in abstract.values():
         if pattern.getparent() is not None:
             pattern.getparent().remove(pattern)
+
+
+def _language(element: etree._Element) -> str | None:
+    for node in (element, *element.iterancestors()):
+        if node.get(XML_LANG) is not None:
+            return node.get(XML_LANG)
+    return None
 
 
 def _copy_with_lines(element: etree._Element) -> etree._Element:
@@ -117,27 +211,54 @@ def _copy_with_lines(element: etree._Element) -> etree._Element:
 
 
 def _expand_abstract_rules(schema: etree._Element, path: Path) -> None:
-    abstract = {r.get("id"): r for r in schema.iter(_q(SCH, "rule")) if r.get("abstract") == "true"}
+    """Replace each `sch:extends/@rule` by the abstract rule's content.
 
-    def expand(rule: etree._Element, depth: int) -> None:
+    An abstract rule is visible in its own pattern, or everywhere when it stands in a
+    schema-level `sch:rules`; extending one that another pattern defines is an error. The
+    abstract rule's xml:lang carries over to the checks it brings.
+    """
+    def pattern_of(element: etree._Element) -> etree._Element | None:
+        for node in element.iterancestors(_q(SCH, "pattern")):
+            return node
+        return None
+
+    abstract = [r for r in schema.iter(_q(SCH, "rule")) if r.get("abstract") == "true"]
+
+    def find(ext: etree._Element) -> etree._Element:
+        name = ext.get("rule", "")
+        scope = pattern_of(ext)
+        candidates = [r for r in abstract if r.get("id") == name]
+        for rule in candidates:
+            owner = pattern_of(rule)
+            if owner is None or owner is scope or scope is None:
+                return rule
+        if candidates:
+            raise _fail(ext, path, f"extends rule {name!r}, which another pattern defines",
+                        "an abstract rule is visible only in its own pattern; move it into sch:rules "
+                        "to share it")
+        known = ", ".join(sorted({r.get("id") or "" for r in abstract})) or "none"
+        raise _fail(ext, path, f"extends rule {name!r}, but no abstract rule has that id",
+                    f"known abstract rules: {known}")
+
+    def expand(rule: etree._Element, stack: tuple[etree._Element, ...]) -> None:
+        """Expand in place; an abstract rule is expanded where it stands, in its own scope, first."""
         for ext in list(rule.iterchildren(_q(SCH, "extends"))):
-            target = abstract.get(ext.get("rule", ""))
-            if target is None:
-                raise _fail(ext, path, f"extends rule {ext.get('rule')!r}, but no abstract rule has that id",
-                            f"known abstract rules: {', '.join(sorted(abstract)) or 'none'}")
-            if depth > 32:
+            target = find(ext)
+            if target in stack or len(stack) > 32:
                 raise _fail(ext, path, "abstract rules extend each other in a cycle")
-            copy = _copy_with_lines(target)
-            expand(copy, depth + 1)
+            expand(target, (*stack, target))
+            lang = _language(target)
             index = rule.index(ext)
             rule.remove(ext)
-            for offset, child in enumerate(c for c in copy if isinstance(c.tag, str)):
+            for offset, child in enumerate(c for c in target if isinstance(c.tag, str)):
+                child = _copy_with_lines(child)
+                if lang is not None and child.get(XML_LANG) is None:
+                    child.set(XML_LANG, lang)
                 rule.insert(index + offset, child)
 
     for rule in list(schema.iter(_q(SCH, "rule"))):
-        if rule.get("abstract") != "true":
-            expand(rule, 0)
-    for rule in abstract.values():
+        expand(rule, (rule,))
+    for rule in abstract:
         rule.getparent().remove(rule)
 
 

@@ -50,7 +50,8 @@ def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
         sheet.set("{http://www.w3.org/XML/1998/namespace}base", f"{sandbox.SCHEME}:/{quote(path.name)}")
         sandbox.add_library(sheet)
         # One element per line, so that a line Saxon names leads back to the schema element.
-        text = etree.tostring(sheet, encoding="unicode", pretty_print=True)
+        etree.indent(sheet, space=" ")  # whitespace-only text in a stylesheet is not content
+        text = etree.tostring(sheet, encoding="unicode")
         compiler = processor().new_xslt30_processor()
         try:
             with _saxon_stderr() as printed:
