@@ -262,6 +262,47 @@ def _expand_abstract_rules(schema: etree._Element, path: Path) -> None:
         rule.getparent().remove(rule)
 
 
+_RICH = ("see", "icon", "fpi", "xml:lang", "xml:space")
+# ISO 19757-3:2020 (with the 2025 revision's phase/@from and rule/@visit-each): each element's attributes.
+VOCABULARY: dict[str, tuple[str, ...]] = {
+    "schema": ("id", "schemaVersion", "defaultPhase", "queryBinding", *_RICH),
+    "title": (), "p": ("id", "class", "icon", "xml:lang", "xml:space"),
+    "ns": ("prefix", "uri"), "let": ("name", "value", "as"), "param": ("name", "value"),
+    "phase": ("id", "from", "when", *_RICH), "active": ("pattern",),
+    "pattern": ("id", "abstract", "is-a", "documents", "role", *_RICH),
+    "rules": (), "group": ("id", "documents", "role", *_RICH),
+    "rule": ("id", "abstract", "context", "flag", "role", "subject", "visit-each", *_RICH),
+    "extends": ("rule", "href"), "include": ("href",),
+    "assert": ("id", "test", "role", "flag", "subject", "diagnostics", "properties", *_RICH),
+    "report": ("id", "test", "role", "flag", "subject", "diagnostics", "properties", *_RICH),
+    "diagnostics": (), "diagnostic": ("id", "role", *_RICH),
+    "properties": (), "property": ("id", "role", "scheme", *_RICH),
+    "value-of": ("select",), "name": ("path",), "emph": (), "dir": ("value",), "span": ("class",),
+}
+
+
+def check_vocabulary(schema: etree._Element, path: Path) -> None:
+    """Unknown elements and attributes of the Schematron namespace are errors, not silently ignored."""
+    from difflib import get_close_matches
+
+    for element in schema.iter(_q(SCH, "*")):
+        local = etree.QName(element).localname
+        allowed = VOCABULARY.get(local)
+        if allowed is None:
+            guess = get_close_matches(local, list(VOCABULARY), n=1)
+            raise _fail(element, path, f"<{local}> is not a Schematron element",
+                        f"did you mean <{guess[0]}>?" if guess else "see ISO 19757-3 for the elements")
+        for name in element.attrib:
+            if name.startswith("{"):
+                continue  # xml:id, xml:lang … and attributes of other namespaces are allowed everywhere
+            shown = name
+            if shown not in allowed:
+                guess = get_close_matches(shown, list(allowed), n=1)
+                raise _fail(element, path, f"<{local}> has no attribute {shown!r}",
+                            f"did you mean {guess[0]!r}?" if guess else
+                            f"its attributes are: {', '.join(allowed) or 'none'}")
+
+
 def assemble(path: Path) -> etree._Element:
     """The schema with includes, abstract rules and abstract patterns resolved.
 
@@ -286,6 +327,7 @@ def assemble(path: Path) -> etree._Element:
         raise _fail(root, path, f"queryBinding {binding!r} is not supported",
                     "use queryBinding='xslt2' or 'xslt3' (XPath 2+ on Saxon)")
     _resolve_includes(root, path, path.parent, (path,))
+    check_vocabulary(root, path)
     _expand_abstract_rules(root, path)
     _instantiate_patterns(root, path)
     return root
