@@ -163,6 +163,7 @@
         <ul class="authors">
           <xsl:for-each select="$stmt/tei:author">
             <xsl:variable name="pos" select="position()"/>
+            <xsl:if test="not(tk:front-carries($tei, .))">
             <li class="author">
               <xsl:call-template name="lang"/>
               <span class="author-name"><xsl:value-of select="tk:authors(/)[$pos]"/></span>
@@ -173,6 +174,7 @@
                 <xsl:with-param name="owner" select="."/>
               </xsl:call-template>
             </li>
+            </xsl:if>
           </xsl:for-each>
         </ul>
       </xsl:if>
@@ -218,7 +220,7 @@
         <h2 id="tk-toc-h">Contents</h2>
         <ol>
           <xsl:apply-templates select="$top" mode="toc"/>
-          <xsl:if test="exists(tk:numbered-notes(/))"><li><a href="#tk-notes">Notes</a></li></xsl:if>
+          <xsl:if test="exists(tk:numbered-notes(/))"><li><a href="#tk-notes"><xsl:value-of select="tk:notes-heading(/)"/></a></li></xsl:if>
           <xsl:if test="exists($entries)"><li><a href="#tk-index">Index</a></li></xsl:if>
         </ol>
       </nav>
@@ -315,6 +317,7 @@
                               and empty($e/ancestor-or-self::*[tk:is-pull-quote(.)])
                               and empty($e/ancestor-or-self::*[tk:is-register(.)])
                               and empty($e/ancestor::tei:figDesc)
+                              and empty($e/ancestor-or-self::tei:docTitle[tk:repeats-title(.)])
                               and empty($e/ancestor-or-self::*[parent::tei:choice]
                                         [self::tei:sic or self::tei:orig or self::tei:abbr]
                                         [../(tei:corr | tei:reg | tei:expan)])
@@ -442,6 +445,17 @@
                        | tei:docEdition | tei:imprimatur | tei:argument/tei:p | tei:speaker | tei:stage
                        | tei:castItem | tei:label[not(parent::tei:list)] | tei:caption | tei:address">
     <xsl:call-template name="block"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:docTitle[tk:repeats-title(.)] | tei:divGen[@type = 'notes']" priority="3"/>
+
+  <!-- Inside a line these are phrases, not blocks: the authors of a byline ("A* and B**"),
+       a label opening a paragraph ("ORCID No: …", "Keywords: …"). -->
+  <xsl:template match="tei:byline/tei:docAuthor | tei:p/tei:label | tei:ab/tei:label" priority="2">
+    <span>
+      <xsl:call-template name="attrs"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
+      <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates>
+    </span>
   </xsl:template>
 
   <xsl:template match="tei:titlePage | tei:opener | tei:closer | tei:epigraph | tei:argument | tei:postscript
@@ -697,7 +711,7 @@
     <xsl:variable name="notes" select="tk:numbered-notes(/)"/>
     <xsl:if test="exists($notes)">
       <section class="endnotes" id="tk-notes" aria-labelledby="tk-notes-h" role="doc-endnotes">
-        <h2 id="tk-notes-h">Notes</h2>
+        <h2 id="tk-notes-h"><xsl:value-of select="tk:notes-heading(/)"/></h2>
         <ol class="notes">
           <xsl:for-each select="$notes">
             <xsl:variable name="n" select="tk:note-number(.)"/>

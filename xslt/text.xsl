@@ -39,7 +39,7 @@
       </xsl:for-each>
       <xsl:variable name="notes" select="tk:numbered-notes(.)"/>
       <xsl:if test="exists($notes)">
-        <xsl:sequence select="tk:underline('Notes', '-')"/>
+        <xsl:sequence select="tk:underline(tk:notes-heading(.), '-')"/>
         <xsl:for-each select="$notes">
           <xsl:sequence select="tk:note-number(.) || '. ' || tk:flat(.)"/>
         </xsl:for-each>
@@ -66,7 +66,7 @@
                                        else tk:authors($tei)"/>
     <xsl:sequence select="string-join(
         for $i in 1 to count($stmt/tei:author)
-        return string-join(($names[$i],
+        return if (tk:front-carries($tei, $stmt/tei:author[$i])) then () else string-join(($names[$i],
                             $stmt/tei:author[$i]/tei:affiliation[not(tk:front-carries($tei, .))] ! tk:flat(.),
                             $stmt/tei:author[$i]/tei:idno[lower-case(@type) = 'orcid'][not(tk:front-carries($tei, .))]
                               ! ('ORCID ' || normalize-space(.))
@@ -119,6 +119,8 @@
                        | tei:figDesc | tei:row | tei:entry" mode="block">
     <xsl:sequence select="tk:flat(.)"/>
   </xsl:template>
+
+  <xsl:template match="tei:docTitle[tk:repeats-title(.)] | tei:divGen[@type = 'notes']" mode="block" priority="3"/>
 
   <!-- Containers of blocks inside these elements stay containers. -->
   <xsl:template match="tei:quote[tei:p | tei:lg | tei:l | tei:list | tei:sp | tei:ab]
