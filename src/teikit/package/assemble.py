@@ -170,7 +170,7 @@ def _assemble(staging: Path, source: Path, doc: Document, rng: tuple[Path, ...],
         copy_file(Path(included), staging / "tei" / relative)
         names[display_path(Path(included))] = f"data/tei/{relative.as_posix()}"
 
-    schema_files = copy_schemas((*rng, *sch), staging / "schemas")
+    schema_files = copy_schemas((*rng, *sch), staging / "schemas", source, options)
     for original, in_bag in schema_files.items():
         names[display_path(original)] = in_bag
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lxml import etree
-
 from teikit.errors import InputError
-from teikit.load import Document, display_path, make_parser
+from teikit.load import Document
 from teikit.package.model import (
     PackageOptions,
 )
 from teikit.validate import ValidationOptions, Validator
+from teikit.validate.models import project_root_for
+from teikit.validate.schemafiles import SchemaFileError, allowed_roots, schema_closure
 
 
 def schemas_for(doc: Document | None, options: PackageOptions) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
@@ -30,41 +30,28 @@ def schemas_for(doc: Document | None, options: PackageOptions) -> tuple[tuple[Pa
             tuple(Path(p) for p in sch if Path(p).is_file()))
 
 
-def schema_closure(schema: Path) -> list[Path]:
-    """The schema and every file it includes (rng:include/externalRef, sch:include/extends), in order."""
-    found: dict[Path, None] = {}
-
-    def visit(path: Path) -> None:
-        path = path.resolve()
-        if path in found or not path.is_file():
-            return
-        found[path] = None
-        try:
-            tree = etree.fromstring(path.read_bytes(), make_parser())
-        except (OSError, etree.XMLSyntaxError):
-            return  # the validator reports unreadable schemas; packaging copies what exists
-        for element in tree.iter("{*}include", "{*}externalRef", "{*}extends"):
-            href = element.get("href")
-            if href and "://" not in href:
-                visit(path.parent / href)
-
-    visit(schema)
-    return list(found)
-
-
 def copy_file(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(Path(source).read_bytes())
 
 
-def copy_schemas(schemas: tuple[Path, ...], folder: Path) -> dict[Path, str]:
-    """Copy each schema with the files it includes, keeping their relative layout; original -> bag path."""
+def copy_schemas(schemas: tuple[Path, ...], folder: Path, source: Path, options: PackageOptions,
+                 ) -> dict[Path, str]:
+    """Copy each schema with the files it includes, keeping their relative layout; original -> bag path.
+
+    Only RELAX NG's and Schematron's own include elements are followed, and for schemas the
+    document chose (not --schema/--schematron), only inside its project
+    (`teikit.validate.schemafiles`): a document cannot put /proc/self/environ into a bag.
+    """
+    explicit = {Path(p).resolve() for p in (*options.schemas, *options.schematron)}
+    project = allowed_roots(project_root_for(source, None))
     copied: dict[Path, str] = {}
     for schema in schemas:
-        closure = schema_closure(Path(schema))
-        if not closure:
-            raise InputError(f"{display_path(Path(schema))}: schema not found",
-                             hint="check --schema/--schematron")
+        roots = None if Path(schema).resolve() in explicit else project
+        try:
+            closure = schema_closure(Path(schema), roots, options.limits.max_bytes)
+        except SchemaFileError as exc:
+            raise InputError(f"not packaged: {exc.message}", hint=exc.hint) from None
         base = closure[0].parent
         for path in closure:
             try:
