@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from hostile_input import tei
 
@@ -163,3 +165,53 @@ def test_an_unusable_schematron_declaration_is_an_error_naming_it(project, href,
     done = teikit("validate", str(doc), cwd=project)
     assert done.returncode == 1
     assert f"doc.xml:2:1: error: [{rule}]" in done.stdout and href in done.stdout
+
+
+# ----------------------------------------------------------------- F9: what reaches a terminal or CI log
+
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def test_a_file_name_with_escape_sequences_is_shown_escaped(tmp_path):
+    name = "x\x1b[2J\x1b]52;c;c2VjcmV0\x07\u009b31m.xml"  # clear screen, OSC 52 clipboard, C1 CSI
+    (tmp_path / name).write_text("<TEI", encoding="utf-8")
+    for fmt in ("text", "junit"):
+        done = teikit("validate", name, "--format", fmt, cwd=tmp_path)
+        assert done.returncode == 1, done.stderr
+        assert not CONTROLS.search(done.stdout + done.stderr)
+        assert "x\\x1b[2J\\x1b]52;c;c2VjcmV0\\x07\\x9b31m.xml" in done.stdout
+    junit = teikit("validate", name, "--format", "junit", cwd=tmp_path)
+    assert etree.fromstring(junit.stdout.encode()).find(".//testcase") is not None
+
+
+def test_a_pointer_cannot_start_a_workflow_command_line(tmp_path):
+    body = '<p><ref target="#x&#10;::error file=x::injected">a</ref></p>'
+    (tmp_path / "doc.xml").write_text(tei(body), encoding="utf-8")
+    done = teikit("validate", "doc.xml", cwd=tmp_path)
+    assert done.returncode == 1
+    assert not [line for line in (done.stdout + done.stderr).splitlines() if line.lstrip().startswith("::")]
+    assert "#x\\n::error file=x::injected" in done.stdout
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path):
+    name = "a b%\u00e9.xml"
+    (tmp_path / name).write_text("<TEI", encoding="utf-8")
+    done = teikit("validate", name, "--format", "sarif", cwd=tmp_path)
+    uri = json.loads(done.stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+        "artifactLocation"]["uri"]
+    assert uri == "a%20b%25%C3%A9.xml"
+
+
+# --------------------------------------------------------------------------- F8: a closed pipe is no bug
+
+
+def test_validate_into_head_exits_quietly(tmp_path):
+    refs = "".join(f'<ref target="#missing{i}">x</ref>' for i in range(3000))
+    (tmp_path / "doc.xml").write_text(tei(f"<p>{refs}</p>"), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "teikit", "validate", "doc.xml"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"doc.xml:")
+    proc.stdout.close()  # what `head -1` does after its line
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 141
+    assert err == b""

@@ -39,7 +39,8 @@ from teikit.package.extract import opened_bag
 from teikit.package.manifests import payload_entries, write_tag_manifests
 from teikit.package.model import InvalidEditionError, PackageOptions, PackageResult
 from teikit.package.schemas import schemas_for
-from teikit.package.verify import verify
+from teikit.package.verify import Verification, verify, verify_bag
 
-__all__ = ["InvalidEditionError", "PackageOptions", "PackageResult", "default_target", "opened_bag",
-           "package", "payload_entries", "schemas_for", "summarise", "verify", "write_tag_manifests"]
+__all__ = ["InvalidEditionError", "PackageOptions", "PackageResult", "Verification", "default_target",
+           "opened_bag", "package", "payload_entries", "schemas_for", "summarise", "verify", "verify_bag",
+           "write_tag_manifests"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import replace
@@ -12,7 +13,7 @@ from pathlib import Path, PurePosixPath
 import bagit
 
 from teikit import __version__, report, transform
-from teikit.diagnostics import Diagnostic, Severity, has_errors
+from teikit.diagnostics import Diagnostic, Severity, has_errors, printable
 from teikit.errors import InputError, OutputError, TeikitError, ToolMissingError
 from teikit.load import Document, display_path, load
 from teikit.package.archives import publish_archive
@@ -70,6 +71,8 @@ def package(source: Path, target: Path, options: PackageOptions | None = None) -
     except TeikitError:
         doc = None
     rng, sch = schemas_for(doc, options)
+    for path in (source, *(doc.includes if doc is not None else ()), *rng, *sch):
+        _check_storable(Path(path))
     validator = Validator(ValidationOptions(schemas=rng, schematron=sch, limits=options.limits))
     diagnostics = sorted(validator.validate_document(doc) if doc is not None
                          else validator.validate_path(source))
@@ -100,6 +103,25 @@ def package(source: Path, target: Path, options: PackageOptions | None = None) -
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return PackageResult(target, diagnostics, payload, timestamp)
+
+
+_UNSTORABLE = re.compile(r"[\x00-\x1f\x7f-\x9f%\\]")
+
+
+def _check_storable(path: Path) -> None:
+    """A file name the bag can record unambiguously, or InputError (exit 2) before anything is written.
+
+    BagIt manifests are lines of `checksum path` with CR, LF and % percent-encoded, and METS
+    lists files in tab-separated rows; bagit.py (which archives and `--verify` use) neither
+    encodes "%" nor reads a literal "%0A" back as written. Rather than write a bag that
+    fails its own verification, such names are refused.
+    """
+    bad = _UNSTORABLE.search(path.name)
+    if bad:
+        raise InputError(f"{printable(display_path(path))}: the file name contains '{printable(bad[0])}', "
+                         "which a BagIt manifest cannot record unambiguously; not packaged",
+                         hint="rename the file (and what refers to it) without control characters, "
+                              "'%' or '\\'")
 
 
 def _check_target(target: Path, force: bool) -> None:
