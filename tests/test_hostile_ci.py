@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -215,3 +217,72 @@ def test_validate_into_head_exits_quietly(tmp_path):
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 141
     assert err == b""
+
+
+# --------------------------------------------------------------------------- F16: one output per input
+
+
+def test_inputs_that_would_write_the_same_outputs_are_refused_before_writing(tmp_path):
+    for rel in ("tei/a/ch1.xml", "tei/b/ch1.xml", "tei/a/ch1.tei"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(tei("<p>Text.</p>"), encoding="utf-8")
+    done = teikit("build", "tei", "-o", "out", "-f", "txt", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "3 inputs would write the same outputs ch1.*: tei/a/ch1.tei, tei/a/ch1.xml, tei/b/ch1.xml" \
+        in done.stderr
+    assert not (tmp_path / "out").exists() and "wrote" not in done.stdout
+
+
+# --------------------------------------------------------------------------- F12: SIGTERM and leftovers
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_sigterm_stops_a_build_like_ctrl_c_leaving_no_partial_file(tmp_path):
+    from hostile_input import write_big
+
+    (tmp_path / "tei").mkdir()
+    for i in range(30):
+        write_big(tmp_path / "tei" / f"doc{i:02}.xml", 2)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "teikit", "build", "tei", "-o", "out", "-f", "txt",
+                             "-j", "1", "--no-cache"], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(scratch)})
+    deadline = time.monotonic() + 120
+    while not list((tmp_path / "out").glob("*.txt")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # at least one output written: the build is in full swing
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert "terminated (SIGTERM); outputs already written are complete" in err
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
+    assert list(scratch.iterdir()) == []
+
+
+def test_the_next_run_removes_what_a_killed_run_left(tmp_path):
+    dead, alive = _dead_pid(), os.getpid()
+    out, scratch = tmp_path / "out", tmp_path / "scratch"
+    out.mkdir()
+    scratch.mkdir()
+    stale = [out / f".doc.txt.{dead}-k2j4h1x9.tmp", out / f".bag.{dead}-a8d0q2l1.tmp",
+             out / f".bag.old-{dead}", scratch / f"teikit-pdf-{dead}-5rw1d8c0"]
+    kept = [out / f".doc.txt.{alive}-k2j4h1x9.tmp", scratch / f"teikit-pdf-{alive}-5rw1d8c0",
+            out / ".doc.txt.notours.tmp", scratch / "teikit-pdf-unrelated"]
+    for path in stale + kept:
+        if path.name.endswith(".tmp") and ".bag." not in path.name:
+            path.write_text("partial", encoding="utf-8")
+        else:
+            path.mkdir()
+            (path / "inside").write_text("x", encoding="utf-8")
+    (tmp_path / "doc.xml").write_text(tei("<p>Text.</p>"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "teikit", "build", "doc.xml", "-o", "out", "-f", "txt"], cwd=tmp_path,
+        capture_output=True, text=True, timeout=120, env={**os.environ, "TMPDIR": str(scratch)})
+    assert done.returncode == 0, done.stderr
+    assert [p for p in stale if p.exists()] == []
+    assert [p for p in kept if not p.exists()] == []

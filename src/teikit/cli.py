@@ -51,6 +51,9 @@ def guarded(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from teikit.fsutil import terminate_like_interrupt
+
+        terminate_like_interrupt()
         try:
             try:
                 return func(*args, **kwargs)
@@ -60,8 +63,12 @@ def guarded(func: Callable) -> Callable:
             _reader_gone()
         except TeikitError as exc:
             _fail(exc.message, exc.hint, exc.exit_code)
-        except KeyboardInterrupt:
-            _fail("interrupted; outputs already written are complete, none is partial", code=130)
+        except KeyboardInterrupt as exc:
+            from teikit.fsutil import Terminated
+
+            terminated = isinstance(exc, Terminated)
+            what, code = ("terminated (SIGTERM)", 143) if terminated else ("interrupted", 130)
+            _fail(f"{what}; outputs already written are complete, none is partial", code=code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug in teikit: say so plainly

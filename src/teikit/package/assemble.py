@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 import bagit
 
-from teikit import __version__, report, transform
+from teikit import __version__, fsutil, report, transform
 from teikit.diagnostics import Diagnostic, Severity, has_errors, printable
 from teikit.errors import InputError, OutputError, TeikitError, ToolMissingError
 from teikit.load import Document, display_path, load
@@ -93,6 +93,7 @@ def package(source: Path, target: Path, options: PackageOptions | None = None) -
     header = header_fields(doc)
     timestamp = choose_timestamp(options, header)
     _prepare_parent(target)
+    fsutil.remove_stale(target.parent, Path(tempfile.gettempdir()))  # what killed runs left
     staging = _make_staging(target)
     try:
         payload = _assemble(staging, source, doc, rng, sch, diagnostics, header, timestamp, options)
@@ -154,7 +155,8 @@ def _prepare_parent(target: Path) -> None:
 
 def _make_staging(target: Path) -> Path:
     try:
-        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+        return Path(tempfile.mkdtemp(prefix=fsutil.temp_prefix(target.name), suffix=".tmp",
+                                     dir=target.parent))
     except OSError as exc:
         raise OutputError(f"{display_path(target.parent)}: cannot write: {exc.strerror or exc}",
                           hint="check permissions and free space of the output directory") from None
@@ -271,7 +273,7 @@ def _publish_dir(staging: Path, target: Path) -> None:
     old = None
     try:
         if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")  # fsutil.remove_stale knows it
             os.replace(target, old)
         os.replace(staging, target)
     except OSError as exc:

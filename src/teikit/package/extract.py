@@ -15,8 +15,6 @@ refused archive is left behind.
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import tarfile
 import tempfile
 import zipfile
@@ -26,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from teikit import fsutil
 from teikit.errors import InputError
 from teikit.load import display_path
-
-STAGING_PREFIX = "teikit-verify-"
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,7 @@ def opened_bag(path: Path, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) -> It
     if not path.is_file():
         raise InputError(f"{display_path(path)}: no such bag (directory, .zip or .tar)",
                          hint="check the path")
-    with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX) as tmp:
+    with tempfile.TemporaryDirectory(prefix=fsutil.scratch_prefix("verify")) as tmp:
         root = Path(tmp)
         if zipfile.is_zipfile(path):
             _extract_zip(path, root, limits)
@@ -231,17 +228,3 @@ def _extract_tar(path: Path, root: Path, limits: ArchiveLimits) -> None:
         raise _refuse(path, f"damaged or truncated tar archive ({exc or 'unexpected end'})") from None
     except OSError as exc:
         raise _refuse(path, f"cannot extract: {exc.strerror or exc}", "check free space in TMPDIR") from None
-
-
-def remove_stale(older_than: float = 3600.0) -> None:
-    """Remove extraction folders of earlier runs killed before they could clean up (kill -9)."""
-    import time
-
-    base = Path(tempfile.gettempdir())
-    now = time.time()
-    with contextlib.suppress(OSError):
-        for entry in base.iterdir():
-            if entry.name.startswith(STAGING_PREFIX) and entry.is_dir() and not entry.is_symlink():
-                with contextlib.suppress(OSError):
-                    if entry.stat().st_uid == os.getuid() and now - entry.stat().st_mtime > older_than:
-                        shutil.rmtree(entry, ignore_errors=True)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import bagit
 
+from teikit import fsutil
 from teikit.diagnostics import Diagnostic, Severity, has_errors
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Limits, display_path, parse_bytes
-from teikit.package.extract import DEFAULT_ARCHIVE_LIMITS, ArchiveLimits, opened_bag, remove_stale
+from teikit.package.extract import DEFAULT_ARCHIVE_LIMITS, ArchiveLimits, opened_bag
 from teikit.package.manifests import payload_entries
 from teikit.package.model import ALGORITHMS, METS_FILE, METS_NS, SCHEMA_DIR, TEI_DIR, XLINK_NS
 from teikit.validate import ValidationOptions, Validator
@@ -57,7 +59,7 @@ def verify_bag(path: Path, limits: Limits = DEFAULT_LIMITS,
                archive_limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS) -> Verification:
     """`verify`, with what was checked, for the summary line."""
     shown = display_path(Path(path))
-    remove_stale()
+    fsutil.remove_stale(Path(tempfile.gettempdir()))  # what killed runs left
     result = Verification()
     with opened_bag(Path(path), archive_limits) as bag_dir:
         result.diagnostics = _verify_bag(bag_dir, shown, result)
