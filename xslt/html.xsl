@@ -63,7 +63,7 @@
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta http-equiv="Content-Security-Policy"
-              content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline'"/>
+              content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'"/>
         <title><xsl:value-of select="($title[.], 'Untitled TEI document')[1]"/></title>
         <meta name="generator" content="{$generator}"/>
         <xsl:call-template name="citation-meta"/>

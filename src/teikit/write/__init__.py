@@ -126,6 +126,31 @@ def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path,
     return diagnostics, built, sources
 
 
+def check_distinct_outputs(paths: Sequence[Path]) -> None:
+    """Refuse, before anything is written, inputs that would write the same output file.
+
+    Outputs are named after the input's stem in one flat folder (`out/NAME.html`), which
+    readers, links and sites rely on; so `tei/a/ch1.xml`, `tei/b/ch1.xml` and
+    `tei/a/ch1.tei` cannot be built into one folder, and the run stops with exit 2
+    naming them instead of letting one output overwrite another.
+    """
+    from teikit.diagnostics import printable
+    from teikit.errors import InputError
+    from teikit.load import display_path
+
+    by_name: dict[str, dict[Path, None]] = {}
+    for path in paths:
+        by_name.setdefault(Path(path).stem, {})[Path(path).resolve()] = None
+    clashes = {name: list(found) for name, found in sorted(by_name.items()) if len(found) > 1}
+    if clashes:
+        name, found = next(iter(clashes.items()))
+        shown = ", ".join(printable(display_path(p)) for p in found)
+        more = f" (and {len(clashes) - 1} more name(s))" if len(clashes) > 1 else ""
+        raise InputError(f"{len(found)} inputs would write the same outputs {printable(name)}.*: "
+                         f"{shown}{more}; nothing was built",
+                         hint="build them into separate folders (one -o per input folder), or rename one")
+
+
 @dataclass
 class BuildReport:
     """What a batch build did: problems, outputs written, and outputs found up to date."""
@@ -154,6 +179,13 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
     options = options or BuildOptions()
     formats = tuple(dict.fromkeys(formats))
     out_dir = Path(out_dir)
+    check_distinct_outputs(paths)
+    import tempfile
+
+    from teikit import fsutil
+
+    # What runs killed with kill -9 left: hidden partial outputs, PDF scratch folders.
+    fsutil.remove_stale(out_dir if out_dir.is_dir() else None, Path(tempfile.gettempdir()))
     report = BuildReport()
     store = None
     keys: dict[str, str] = {}

@@ -106,7 +106,7 @@ def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
     """Typeset `doc` and return the PDF bytes; a typesetting failure is a DocumentError."""
     options = options or BuildOptions()
     data = pdf_data(doc)
-    with tempfile.TemporaryDirectory(prefix="teikit-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=fsutil.scratch_prefix("pdf")) as tmp:
         world = Path(tmp)
         try:
             shutil.copyfile(template_dir() / TEMPLATE, world / TEMPLATE)
