@@ -97,7 +97,8 @@ def test_no_markup_or_whitespace_leaks(article):
 def test_speeches_keep_speaker_and_lines_together():
     text = render_text(load(PLAY))
     assert "HAMLET\nWho’s there? Stand and unfold yourself.\nThe air bites shrewdly; it is very cold." in text  # noqa: RUF001
-    assert "HORATIO\nIt is a nipping and an eager air. He shivers." in text
+    # A stage direction inside a line is set off in brackets: it is not spoken.
+    assert "HORATIO\nIt is a nipping and an eager air. [He shivers.]" in text
     assert "Hamlet, Prince of Denmark\nHoratio, his friend" in text
     assert "Q2447542" not in text and "1603" not in text
 

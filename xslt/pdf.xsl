@@ -28,6 +28,7 @@
     exclude-result-prefixes="#all">
 
   <xsl:import href="common.xsl"/>
+  <xsl:include href="pdf/scholarly.xsl"/>
   <xsl:output method="json" encoding="UTF-8" indent="no"/>
 
   <xsl:variable name="tk:header" select="(/tei:TEI/tei:teiHeader, /tei:teiCorpus/tei:teiHeader,
@@ -172,6 +173,8 @@
     <xsl:variable name="back" select="$tk:texts/tei:back"/>
     <xsl:sequence select="map {
         'meta': map:put(tk:meta(/), 'notes-head', tk:notes-heading(/)),
+        'source': tk:source-blocks(/),
+        'witnesses': tk:witness-data(/),
         'front': tk:blocks($front/node()),
         'body': tk:blocks($body/node()),
         'back': tk:blocks($back/node()),
@@ -407,7 +410,8 @@
                     'term', 'title', 'geogName', 'ref', 'ptr', 'choice', 'note', 'q', 'said', 'num', 'abbr',
                     'expan', 'sic', 'corr', 'reg', 'orig', 'add', 'del', 'lb', 'seg', 'w', 'measure', 'c', 'pc',
                     'gap', 'unclear', 'supplied', 'soCalled', 'mentioned', 'gloss', 'roleName', 'forename',
-                    'surname', 'idno', 'email', 'quote', 'milestone', 'anchor', 'damage', 'handShift', 'index')
+                    'surname', 'idno', 'email', 'quote', 'milestone', 'anchor', 'damage', 'handShift', 'index',
+                    'app', 'space', 'subst', 'ex', 'surplus', 'g', 'metamark')
       return map { $name: true() })"/>
 
   <!-- Language of a block: wraps it so hyphenation follows the text's language. -->
@@ -490,9 +494,6 @@
     <xsl:sequence select="map { 't': 'lg', 'head': tk:inlines(tei:head[1]), 'c': tk:blocks(node() except tei:head) }"/>
   </xsl:template>
 
-  <xsl:template match="tei:l" mode="block">
-    <xsl:sequence select="map { 't': 'l', 'c': tk:inlines(.) }"/>
-  </xsl:template>
 
   <xsl:template match="tei:sp" mode="block">
     <xsl:sequence select="map { 't': 'sp', 'who': tk:inlines(tei:speaker[1]),
@@ -583,9 +584,6 @@
                        | tei:facsimile | tei:sourceDoc | tei:linkGrp | tei:link | tei:interpGrp | tei:spanGrp
                        | tei:timeline | tei:join | tei:alt | tei:altGrp" mode="block"/>
 
-  <xsl:template match="tei:gap" mode="block">
-    <xsl:sequence select="map { 't': 'p', 'c': array { '[…]' } }"/>
-  </xsl:template>
 
   <!-- A text inside a text (group, embedded letter): its parts in order. -->
   <xsl:template match="tei:text | tei:group" mode="block">
@@ -653,9 +651,6 @@
     <xsl:sequence select="map { 't': 'blk', 'c': array { tk:pull(.) } }"/>
   </xsl:template>
 
-  <xsl:template match="tei:del" mode="inline">
-    <xsl:sequence select="tk:wrap('s', .)"/>
-  </xsl:template>
 
   <xsl:template match="tei:note" mode="inline">
     <xsl:choose>
@@ -671,20 +666,11 @@
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="tei:choice" mode="inline">
-    <xsl:apply-templates select="(tei:corr, tei:reg, tei:expan, tei:seg, tei:*)[1]" mode="inline"/>
-  </xsl:template>
 
-  <xsl:template match="tei:lb" mode="inline">
-    <xsl:sequence select="if (@break = 'no') then '' else ' '"/>
-  </xsl:template>
 
   <xsl:template match="tei:pb | tei:cb | tei:milestone | tei:fw | tei:graphic | tei:anchor | tei:index
                        | tei:binaryObject | tei:media | tei:figDesc[parent::tei:figure]" mode="inline"/>
 
-  <xsl:template match="tei:gap" mode="inline">
-    <xsl:sequence select="'[…]'"/>
-  </xsl:template>
 
   <xsl:template match="tei:space" mode="inline">
     <xsl:sequence select="' '"/>
