@@ -82,11 +82,21 @@
     <xsl:variable name="authors" select="tk:authors($doc)"/>
     <xsl:variable name="edition" select="($header/tei:fileDesc/tei:editionStmt/tei:edition[@n])[1]/@n"/>
     <xsl:variable name="address" select="tk:edition-address($pub)"/>
-    <xsl:if test="exists($authors)"><xsl:sequence select="map{'s': tk:name-list($authors) || ', '}"/></xsl:if>
-    <xsl:sequence select="map{'s': (tk:title($doc)[.], 'Untitled')[1], 'i': true()}"/>
-    <xsl:sequence select="map{'s': string-join((if ($edition) then 'edition ' || $edition else (),
-                                  (($pub/tei:publisher, $pub/tei:distributor)[1], $pub/tei:date[1]) ! normalize-space(.)), ', ')[.] ! (', ' || .)
-                                  || (if (exists($address)) then ', ' else '.')}"/>
+    <!-- After the source's citation, what it already says (the same authors, the same title)
+         is not said again: "Digital edition: edition 1.0, publisher, 2026, address." -->
+    <xsl:variable name="bs" select="($header/tei:fileDesc/tei:sourceDesc//tei:biblStruct)[1]"/>
+    <xsl:variable name="source-authors" select="($bs/tei:analytic/tei:author, $bs/tei:monogr/tei:author)[1]/../tei:author ! tk:cite-name(.)"/>
+    <xsl:variable name="same-title" select="normalize-space(($bs/tei:analytic/tei:title, $bs/tei:monogr/tei:title)[1]) = tk:title($doc)"/>
+    <xsl:if test="exists($authors) and not(deep-equal($authors, $source-authors))">
+      <xsl:sequence select="map{'s': tk:name-list($authors) || ', '}"/>
+    </xsl:if>
+    <xsl:if test="not($same-title)">
+      <xsl:sequence select="map{'s': (tk:title($doc)[.], 'Untitled')[1], 'i': true()}"/>
+    </xsl:if>
+    <xsl:variable name="rest" select="string-join((if ($edition) then 'edition ' || $edition else (),
+                                      (($pub/tei:publisher, $pub/tei:distributor)[1], $pub/tei:date[1]) ! normalize-space(.))[.], ', ')"/>
+    <xsl:sequence select="map{'s': (if ($rest and not($same-title)) then ', ' else '') || $rest
+                                   || (if (exists($address)) then (if ($rest or not($same-title)) then ', ' else '') else '.')}"/>
     <xsl:if test="exists($address)"><xsl:sequence select="($address, map{'s': '.'})"/></xsl:if>
   </xsl:function>
 

@@ -107,11 +107,16 @@
   <xsl:variable name="tk:element-ordinals" as="map(xs:string, xs:integer)"
       select="let $all := //* return map:merge(for $i in 1 to count($all) return map:entry(generate-id($all[$i]), $i))"/>
 
-  <!-- The document title: the main title of the titleStmt, else any title. -->
+  <!-- The document title: the main title of the titleStmt (@type="main"), else the title of the
+       document itself (@level="a": a letter, an article, a poem in its series), else an untyped
+       title that is not a series' or journal's, else any title. A series title (@level="s")
+       is never the title of a letter edition's page. -->
   <xsl:function name="tk:title" as="xs:string">
     <xsl:param name="doc" as="node()"/>
     <xsl:variable name="titles" select="root($doc)/*/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title"/>
-    <xsl:sequence select="normalize-space(string(($titles[@type = 'main'], $titles[not(@type)], $titles)[1]))"/>
+    <xsl:sequence select="normalize-space(string(($titles[@type = 'main'], $titles[@level = 'a'],
+                                                             $titles[not(@type)][not(@level = ('s', 'j'))],
+                                                             $titles[not(@type)], $titles)[1]))"/>
   </xsl:function>
 
   <!-- Authors of the work, as displayed names. -->
@@ -129,6 +134,27 @@
   <xsl:function name="tk:norm" as="xs:string">
     <xsl:param name="s" as="xs:string?"/>
     <xsl:sequence select="normalize-space($s)"/>
+  </xsl:function>
+
+  <!-- Writing direction of a language tag: 'rtl' for right-to-left languages (Arabic, Hebrew,
+       Syriac, Persian, Urdu, Yiddish, ...) unless a left-to-right script subtag says otherwise
+       (syr-Latn), 'rtl' for a right-to-left script subtag (Arab, Hebr, Syrc, Thaa, ...),
+       'auto' where the language is unknown (und, mul, a malformed tag), else 'ltr'. -->
+  <xsl:function name="tk:direction" as="xs:string">
+    <xsl:param name="tag" as="xs:string?"/>
+    <xsl:variable name="parts" select="tokenize(lower-case(normalize-space($tag)), '[-_]')"/>
+    <xsl:variable name="script" select="$parts[position() gt 1][string-length(.) = 4][matches(., '^[a-z]{4}$')][1]"/>
+    <xsl:sequence select="
+        if (empty($parts) or not(matches(normalize-space($tag), '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$'))
+            or $parts[1] = ('und', 'mul', 'zxx', 'mis')) then 'auto'
+        else if ($script = ('arab', 'hebr', 'syrc', 'syre', 'syrj', 'syrn', 'thaa', 'nkoo', 'samr', 'mand',
+                            'mend', 'adlm', 'rohg', 'yezi', 'armi', 'phnx', 'sogd', 'sogo', 'avst', 'hung')) then 'rtl'
+        else if (exists($script)) then 'ltr'
+        else if ($parts[1] = ('ar', 'he', 'iw', 'fa', 'ur', 'yi', 'ps', 'sd', 'ug', 'dv', 'ckb', 'syr', 'syc',
+                              'arc', 'sam', 'jrb', 'jpr', 'lad', 'ota', 'prs', 'pes', 'arz', 'apc', 'ary', 'acm',
+                              'hbo', 'phn', 'nqo', 'mid', 'ks', 'bal', 'glk',
+                              'mzn', 'lrc', 'bqi', 'sdh', 'pnb', 'skr', 'khw', 'chg')) then 'rtl'
+        else 'ltr'"/>
   </xsl:function>
 
 </xsl:stylesheet>
