@@ -25,7 +25,6 @@ Each whitespace-separated token is one pointer (teidata.pointer lists).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.load import TEI_NS, XML_NS, Document
 from teikit.validate import census
+from teikit.validate import similar as similarity
 from teikit.validate.locate import Locator
 
 XML_ID = f"{{{XML_NS}}}id"
@@ -184,8 +184,7 @@ def _suggest(name: str, ids: list[str], lowered: list[str], by_length: dict[int,
     similar: list[str] = []
     for length in range(max(1, len(name) - slack), len(name) + slack + 1):
         similar += by_length.get(length, ())[:500 - len(similar)]
-    close = difflib.get_close_matches(name, similar, n=1, cutoff=0.7)
-    return close[0] if close else ""
+    return similarity.closest(name, similar, 0.7)
 
 
 _TEI_LEN = len(_TEI)
