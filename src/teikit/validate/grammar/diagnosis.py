@@ -86,6 +86,11 @@ class Diagnosis:
             self._report(root, self._first_message() or "the document does not match the schema", "")
         return self.found[:MAX_ERRORS]
 
+    def duplicate_ids(self) -> list[Diagnostic]:
+        """Only the duplicate IDs, for a document whose parts are each valid."""
+        self._duplicate_ids()
+        return self.found
+
     def _duplicate_ids(self) -> None:
         """Report each xml:id used a second time, and remove it from the copy.
 
