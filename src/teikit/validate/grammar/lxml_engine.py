@@ -220,7 +220,8 @@ class LxmlChecker(GrammarChecker):
         assert self._names_file is not None
         names = self._vocabulary & self._element_names
         with contextlib.suppress(OSError, TeikitError):
-            fsutil.write_text(self._names_file, "\n".join(sorted(names | self._remembered())) + "\n")
+            fsutil.write_text(self._names_file, "\n".join(sorted(names | self._remembered())) + "\n",
+                              durable=False)
 
     def check(self, doc: Document) -> list[Diagnostic]:
         relaxng = self.relaxng_for(doc)
@@ -278,4 +279,6 @@ def _keep(path: Path, grammar: etree._ElementTree) -> None:
     from teikit import fsutil
 
     with contextlib.suppress(OSError, TeikitError):
-        fsutil.write_bytes(path, etree.tostring(grammar, xml_declaration=True, encoding="utf-8"))
+        # not synced to disk: a file damaged by a crash fails to parse and is made again
+        fsutil.write_bytes(path, etree.tostring(grammar, xml_declaration=True, encoding="utf-8"),
+                           durable=False)
