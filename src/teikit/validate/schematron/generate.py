@@ -82,7 +82,7 @@ def _src(generated: etree._Element, source: etree._Element, path: Path | None,
          attribute: str = "") -> etree._Element:
     """Mark a generated XSLT element with the schema element (and attribute) it comes from, for errors."""
     if path is not None:
-        generated.set(_q(TKV, "src"), where(source, path))
+        generated.set(_q(TKV, "src"), where(source, path, attribute))
         if attribute:
             generated.set(_q(TKV, "attr"), attribute)
             generated.set(_q(TKV, "expr"), source.get(attribute, ""))
