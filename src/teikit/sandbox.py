@@ -166,12 +166,13 @@ def _closing_brace(value: str, start: int) -> int:
 
 
 def guard(root: etree._Element, shown: str, expressions: dict[str, frozenset[str]] | None = None,
-          where_of=None) -> bool:
+          where_of=None, prefixes: dict[str, str] | None = None) -> bool:
     """Check and rewrite a stylesheet tree in place (see the module docstring); True if anything changed.
 
     `expressions` names, per namespace, attributes holding XPath in other languages that
     embed it (Schematron's @context, @test …); their other attributes are taken as literal.
-    `where_of(element)` says where an element is, for messages (default: shown:line).
+    `where_of(element)` says where an element is, for messages (default: shown:line);
+    `prefixes` are bindings declared otherwise than by xmlns (Schematron's sch:ns).
     """
     changed = False
     expressions = expressions or {}
@@ -181,10 +182,11 @@ def guard(root: etree._Element, shown: str, expressions: dict[str, frozenset[str
         else:
             where = f"{shown}:{element.sourceline}" if element.sourceline else shown
         namespace = etree.QName(element).namespace
+        nsmap = {**element.nsmap, **(prefixes or {})}
         if namespace in expressions:
             for name, value in element.attrib.items():
                 if name in expressions[namespace]:
-                    new = rewrite_expression(value, element.nsmap, where)
+                    new = rewrite_expression(value, nsmap, where)
                     if new != value:
                         element.set(name, new)
                         changed = True
@@ -193,7 +195,6 @@ def guard(root: etree._Element, shown: str, expressions: dict[str, frozenset[str
         if in_xsl and etree.QName(element).localname == "evaluate":
             raise SandboxError(f"{where}: xsl:evaluate is not allowed: it runs XPath built at run time",
                                hint="write the expression in the stylesheet or rule itself")
-        nsmap = element.nsmap
         for name, value in element.attrib.items():
             local = etree.QName(name).localname if name.startswith("{") else name
             if (in_xsl and not name.startswith("{") and local in (*XPATH_ATTRIBUTES, "use-when")) \
@@ -315,7 +316,7 @@ _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" x
   <xsl:function name="tks:collection" as="item()*">
     <xsl:param name="uri" as="xs:string?"/>
     <xsl:sequence select="if (empty($uri)) then () else
-        for $u in tks:get('dir', tks:absolute($uri, ()), true()) return tks:doc($u)"/>
+        for $u in tks:get('dir', tks:absolute($uri, ()), true())?* return tks:doc($u)"/>
   </xsl:function>
   <xsl:function name="tks:uri-collection" as="xs:anyURI*">
     <xsl:sequence select="()"/>
@@ -323,7 +324,7 @@ _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" x
   <xsl:function name="tks:uri-collection" as="xs:anyURI*">
     <xsl:param name="uri" as="xs:string?"/>
     <xsl:sequence select="if (empty($uri)) then () else
-        for $u in tks:get('dir', tks:absolute($uri, ()), true()) return xs:anyURI($u)"/>
+        for $u in tks:get('dir', tks:absolute($uri, ()), true())?* return xs:anyURI($u)"/>
   </xsl:function>
   <xsl:function name="tks:system-property" as="xs:string">
     <xsl:param name="name" as="xs:string"/>
@@ -443,21 +444,12 @@ class Files:
                         entry["xdm"] = to_xdm(value, base_uri=virtual_uri(value.path, self.root))
                     xdm = entry["xdm"]
                 elif isinstance(value, list):
-                    xdm = _sequence(proc, value)
+                    xdm = proc.make_array([proc.make_string_value(v) for v in value])
                 else:
                     xdm = proc.make_string_value(value)
                 inner = {proc.make_string_value("value"): xdm}
             outer[proc.make_string_value(key)] = proc.make_map(inner)
         return proc.make_map(outer)
-
-
-def _sequence(proc, values: list[str]):
-    from saxonche import PyXdmValue
-
-    seq = PyXdmValue()
-    for v in values:
-        seq.add_xdm_item(proc.make_string_value(v))
-    return seq
 
 
 MAX_RESOURCES = 1000  # files one run may ask for: each costs a new run, so endless requests stop

@@ -43,7 +43,8 @@ def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
         schema = assemble(path)
         try:
             sandbox.guard(schema, display_path(path), {SCH: EXPRESSION_ATTRIBUTES},
-                          where_of=lambda e: located(e, path))
+                          where_of=lambda e: located(e, path),
+                          prefixes={n.get("prefix"): n.get("uri") for n in schema.iter(_q(SCH, "ns"))})
         except sandbox.SandboxError as exc:
             raise SchematronError(exc.message, hint=exc.hint) from None
         sheet, patterns, rules = generate(schema, path, phase)
