@@ -242,7 +242,7 @@ def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, f
     except TeikitError as exc:  # unusable rules: machine-readable reports carry them as findings
         if fmt == "text" or exc.diagnostic is None:
             raise
-        _emit_report([exc.diagnostic], files, fmt, output, quiet)
+        _emit_report([exc.diagnostic], [Path(exc.diagnostic.file), *files], fmt, output, quiet)
         sys.exit(exc.exit_code)
     _emit_report(diagnostics, files, fmt, output, quiet)
     sys.exit(EXIT_INVALID if has_errors(diagnostics) else EXIT_OK)

@@ -223,6 +223,11 @@ def _expands_text(element: etree._Element) -> bool:
 
 # --------------------------------------------------------------------------- the tks: functions
 
+def _eqnames(text: str) -> str:
+    """The library with xs: types written as EQNames: a stylesheet's own xs prefix cannot change them."""
+    return text.replace("xs:", "Q{" + XS + "}").replace('xmlns:Q{' + XS + '}', "xmlns:xs")
+
+
 def _properties_map() -> str:
     return "map{" + ", ".join(f"'{k}': '{v}'" for k, v in STANDARD_PROPERTIES.items()) + "}"
 
@@ -239,11 +244,11 @@ _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" x
     <xsl:variable name="entry" select="$tks:files($kind || ' ' || $uri)"/>
     <xsl:choose>
       <xsl:when test="empty($entry)">
-        <xsl:sequence select="error(xs:QName('tks:need'), 'tks:need ' || $kind || ' ' || $uri)"/>
+        <xsl:sequence select="error(QName('{TKS}', 'tks:need'), 'tks:need ' || $kind || ' ' || $uri)"/>
       </xsl:when>
       <xsl:when test="$must and Q{{http://www.w3.org/2005/xpath-functions/map}}contains($entry, 'error')">
-        <xsl:sequence select="error(xs:QName(if ($kind = 'doc') then 'tks:FODC0002' else 'tks:FOUT1170'),
-                              string($entry?error))"/>
+        <xsl:sequence select="error(QName('{TKS}',
+            if ($kind = 'doc') then 'tks:FODC0002' else 'tks:FOUT1170'), string($entry?error))"/>
       </xsl:when>
       <xsl:otherwise><xsl:sequence select="$entry?value"/></xsl:otherwise>
     </xsl:choose>
@@ -338,22 +343,19 @@ _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" x
 
 def add_library(sheet: etree._Element) -> None:
     """Append the tks: functions and parameter to a stylesheet root (declares the tks prefix)."""
-    library = etree.fromstring(_LIBRARY)
+    library = etree.fromstring(_eqnames(_LIBRARY))
     for child in library:
         sheet.append(child)
 
 
 def declare(sheet: etree._Element) -> etree._Element:
-    """The stylesheet root with the tks: and xs: prefixes in scope (a copy when they must be added)."""
-    if sheet.nsmap.get("tks") == TKS and sheet.nsmap.get("xs") == XS:
+    """The stylesheet root with the tks: prefix in scope (a copy when it must be added)."""
+    if sheet.nsmap.get("tks") == TKS:
         return sheet
-    nsmap = {**{k: v for k, v in sheet.nsmap.items() if k not in ("tks",)}, "tks": TKS}
-    nsmap.setdefault("xs", XS)
-    if nsmap["xs"] != XS:
-        raise SandboxError("the prefix xs must be bound to the XML Schema namespace")
+    nsmap = {**{k: v for k, v in sheet.nsmap.items() if k != "tks"}, "tks": TKS}
     new = etree.Element(sheet.tag, sheet.attrib, nsmap=nsmap)
     excluded = (new.get("exclude-result-prefixes") or "").split()
-    new.set("exclude-result-prefixes", " ".join(dict.fromkeys([*excluded, "tks", "xs"])))
+    new.set("exclude-result-prefixes", " ".join(dict.fromkeys([*excluded, "tks"])))
     new.text = sheet.text
     new.sourceline = sheet.sourceline
     for child in list(sheet):
@@ -497,7 +499,7 @@ def with_base(text: str, base: str) -> str:
 
 def library_text() -> str:
     """The tks: functions and parameter, as top-level declarations to append to a principal module."""
-    library = etree.fromstring(_LIBRARY)
+    library = etree.fromstring(_eqnames(_LIBRARY))
     return "".join(etree.tostring(child, encoding="unicode") for child in library)
 
 
