@@ -49,7 +49,8 @@ def test_a_runtime_error_is_a_finding_at_the_node_and_other_findings_are_kept(tm
     found = sorted((d.rule, d.line, d.column) for d in diags)
     assert found == [("schematron.runtime", 2, 1), ("seen", 2, 1), ("seen", 3, 1)]
     (runtime,) = [d for d in diags if d.rule == "schematron.runtime"]
-    assert "the assert at " in runtime.message and "rules.sch:5 failed on this node" in runtime.message
+    assert "the assert at " in runtime.message and "rules.sch:5 (rule at line 4) failed on this node" \
+        in runtime.message
     assert "FORG0001 (invalid value for a cast)" in runtime.message and '"one"' in runtime.message
     captured = capfd.readouterr()
     assert "Error" not in captured.err and "FORG0001" not in captured.err  # no Saxon printout

@@ -101,8 +101,13 @@ def _namespace(prefix: str | None, nsmap: dict) -> str | None:
     return nsmap.get(prefix[:-1])
 
 
-def rewrite_expression(expr: str, nsmap: dict, where: str) -> str:
-    """The expression with resource functions sent to tks:, or SandboxError for a refused function."""
+def rewrite_expression(expr: str, nsmap: dict, where) -> str:
+    """The expression with resource functions sent to tks:, or SandboxError for a refused function.
+
+    `where` (a string, or a function giving one) says where the expression is, for the error.
+    """
+    if "(" not in expr and "#" not in expr:
+        return expr  # no call, no function reference
     masked = _mask(expr)
     out, last = [], 0
     for match in _CALL.finditer(masked):
@@ -114,6 +119,8 @@ def rewrite_expression(expr: str, nsmap: dict, where: str) -> str:
                                    "switch", "typeswitch"):
             continue
         namespace = _namespace(prefix, nsmap)
+        if namespace in (SAXON, FN) and (namespace == SAXON or name in REFUSED) and callable(where):
+            where = where()
         if namespace == SAXON:
             raise SandboxError(f"{where}: {prefix}{name}() is a Saxon extension function; teikit allows none",
                                hint="use standard XPath 3.1 functions")
@@ -178,7 +185,7 @@ def guard(root: etree._Element, shown: str, expressions: dict[str, frozenset[str
     expressions = expressions or {}
     for element in root.iter(etree.Element):
         if where_of is not None:
-            where = where_of(element)
+            where = where_of(element)  # computed only for an error
         else:
             where = f"{shown}:{element.sourceline}" if element.sourceline else shown
         namespace = etree.QName(element).namespace
@@ -193,6 +200,7 @@ def guard(root: etree._Element, shown: str, expressions: dict[str, frozenset[str
             continue
         in_xsl = namespace == XSL
         if in_xsl and etree.QName(element).localname == "evaluate":
+            where = where() if callable(where) else where
             raise SandboxError(f"{where}: xsl:evaluate is not allowed: it runs XPath built at run time",
                                hint="write the expression in the stylesheet or rule itself")
         for name, value in element.attrib.items():
