@@ -58,21 +58,26 @@ class Compiled:
     patterns: int = 0
     rules: int = 0
     text: str = field(repr=False, default="")  # the stylesheet as compiled (one element per line)
-    _origins: dict[int, tuple[str, str, str]] | None = field(repr=False, default=None)
+    _origins: dict[int, tuple[str, str, str, str]] | None = field(repr=False, default=None)
 
-    def origin(self, line: int) -> tuple[str, str, str] | None:
-        """(schema line, element name, file) of the check or rule a line of the compiled text comes from."""
+    def origin(self, line: int, rule_line: str) -> tuple[str, str, str] | None:
+        """(schema line, element name, file) of the check a line of the compiled text comes from,
+        if that line lies in the template of the rule at `rule_line` (else the error arose elsewhere,
+        in a global variable or a function, and only the rule is known)."""
         if self._origins is None:
             self._origins = {}
             for element in etree.fromstring(self.text.encode("utf-8")).iter(etree.Element):
                 src = element.get(_q(TKV, "src"))
                 if src and element.sourceline:
                     number, tag, _attr = [*src.split(" "), "", ""][:3]
-                    self._origins[element.sourceline] = (number, tag, element.get(_q(TKV, "file")) or "")
+                    template = next((a for a in element.iterancestors(_q(XSL, "template"))), element)
+                    owner = (template.get(_q(TKV, "src")) or "").split(" ")[0]
+                    file = element.get(_q(TKV, "file")) or ""
+                    self._origins[element.sourceline] = (number, tag, file, owner)
         for candidate in range(line, 0, -1):
             found = self._origins.get(candidate)
             if found is not None:
-                return found
+                return found[:3] if found[3] == rule_line else None
         return None
 
 

@@ -244,7 +244,8 @@ def svrl_diagnostics(svrl: str, doc: Document, locator: Locator | None = None,
         if result.tag == _q(TKV, "runtime-error"):
             origin = display_path(Path(result.get("file"))) if result.get("file") else rules_file
             what = f"the {result.get('kind')} at {origin}:{result.get('line')}"
-            at = compiled.origin(int(result.get("at") or 0)) if compiled and result.get("at") else None
+            at = (compiled.origin(int(result.get("at") or 0), result.get("line", ""))
+                  if compiled and result.get("at") else None)
             if at is not None and at[1] in ("assert", "report", "let", "value-of", "name"):
                 check_file = display_path(Path(at[2])) if at[2] else rules_file
                 what = f"the {at[1]} at {check_file}:{at[0]} (rule at line {result.get('line')})"
