@@ -262,7 +262,13 @@ def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, f
         pointers=not no_pointers,
         limits=Limits(max_bytes=max_bytes, max_depth=max_depth),
     )
-    diagnostics = validate_paths(files, options, jobs=jobs, **_validation_batch(quiet))
+    try:
+        diagnostics = validate_paths(files, options, jobs=jobs, **_validation_batch(quiet))
+    except TeikitError as exc:  # unusable rules: machine-readable reports carry them as findings
+        if fmt == "text" or exc.diagnostic is None:
+            raise
+        _emit_report([exc.diagnostic], [Path(exc.diagnostic.file), *files], fmt, output, quiet)
+        sys.exit(exc.exit_code)
     _emit_report(diagnostics, files, fmt, output, quiet)
     sys.exit(EXIT_INVALID if has_errors(diagnostics) else EXIT_OK)
 
