@@ -94,12 +94,14 @@ def allowed_roots(root: Path | None) -> tuple[Path, ...]:
     return tuple(found)
 
 
-def schema_closure(schema: Path, roots: tuple[Path, ...] | None, max_bytes: int) -> list[Path]:
+def schema_closure(schema: Path, roots: tuple[Path, ...] | None, max_bytes: int,
+                   missing: list[Path] | None = None) -> list[Path]:
     """`schema` and every file it includes, resolved, in the order first met.
 
     `roots` None: any local folder (a schema the user named on the command line, and
     what it includes); otherwise every file must lie inside one of `roots`. Raises
-    SchemaFileError for the first file refused.
+    SchemaFileError for the first file refused. Included files that do not exist are
+    skipped (the engine reports them) and appended to `missing` when given.
     """
     found: dict[Path, None] = {}
     pending: list[tuple[Path, Path | None]] = [(Path(schema), None)]
@@ -118,6 +120,8 @@ def schema_closure(schema: Path, roots: tuple[Path, ...] | None, max_bytes: int)
                                   hint="keep schemas and the files they include inside the project "
                                        f"({display_path(roots[0])})")
         if named_by is not None and not os.path.lexists(resolved):
+            if missing is not None:
+                missing.append(resolved)
             continue  # nothing to read: the engine reports the missing include at its position
         if len(found) >= MAX_SCHEMA_FILES:
             raise SchemaFileError(f"{display_path(schema)}: includes more than {MAX_SCHEMA_FILES} files")
