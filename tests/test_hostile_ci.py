@@ -391,3 +391,16 @@ def test_source_date_epoch_is_part_of_the_pdf_key(tmp_path, monkeypatch):
     again = build_batch([doc], tmp_path / "out", ["pdf", "txt"], jobs=1)
     assert [p.name for p in again.written] == ["doc.pdf"]
     assert [p.name for p in again.unchanged] == ["doc.txt"]
+
+
+# ------------------------------------------------------------- F14: messages that say what is wrong
+
+
+@pytest.mark.parametrize(("codec", "name"), [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")])
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path, codec, name):
+    body = tei("<p>Text.</p>").split("?>", 1)[1]  # no XML declaration; starts with a newline
+    (tmp_path / "doc.xml").write_bytes(body.encode(codec))
+    done = teikit("validate", "doc.xml", cwd=tmp_path)
+    assert done.returncode == 1
+    assert f"doc.xml:1:1: error: [xml.encoding] the file is {name} without a byte order mark" in done.stdout
+    assert "Document is empty" not in done.stdout and f"iconv -f {name} -t UTF-8" in done.stdout
