@@ -30,11 +30,11 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
-from teikit.validate import models, pointers, schemafiles
+from teikit.validate import census, declarations, pointers, schemafiles
 from teikit.validate.locate import Locator
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
-    from teikit.validate import relaxng
+    from teikit.validate import grammar as relaxng
 except ImportError:  # pragma: no cover - only while the module is absent from a checkout
     relaxng = None  # type: ignore[assignment]
 
@@ -104,6 +104,8 @@ class Validator:
         `grammar=False` leaves the grammar to the caller (a batch run of Jing).
         """
         locator = Locator(doc)
+        if self.options.pointers:  # one walk of the tree for the grammar's names and the pointers
+            census.of(doc, pointers.MAY_POINT)
         found = self.grammar(doc) if grammar else []
         found += self.rules(doc, locator)
         if self.options.pointers:
@@ -123,8 +125,8 @@ class Validator:
         default = project_schema()
         return ([default] if default is not None and default.is_file() else []), []
 
-    def _declared(self, doc: Document, kind: str) -> list[models.Declared]:
-        return models.declared(doc, kind, self.options.project_root, self.options.limits.max_bytes)
+    def _declared(self, doc: Document, kind: str) -> list[declarations.Declared]:
+        return declarations.declared(doc, kind, self.options.project_root, self.options.limits.max_bytes)
 
     def _checked_explicit(self, schema: Path) -> None:
         """A --schema/--schematron file and what it includes must be regular local files within
@@ -259,7 +261,7 @@ def _prepare_afresh(options: ValidationOptions) -> None:
     """
     import sys
 
-    for module, attribute in (("teikit.validate", "_validators"), ("teikit.validate.relaxng", "_checkers"),
+    for module, attribute in (("teikit.validate", "_validators"), ("teikit.validate.grammar", "_checkers"),
                               ("teikit.validate.schematron", "_compiled")):
         compiled = getattr(sys.modules.get(module), attribute, None)
         if isinstance(compiled, dict):

@@ -1,11 +1,12 @@
 """Stage 4: writers. Each output format turns a loaded document into one file in `out_dir`.
 
 Writers share nothing but the transform stage, so HTML, PDF and text are
-numbered identically by construction (the shared `xslt/common.xsl`).
+numbered identically by construction (the shared `xslt/common.xsl` and its modules).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,27 @@ def writer(fmt: str) -> Writer:
         from teikit.write.pdf import write_pdf
         return write_pdf
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+_pending = threading.local()
+
+
+def warn(diagnostic: Diagnostic) -> None:
+    """A writer's warning about a document it still wrote (a PDF character without a glyph).
+
+    Writers return the path they wrote; what they noticed on the way is collected here
+    and reported with the build's other diagnostics.
+    """
+    if not hasattr(_pending, "items"):
+        _pending.items = []
+    _pending.items.append(diagnostic)
+
+
+def take_warnings() -> list[Diagnostic]:
+    """The warnings collected in this thread since the last call, which forgets them."""
+    items = list(getattr(_pending, "items", ()))
+    _pending.items = []
+    return items
 
 
 def output_path(doc: Document, out_dir: Path, fmt: str) -> Path:
@@ -91,12 +113,15 @@ def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path,
     sources = {str(Path(path).resolve()): doc.digest, **hash_files(doc.includes)}
     diagnostics: list[Diagnostic] = []
     built: list[tuple[str, Path, dict[str, str]]] = []
+    take_warnings()
     for fmt in formats:
         try:
             written = writer(fmt)(doc, out_dir, options)
         except DocumentError as exc:
             diagnostics.append(exc.diagnostic or Diagnostic(doc.display, message=exc.message))
             continue
+        finally:
+            diagnostics += take_warnings()
         built.append((fmt, written, hash_files(_output_files(written))))
     return diagnostics, built, sources
 
