@@ -28,7 +28,7 @@ from teikit.validate.schemafiles import SchemaFileError, allowed_roots, schema_c
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
-RNG_TYPES = ("application/xml", "application/relax-ng+xml", "text/xml", "")
+RNG_TYPES = ("application/xml", "application/relax-ng+xml", "application/x-relax-ng+xml", "text/xml", "")
 _PSEUDO_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 ROOT_MARKERS = ("teikit.toml", "pyproject.toml", ".git")
 
