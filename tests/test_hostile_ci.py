@@ -404,3 +404,12 @@ def test_utf16_without_a_byte_order_mark_is_named(tmp_path, codec, name):
     assert done.returncode == 1
     assert f"doc.xml:1:1: error: [xml.encoding] the file is {name} without a byte order mark" in done.stdout
     assert "Document is empty" not in done.stdout and f"iconv -f {name} -t UTF-8" in done.stdout
+
+
+def test_info_escapes_controls_from_the_document(tmp_path):
+    (tmp_path / "doc.xml").write_text(tei("<p>Text.</p>").replace("<title>Hostile</title>",
+                                                                  "<title>A&#x9b;2J&#x85;title</title>"),
+                                      encoding="utf-8")
+    done = teikit("info", "doc.xml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "A\\x9b2J\\x85title" in done.stdout and not CONTROLS.search(done.stdout)

@@ -367,7 +367,8 @@ def info(paths, as_json, max_bytes, max_depth):
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     else:
-        click.echo("\n\n".join(format_info(r) for r in results))
+        click.echo("\n\n".join("\n".join(printable(line) for line in format_info(r).splitlines())
+                               for r in results))
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 
