@@ -94,8 +94,38 @@ def allowed_roots(root: Path | None) -> tuple[Path, ...]:
     return tuple(found)
 
 
+_Stamp = tuple[int, int, int, int]
+_closures: dict[tuple, tuple[list[Path], list[Path], dict[Path, _Stamp | None]]] = {}
+
+
+def _stamp(path: Path) -> _Stamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+
+
 def schema_closure(schema: Path, roots: tuple[Path, ...] | None, max_bytes: int,
                    missing: list[Path] | None = None) -> list[Path]:
+    """`_closure`, remembered per process while none of its files (or missing includes) changed:
+    every document of a corpus declares the same schema, which is read and parsed once."""
+    key = (str(Path(schema).resolve()), roots, max_bytes)
+    known = _closures.get(key)
+    if known is not None and all(_stamp(p) == s for p, s in known[2].items()):
+        if missing is not None:
+            missing.extend(known[1])
+        return list(known[0])
+    absent: list[Path] = []
+    found = _closure(schema, roots, max_bytes, absent)
+    _closures[key] = (found, absent, {p: _stamp(p) for p in (*found, *absent)})
+    if missing is not None:
+        missing.extend(absent)
+    return list(found)
+
+
+def _closure(schema: Path, roots: tuple[Path, ...] | None, max_bytes: int,
+             missing: list[Path] | None = None) -> list[Path]:
     """`schema` and every file it includes, resolved, in the order first met.
 
     `roots` None: any local folder (a schema the user named on the command line, and
