@@ -303,7 +303,7 @@ def _emit_report(diagnostics: list[Diagnostic], files: list[Path], fmt: str, out
               show_default=True, help="Output directory.")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "txt", "all"]),
               default=("all",), show_default=True, help="Output format; repeatable.")
-@click.option("--width", type=click.IntRange(min=0), default=0,
+@click.option("--width", type=click.IntRange(min=0), default=78, show_default=True,
               help="Wrap plain text at this many columns (0 = one line per paragraph).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @selection_options
