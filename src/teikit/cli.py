@@ -269,7 +269,13 @@ def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, f
         pointers=not no_pointers,
         limits=Limits(max_bytes=max_bytes, max_depth=max_depth),
     )
-    diagnostics = validate_paths(files, options, jobs=jobs, **_validation_batch(quiet))
+    try:
+        diagnostics = validate_paths(files, options, jobs=jobs, **_validation_batch(quiet))
+    except TeikitError as exc:  # unusable rules: machine-readable reports carry them as findings
+        if fmt == "text" or exc.diagnostic is None:
+            raise
+        _emit_report([exc.diagnostic], [Path(exc.diagnostic.file), *files], fmt, output, quiet)
+        sys.exit(exc.exit_code)
     _emit_report(diagnostics, files, fmt, output, quiet)
     sys.exit(EXIT_INVALID if has_errors(diagnostics) else EXIT_OK)
 
@@ -297,7 +303,7 @@ def _emit_report(diagnostics: list[Diagnostic], files: list[Path], fmt: str, out
               show_default=True, help="Output directory.")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "txt", "all"]),
               default=("all",), show_default=True, help="Output format; repeatable.")
-@click.option("--width", type=click.IntRange(min=0), default=0,
+@click.option("--width", type=click.IntRange(min=0), default=78, show_default=True,
               help="Wrap plain text at this many columns (0 = one line per paragraph).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @selection_options

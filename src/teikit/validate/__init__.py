@@ -92,7 +92,7 @@ class Validator:
 
     def validate_path(self, path: Path) -> list[Diagnostic]:
         try:
-            doc = load(path, limits=self.options.limits, project_root=self.options.project_root)
+            doc = load_for(path, self.options)
         except DocumentError as exc:
             diag = exc.diagnostic or Diagnostic(display_path(Path(path)), message=exc.message)
             return [diag]
@@ -101,9 +101,12 @@ class Validator:
     def validate_document(self, doc: Document, *, grammar: bool = True) -> list[Diagnostic]:
         """Every problem of one document: grammar, rules and pointers, sorted by position.
 
-        `grammar=False` leaves the grammar to the caller (a batch run of Jing).
+        `grammar=False` leaves the grammar to the caller (a batch run of Jing). A document
+        that is not TEI (read only when rules alone were asked for) gets the rules only.
         """
         locator = Locator(doc)
+        if not doc.is_tei:
+            return sorted(self.rules(doc, locator), key=sort_key)
         if self.options.pointers:  # one walk of the tree for the grammar's names and the pointers
             census.of(doc, pointers.MAY_POINT)
         found = self.grammar(doc) if grammar else []
@@ -183,11 +186,14 @@ class Validator:
             if self.options.schematron:
                 self._checked_explicit(Path(rules))
             compiled = schematron.compile_rules(Path(rules), self.options.phase)
+            root = Path(self.options.project_root or doc.path.parent).resolve()
             if node is None:
+                from teikit import sandbox
                 from teikit.transform import to_xdm
 
-                node = to_xdm(doc)  # one Saxon tree per document, shared by every rules file
-            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node)
+                # one Saxon tree per document, shared by every rules file
+                node = to_xdm(doc, sandbox.virtual_uri(doc.path, root))
+            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node, root)
             found += diags
             if self.options.svrl_dir is not None and svrl:
                 from teikit import fsutil
@@ -195,6 +201,27 @@ class Validator:
                 name = svrl_name(doc, compiled.path, len(files) > 1)
                 fsutil.write_text(Path(self.options.svrl_dir) / name, svrl)
         return found
+
+
+def rules_only(options: ValidationOptions) -> bool:
+    """Only Schematron was asked for (--schematron without --schema): any XML document may be checked."""
+    return bool(options.schematron) and not options.schemas
+
+
+def load_for(path: Path, options: ValidationOptions) -> Document:
+    """Load a document to validate: TEI, or any XML when only rules were asked for.
+
+    With rules only, a root that means to be TEI (<TEI>, <teiCorpus>) must still be in the
+    TEI namespace; an ODD's <TEI>, a METS file, a register of any vocabulary are checked by
+    the rules alone (the grammar and pointer checks apply to TEI only).
+    """
+    from teikit.load import check_is_tei
+
+    relaxed = rules_only(options)
+    doc = load(path, limits=options.limits, project_root=options.project_root, require_tei=not relaxed)
+    if relaxed and not doc.is_tei and etree.QName(doc.root).localname in ("TEI", "teiCorpus"):
+        check_is_tei(doc)
+    return doc
 
 
 _validators: dict[ValidationOptions, Validator] = {}
@@ -298,11 +325,13 @@ def _validate_with_jing(paths: list[Path], options: ValidationOptions,
         docs: list[Document] = []
         for path in paths[start:start + JING_BATCH]:
             try:
-                docs.append(load(path, limits=options.limits, project_root=options.project_root))
+                docs.append(load_for(path, options))
             except DocumentError as exc:
                 found.append(exc.diagnostic or Diagnostic(display_path(Path(path)), message=exc.message))
         by_schema: dict[Path, list[Document]] = {}
         for doc in docs:
+            if not doc.is_tei:
+                continue
             schemas, problems = validator.grammar_schemas(doc)
             found += problems
             for schema in schemas:

@@ -19,7 +19,7 @@ FORMATS = ("html", "pdf", "txt")
 
 @dataclass(frozen=True)
 class BuildOptions:
-    width: int = 0  # plain text wrap width; 0 = no wrapping
+    width: int = 78  # plain text wrap width; 0 = no wrapping (one line per paragraph)
     embed_source: bool = True  # PDF: attach the TEI source (PDF/A-3)
 
 
