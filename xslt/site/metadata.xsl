@@ -16,6 +16,11 @@
     xmlns:site="urn:teikit:site"
     exclude-result-prefixes="#all">
 
+  <!-- Names of the entries of register files, by the pointer this document would write
+       (persons.xml#p1): a JSON object handed over by teikit.site, which reads those files. -->
+  <xsl:param name="register-names" as="xs:string" select="'{}'"/>
+  <xsl:variable name="site:register-names" as="map(*)" select="parse-json($register-names)"/>
+
   <!-- What kind of text a document is, for the index and the "kind" facet. -->
   <xsl:function name="site:kind" as="xs:string">
     <xsl:param name="tei" as="element()"/>
@@ -128,11 +133,20 @@
                            $tei/tei:text//*[not(ancestor-or-self::*[tk:is-register(.)])])[site:is-mention(.)]"/>
   </xsl:function>
 
-  <!-- The name a mention gives its entity: the register entry it points to, else its own words. -->
+  <!-- The name a mention gives its entity: the register entry it points to (in the document or
+       a register file), else the name the
+       correspondence description gives the same pointer, else its own words. -->
   <xsl:function name="site:mention-name" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="target" select="tk:target($e, $e/@ref)[exists(tk:register-kind(.))][1]"/>
-    <xsl:sequence select="if ($target) then tk:entry-name($target) else site:name($e)"/>
+    <xsl:variable name="ref" select="normalize-space($e/@ref)"/>
+    <xsl:variable name="correspondent"
+        select="(root($e)//tei:correspDesc/tei:correspAction/*[normalize-space(@ref) = $ref])[1]"/>
+    <xsl:variable name="registered" select="tokenize($ref)[1] ! $site:register-names(.)"/>
+    <xsl:sequence select="if ($target) then tk:entry-name($target)
+                          else if (exists($registered)) then string($registered[1])
+                          else if ($ref and $correspondent) then site:name($correspondent)
+                          else site:name($e)"/>
   </xsl:function>
 
 </xsl:stylesheet>

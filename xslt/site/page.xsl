@@ -89,6 +89,17 @@
     </xsl:copy>
   </xsl:template>
 
+  <!-- Pagefind links a result to the heading of its section when the heading has an id;
+       html.xsl puts the section's id on the section, so its heading gets one of its own. -->
+  <xsl:template match="main//section[@id]/*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1][not(@id)]"
+                mode="site">
+    <xsl:copy>
+      <xsl:apply-templates select="@*" mode="site"/>
+      <xsl:attribute name="id" select="../@id || '-h'"/>
+      <xsl:apply-templates select="node()" mode="site"/>
+    </xsl:copy>
+  </xsl:template>
+
   <xsl:template name="site:nav">
     <nav class="site-nav" aria-label="Site">
       <a class="site-home" href="{$home}index.html"><xsl:value-of select="$site-title"/></a>

@@ -66,8 +66,9 @@ def build_site(paths: Sequence[Path], out_dir: Path, options: SiteOptions, progr
         summaries_dir = Path(scratch.name)
     try:
         done = build_documents(documents, pages, out_dir, summaries_dir, options.title, site_css(),
-                               options.limits,
-                               options.jobs, store, options.force, progress)
+                               options.limits, options.jobs, store,
+                               {p: {i: e[1] for i, e in r.entries.items()} for p, r in registers.items()},
+                               options.force, progress)
         report.diagnostics += done.diagnostics
         report.documents = len(done.summaries)
         report.built_documents, report.skipped_documents = done.built, done.skipped

@@ -10,8 +10,9 @@ content, and a deleted or edited page or summary is rebuilt, never trusted.
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -51,7 +52,16 @@ def home_of(page: PurePosixPath) -> str:
     return "../" * (len(page.parts) - 1)
 
 
-DocumentTask = tuple  # (path, page, summary, out_dir, site_title, site_css, limits, stylesheets)
+DocumentTask = tuple  # (path, page, summary, out_dir, site_title, site_css, limits, stylesheets, registers)
+
+
+def register_names(path: Path, registers: Mapping[Path, Mapping[str, str]]) -> str:
+    """JSON: the name of every register-file entry under the pointer `path` would write to it."""
+    names = {}
+    for register, entries in registers.items():
+        relative = os.path.relpath(register, Path(path).resolve().parent).replace(os.sep, "/")
+        names.update({f"{relative}#{ident}": name for ident, name in entries.items()})
+    return json.dumps(names, ensure_ascii=False, sort_keys=True)
 
 
 def build_one(task: DocumentTask) -> tuple[list[Diagnostic], dict[str, str], dict[str, str]]:
@@ -65,18 +75,20 @@ def build_one(task: DocumentTask) -> tuple[list[Diagnostic], dict[str, str], dic
     from teikit.load import load
     from teikit.write import _compile_afresh_if_changed
 
-    path, page, summary, out_dir, site_title, site_css, limits, stylesheets = task
+    path, page, summary, out_dir, site_title, site_css, limits, stylesheets, registers = task
     _compile_afresh_if_changed(stylesheets)
     try:
         doc = load(path, limits=limits)
         from teikit.write.html import page_css
 
         node = transform.document_node(doc)
+        names = register_names(path, registers)
         html = transform.run("site/page", doc, {"generator": f"teikit {__version__}", "css": page_css(),
                                                  "site-title": site_title, "home": home_of(page),
-                                                 "site-css": site_css}, node=node)
-        data = transform.run("site/collect", doc, {"site-title": site_title, "home": home_of(page)},
+                                                 "site-css": site_css, "register-names": names},
                              node=node)
+        data = transform.run("site/collect", doc, {"site-title": site_title, "home": home_of(page),
+                                                   "register-names": names}, node=node)
     except DocumentError as exc:
         return [exc.diagnostic or Diagnostic(str(path), message=exc.message)], {}, {}
     page_path = Path(out_dir) / page
@@ -97,6 +109,7 @@ class DocumentsReport:
 def build_documents(paths: Sequence[Path], pages: dict[Path, PurePosixPath], out_dir: Path,
                     summaries_dir: Path,
                     site_title: str, site_css: str, limits: Limits, jobs: int, store,
+                    registers: Mapping[Path, Mapping[str, str]],
                     force: bool, progress: Callable[[int], Callable[[int], None]] | None) -> DocumentsReport:
     """Pages and summaries of every document; `store` is a `teikit.cache.Cache` or None."""
     from teikit import cache as caching
@@ -104,7 +117,9 @@ def build_documents(paths: Sequence[Path], pages: dict[Path, PurePosixPath], out
 
     report = DocumentsReport()
     stylesheets = caching.stylesheet_fingerprint()
+    # Register files name the entries documents point to: a changed register changes the pages.
     key = caching.make_key(caching.tool_fingerprint(), stylesheets, limits, site_title, site_css,
+                           sorted((str(p), sorted(e.items())) for p, e in registers.items()),
                            "site-page") if store is not None else ""
     work: list[DocumentTask] = []
     for path in paths:
@@ -113,7 +128,8 @@ def build_documents(paths: Sequence[Path], pages: dict[Path, PurePosixPath], out
         name = f"site:{pages[path]}"
         entry = None if store is None or force else store.fresh(store.name(name, path), key)
         if entry is None:
-            work.append((path, pages[path], summary, out_dir, site_title, site_css, limits, stylesheets))
+            work.append((path, pages[path], summary, out_dir, site_title, site_css, limits, stylesheets,
+                         registers))
         else:
             report.skipped += 1
     tick = progress(len(work)) if progress else None

@@ -158,7 +158,7 @@ def read_register(path: Path, tree: etree._ElementTree) -> Register:
         name_el = next((c for c in element if etree.QName(c).localname in
                         ("persName", "placeName", "orgName", "name", "title", "label")), None)
         if name_el is not None and any(etree.QName(c).localname in ("forename", "surname") for c in name_el):
-            name = " ".join(" ".join(c.itertext()).split() for c in name_el
+            name = " ".join(" ".join("".join(c.itertext()).split()) for c in name_el
                             if etree.QName(c).localname in ("forename", "surname"))
         else:
             name = " ".join("".join(name_el.itertext()).split()) if name_el is not None else ident
