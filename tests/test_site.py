@@ -319,6 +319,34 @@ def served(site):
 
 
 @pytest.mark.tools
+def test_the_index_sorts_and_filters_from_disk(site):
+    rows = "Array.from(document.querySelectorAll('#documents tbody tr')).filter(r => !r.hidden)"
+    with _browser() as browser:
+        browser.open((site / "index.html").as_uri())
+        assert browser.evaluate("document.getElementById('doc-filter').hidden") is False
+        browser.evaluate("document.getElementById('doc-kind').value = 'letter';"
+                         "document.getElementById('doc-kind').dispatchEvent(new Event('input', {bubbles: true}))")
+        kinds = browser.evaluate(f"{rows}.map(r => r.dataset.kind)")
+        assert kinds == ["letter", "letter"]
+        assert browser.evaluate("document.getElementById('doc-count').textContent") == (
+            f"2 of {len(documents())} documents")
+        browser.evaluate("document.getElementById('doc-kind').value = '';"
+                         "document.getElementById('doc-to').value = '1850';"
+                         "document.getElementById('doc-to').dispatchEvent(new Event('input', {bubbles: true}))")
+        assert browser.evaluate(f"{rows}.map(r => r.dataset.date)") == ["1843-07-05", "1843-08-12"]
+        browser.evaluate("document.getElementById('doc-to').value = '';"
+                         "document.getElementById('doc-to').dispatchEvent(new Event('input', {bubbles: true}));"
+                         "document.querySelector('th[data-sort=title] button').click()")
+        titles = browser.evaluate(f"{rows}.map(r => r.dataset.title)")
+        assert titles == sorted(titles) and len(titles) == len(documents())
+        assert browser.evaluate("document.querySelector('th[data-sort=title]').getAttribute('aria-sort')") == (
+            "ascending")
+        # From disk the search says it needs a server instead of failing silently.
+        browser.open((site / "search.html").as_uri())
+        assert browser.evaluate("document.getElementById('search-file-note').hidden") is False
+
+
+@pytest.mark.tools
 @requires_pagefind
 def test_search_a_facet_and_a_result_lead_to_the_passage(site, served):
     with _browser() as browser:

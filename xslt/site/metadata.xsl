@@ -52,7 +52,8 @@
     <xsl:variable name="v" select="($d/@when, $d/@when-iso, $d/@notBefore, $d/@from, $d/@notAfter, $d/@to)
                                    [matches(normalize-space(.), '^\d{4}(-\d{2}(-\d{2})?)?$')][1]"/>
     <xsl:sequence select="if ($v) then normalize-space($v)
-                          else (analyze-string(string($d), '\b(1[0-9]|20)\d{2}\b')/*:match)[1] ! string(.)"/>
+                          else (analyze-string(string($d), '\d+')/*:match[matches(., '^(1[0-9]|20)\d{2}$')])[1]
+                               ! string(.)"/>
   </xsl:function>
 
   <!-- The date a document is filed under: when a letter was sent, when a text was written,
