@@ -219,6 +219,28 @@ def test_the_search_index_and_its_ui_are_inside_the_site(site):
     assert not (site / ".pagefind-new").exists()
 
 
+def test_text_from_documents_stays_text_on_every_page(tmp_path):
+    hostile = DATA / "outputs" / "hostile.xml"
+    out = tmp_path / "site"
+    report = build_site([hostile], out, SiteOptions(title="<b>T</b>", jobs=1, search=False))
+    assert report.diagnostics == []
+    for page in ("index.html", "timeline.html", "about.html", "persons.html"):
+        root = parse(out / page)
+        assert len(root.xpath("//script[not(@src)]")) <= 1, page  # only the site's own script
+        assert not root.xpath("//b"), page
+    title = parse(out / "index.html").xpath("string(//tbody/tr/td[1]/a)")
+    assert title == "<script>alert(1)</script> and </style> in a title"
+
+
+def test_the_readme_screenshots_exist():
+    readme = (DATA.parent.parent / "README.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\((docs/site-[^)]+\.png)\)", readme)
+    assert len(images) == 3
+    for image in images:
+        data = (DATA.parent.parent / image).read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) < 200_000, image
+
+
 # ---------------------------------------------------------------------------
 # Incremental
 
