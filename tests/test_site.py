@@ -346,23 +346,24 @@ def test_the_index_sorts_and_filters_from_disk(site):
     with _browser() as browser:
         browser.open((site / "index.html").as_uri())
         assert browser.evaluate("document.getElementById('doc-filter').hidden") is False
-        browser.evaluate("document.getElementById('doc-kind').value = 'letter';"
-                         "document.getElementById('doc-kind').dispatchEvent(new Event('input', {bubbles: true}))")
+        fire = "dispatchEvent(new Event('input', {bubbles: true}))"
+        browser.evaluate(f"document.getElementById('doc-kind').value = 'letter';"
+                         f"document.getElementById('doc-kind').{fire}")
         kinds = browser.evaluate(f"{rows}.map(r => r.dataset.kind)")
         assert kinds == ["letter", "letter"]
         assert browser.evaluate("document.getElementById('doc-count').textContent") == (
             f"2 of {len(documents())} documents")
         browser.evaluate("document.getElementById('doc-kind').value = '';"
                          "document.getElementById('doc-to').value = '1850';"
-                         "document.getElementById('doc-to').dispatchEvent(new Event('input', {bubbles: true}))")
+                         f"document.getElementById('doc-to').{fire}")
         assert browser.evaluate(f"{rows}.map(r => r.dataset.date)") == ["1843-07-05", "1843-08-12"]
         browser.evaluate("document.getElementById('doc-to').value = '';"
-                         "document.getElementById('doc-to').dispatchEvent(new Event('input', {bubbles: true}));"
+                         f"document.getElementById('doc-to').{fire};"
                          "document.querySelector('th[data-sort=title] button').click()")
         titles = browser.evaluate(f"{rows}.map(r => r.dataset.title)")
         assert titles == sorted(titles) and len(titles) == len(documents())
-        assert browser.evaluate("document.querySelector('th[data-sort=title]').getAttribute('aria-sort')") == (
-            "ascending")
+        sorted_by = "document.querySelector('th[data-sort=title]').getAttribute('aria-sort')"
+        assert browser.evaluate(sorted_by) == "ascending"
         # From disk the search says it needs a server instead of failing silently.
         browser.open((site / "search.html").as_uri())
         assert browser.evaluate("document.getElementById('search-file-note').hidden") is False

@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from cdp import Browser  # noqa: E402
-
 from teikit.inputs import discover  # noqa: E402
 from teikit.site import SiteOptions, build_site  # noqa: E402
 from teikit.site.serve import make_server  # noqa: E402
@@ -50,11 +49,10 @@ def main() -> int:
             browser.wait_for("!!document.querySelector('.pagefind-ui__search-input')")
             browser.evaluate("document.querySelector('.pagefind-ui__search-input').focus()")
             browser.type(args.query)
-            browser.wait_for("document.querySelectorAll('li.pagefind-ui__result .pagefind-ui__result-title a')"
-                             ".length > 0")
+            titles = "document.querySelectorAll('li.pagefind-ui__result .pagefind-ui__result-title a')"
+            browser.wait_for(f"{titles}.length > 0")
             browser.evaluate("document.querySelector('input[id=\"kind-letter\"]').click()")
-            browser.wait_for("(t => t.length > 0 && t.every(a => a.textContent))(Array.from("
-                             "document.querySelectorAll('li.pagefind-ui__result .pagefind-ui__result-title a')))")
+            browser.wait_for(f"(t => t.length > 0 && t.every(a => a.textContent))(Array.from({titles}))")
             browser.evaluate("document.activeElement.blur()")
             browser.screenshot(args.out / "site-search.png", 1000, 620)
         server.shutdown()
