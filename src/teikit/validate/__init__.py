@@ -30,11 +30,11 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
-from teikit.validate import pointers
+from teikit.validate import census, models, pointers, schemafiles
 from teikit.validate.locate import Locator
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
-    from teikit.validate import relaxng
+    from teikit.validate import grammar as relaxng
 except ImportError:  # pragma: no cover - only while the module is absent from a checkout
     relaxng = None  # type: ignore[assignment]
 
@@ -88,6 +88,7 @@ def svrl_name(doc: Document, rules: Path, several: bool) -> str:
 @dataclass
 class Validator:
     options: ValidationOptions = field(default_factory=ValidationOptions)
+    _explicit_ok: set[str] = field(default_factory=set, repr=False)  # --schema files already checked
 
     def validate_path(self, path: Path) -> list[Diagnostic]:
         try:
@@ -103,6 +104,8 @@ class Validator:
         `grammar=False` leaves the grammar to the caller (a batch run of Jing).
         """
         locator = Locator(doc)
+        if self.options.pointers:  # one walk of the tree for the grammar's names and the pointers
+            census.of(doc, pointers.MAY_POINT)
         found = self.grammar(doc) if grammar else []
         found += self.rules(doc, locator)
         if self.options.pointers:
@@ -115,14 +118,23 @@ class Validator:
         """The RELAX NG schemas that apply to `doc`, and problems with its declarations."""
         if self.options.schemas:
             return list(self.options.schemas), []
-        if relaxng is None:
-            return [], []
-        declared = relaxng.declared_schemas(doc)
+        declared = self._declared(doc, "rng")
         if declared:
-            return ([p for p, _href, _problem in declared if p is not None],
-                    [problem for _p, _href, problem in declared if problem is not None])
+            return ([d.path for d in declared if d.path is not None],
+                    [d.problem for d in declared if d.problem is not None])
         default = project_schema()
         return ([default] if default is not None and default.is_file() else []), []
+
+    def _declared(self, doc: Document, kind: str) -> list[models.Declared]:
+        return models.declared(doc, kind, self.options.project_root, self.options.limits.max_bytes)
+
+    def _checked_explicit(self, schema: Path) -> None:
+        """A --schema/--schematron file and what it includes must be regular local files within
+        --max-bytes (the user chose them, so any folder is allowed): exit 2 otherwise."""
+        key = str(Path(schema).resolve())
+        if key not in self._explicit_ok:
+            schemafiles.schema_closure(Path(schema), None, self.options.limits.max_bytes)
+            self._explicit_ok.add(key)
 
     def grammar(self, doc: Document) -> list[Diagnostic]:
         schemas, found = self.grammar_schemas(doc)
@@ -133,6 +145,8 @@ class Validator:
         for schema in schemas:
             if not Path(schema).is_file():
                 raise InputError(f"{display_path(Path(schema))}: no such schema", hint="check --schema")
+            if self.options.schemas:
+                self._checked_explicit(Path(schema))
             found += relaxng.grammar_checker(Path(schema), self.options.engine).check(doc)
         return found
 
@@ -143,13 +157,13 @@ class Validator:
         if self.options.schematron:
             return list(self.options.schematron)
         if declares_schematron(doc):
-            return relaxng.declared_schematron(doc) if relaxng is not None else []
+            return [d.path for d in self._declared(doc, "sch") if d.path is not None]
         if self.options.schemas:  # a grammar chosen for this run: house rules only with the house grammar
             default = project_schema()
             if default is None or default.resolve() not in [Path(p).resolve() for p in self.options.schemas]:
                 return []
         if relaxng is not None:
-            declared = [p for p, _href, _problem in relaxng.declared_schemas(doc)]
+            declared = [d.path for d in self._declared(doc, "rng")]
             default = project_schema()
             if declared and not (default is not None and default.resolve() in
                                  [p.resolve() for p in declared if p is not None]):
@@ -162,8 +176,12 @@ class Validator:
 
         files = self.rule_files(doc)
         found: list[Diagnostic] = []
+        if not self.options.schematron and declares_schematron(doc):
+            found += [d.problem for d in self._declared(doc, "sch") if d.problem is not None]
         node = None
         for rules in files:
+            if self.options.schematron:
+                self._checked_explicit(Path(rules))
             compiled = schematron.compile_rules(Path(rules), self.options.phase)
             if node is None:
                 from teikit.transform import to_xdm
@@ -213,6 +231,8 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
         from teikit.validate import schematron
 
         for rules in options.schematron:
+            if Path(rules).is_file():
+                validator_for(options)._checked_explicit(Path(rules))
             schematron.compile_rules(Path(rules), options.phase)
     if cache_dir is not None and options.svrl_dir is None:
         from teikit.cache import validate_with_cache
@@ -233,6 +253,9 @@ def prepare_grammars(options: ValidationOptions) -> None:
     """Compile the --schema grammars here, before a batch: a broken schema is reported once, and
     workers forked from this process inherit the compiled checkers (spawned ones at least find
     the simplified schemas cached)."""
+    for schema in (*options.schemas, *options.schematron):
+        if Path(schema).is_file():  # a FIFO or oversized include is refused before any engine reads it
+            validator_for(options)._checked_explicit(Path(schema))
     if options.engine != "lxml" or relaxng is None:
         return
     for schema in options.schemas:
@@ -248,6 +271,7 @@ def _validate_with_jing(paths: list[Path], options: ValidationOptions,
     """Jing reads a whole batch in one JVM (starting one per file costs ~1 s each); the rules and
     pointer checks then run in this process on the documents already loaded."""
     validator = validator_for(options)
+    prepare_grammars(options)
     tick = progress(len(paths)) if progress else None
     found: list[Diagnostic] = []
     for start in range(0, len(paths), JING_BATCH):
