@@ -61,8 +61,8 @@ class Browser:
             raise RuntimeError(f"{expression!r} failed: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def wait_for(self, expression: str, timeout: float = 20):
-        """The value of `expression` once it is truthy."""
+    def wait_for(self, expression: str, timeout: float = 60):
+        """The value of `expression` once it is truthy (generous: the machine may be busy)."""
         deadline = time.monotonic() + timeout
         while True:
             value = self.evaluate(expression)

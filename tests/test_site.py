@@ -202,6 +202,7 @@ def test_nothing_is_requested_from_another_host(site):
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "Content-Security-Policy" in text, page
+        assert "'unsafe-inline'" not in re.search(r"script-src [^;\"]*", text).group(0), page
         assert not re.search(r"@import|url\(\s*['\"]?https?:", text), page
 
 
@@ -315,8 +316,12 @@ def test_pages_pass_the_nu_html_checker(site):
 @pytest.mark.tools
 @pytest.mark.skipif(not (CHROMIUM and AXE.is_file()), reason="chromium or axe-core missing")
 @pytest.mark.parametrize("name", CHECKED)
-def test_pages_pass_axe(site, name):
-    assert axe_violations(site / name) == []
+def test_pages_pass_axe(site, name, tmp_path):
+    # The checker's copy lets the injected axe scripts run; the page itself allows only its own.
+    copy = tmp_path / Path(name).name
+    copy.write_text(re.sub(r"script-src [^;\"]*", "script-src 'unsafe-inline'",
+                           (site / name).read_text(encoding="utf-8")), encoding="utf-8")
+    assert axe_violations(copy) == []
 
 
 def _browser():

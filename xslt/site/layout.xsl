@@ -16,6 +16,14 @@
   <xsl:param name="generator" as="xs:string" select="'teikit'"/>
   <xsl:param name="css" as="xs:string" select="''"/>
   <xsl:param name="script" as="xs:string" select="''"/>
+  <!-- The SHA-256 of $script (base64), computed by teikit.site.pages: the page's CSP allows
+       that one inline script and no other. -->
+  <xsl:param name="script-hash" as="xs:string" select="''"/>
+
+  <xsl:function name="site:script-source" as="xs:string">
+    <xsl:sequence select="if (normalize-space($script) and $script-hash) then &quot;'sha256-&quot; || $script-hash || &quot;'&quot;
+                          else &quot;'none'&quot;"/>
+  </xsl:function>
 
   <xsl:variable name="corpus" select="/site:corpus" as="element(site:corpus)"/>
   <xsl:variable name="site-title" select="string($corpus/@title)"/>
@@ -29,7 +37,8 @@
     <xsl:param name="name" as="xs:string"/>
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="csp" as="xs:string"
-        select="&quot;default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline'&quot;"/>
+        select="&quot;default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src &quot;
+                || site:script-source()"/>
     <xsl:param name="extra-head" as="node()*" select="()"/>
     <xsl:param name="content" as="node()*"/>
     <html lang="{($corpus/@lang, 'en')[1]}">

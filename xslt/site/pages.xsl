@@ -316,7 +316,7 @@
       <xsl:with-param name="title" select="'Search'"/>
       <xsl:with-param name="csp"
           select="&quot;default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; &quot;
-                  || &quot;script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; connect-src 'self'&quot;"/>
+                  || &quot;script-src 'self' 'wasm-unsafe-eval' &quot; || site:script-source() || &quot;; connect-src 'self'&quot;"/>
       <xsl:with-param name="extra-head" as="node()*">
         <link rel="stylesheet" href="pagefind/pagefind-ui.css"/>
         <script src="pagefind/pagefind-ui.js"></script>

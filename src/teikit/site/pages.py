@@ -2,11 +2,14 @@
 
 The corpus summary is handed to Saxon once and each page is one run of the stylesheet
 with its name as a parameter; the page CSS (edition.css and site.css) and the index's
-script are read here and inlined, so every page opens from disk.
+script are read here and inlined, so every page opens from disk. The page's
+Content-Security-Policy allows that script by its SHA-256 and no other.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -52,7 +55,9 @@ def write_pages(corpus: etree._ElementTree, out_dir: Path) -> list[Path]:
     written = []
     for page in PAGES:
         script = asset("site.js") if page == "index" else asset("search.js") if page == "search" else ""
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
         html = transform.run("site/pages", doc, {"generator": f"teikit {__version__}", "page": page,
-                                                  "css": css, "script": script}, node=node)
+                                                  "css": css, "script": script, "script-hash": digest},
+                             node=node)
         written.append(fsutil.write_text(out_dir / f"{page}.html", html))
     return written
