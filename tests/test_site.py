@@ -270,6 +270,28 @@ def test_a_second_build_rebuilds_only_the_changed_document(tmp_path):
     assert not (out / "docs" / "letter-1.html").exists() and fewer.documents == 2
 
 
+@requires_pagefind
+def test_the_search_index_is_remade_only_when_a_page_changed(tmp_path):
+    folder = tmp_path / "letters"
+    shutil.copytree(SITE_DATA, folder)
+    out = tmp_path / "site"
+    options = SiteOptions(title="T", registers=(folder / "persons.xml",), jobs=1)
+    paths = sorted(p for p in folder.glob("*.xml") if p.name != "persons.xml")
+    build_site(paths, out, options)
+    entry = out / "pagefind" / "pagefind-entry.json"
+    first = entry.stat().st_mtime_ns
+    build_site(paths, out, options)
+    assert entry.stat().st_mtime_ns == first
+    changed = folder / "letter-1.xml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("memoir", "paper"), encoding="utf-8")
+    build_site(paths, out, options)
+    assert entry.stat().st_mtime_ns != first
+    fragments = sorted((out / "pagefind" / "fragment").iterdir())
+    fragments[0].unlink()  # a damaged index is made again
+    build_site(paths, out, options)
+    assert fragments[0].exists() or len(list((out / "pagefind" / "fragment").iterdir())) == len(fragments)
+
+
 # ---------------------------------------------------------------------------
 # The command
 

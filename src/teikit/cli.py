@@ -396,7 +396,11 @@ def site(paths, out_dir, title, description, publisher, licence, language, regis
     if serve:
         from teikit.site.serve import make_server
 
-        server = make_server(out, port)
+        try:
+            server = make_server(out, port)
+        except OSError as exc:
+            _fail(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}",
+                  "choose another port with --port, or --port 0 for any free one")
         click.echo(f"serving {out}/ on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
         try:
             server.serve_forever()

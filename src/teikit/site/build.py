@@ -82,9 +82,11 @@ def build_site(paths: Sequence[Path], out_dir: Path, options: SiteOptions, progr
     report.entities = len(corpus.getroot().findall("{urn:teikit:site}entity"))
     report.pages = write_pages(corpus, out_dir)
     if options.search:
-        from teikit.site.search import build_index
+        from teikit.site.search import update_index
 
-        report.search_files, report.search_bytes = build_index(out_dir, options.language)
+        indexed = sorted((out_dir / pages[p]) for p in done.summaries)
+        report.search_files, report.search_bytes = update_index(out_dir, indexed, options.language, store,
+                                                                options.force)
     else:
         shutil.rmtree(out_dir / "pagefind", ignore_errors=True)
     report.diagnostics.sort()

@@ -33,6 +33,44 @@ def pagefind_binary() -> Path:
                                hint="pip install --force-reinstall pagefind-bin") from None
 
 
+def _index_files(site: Path) -> list[Path]:
+    return sorted(p for p in (site / BUNDLE).rglob("*") if p.is_file())
+
+
+def _index_key(language: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from teikit.cache import make_key
+
+    try:
+        pagefind = version("pagefind-bin")
+    except PackageNotFoundError:
+        pagefind = "unknown"
+    return make_key("pagefind", pagefind, language)
+
+
+def update_index(site: Path, pages: list[Path], language: str, store=None,
+                 force: bool = False) -> tuple[int, int]:
+    """The search index of `pages`, rebuilt only when a page (or Pagefind, or the language) changed.
+
+    With a build cache (`store`), the index is recorded with the hashes of the pages it was
+    made from and of its own files, so an unchanged site is not indexed again and a damaged
+    index is rebuilt. Returns the number and total size of the index files.
+    """
+    from teikit.cache import hash_files
+
+    name = "search:pagefind"
+    key = _index_key(language)
+    if store is not None and not force and store.fresh(name, key) is not None:
+        files = _index_files(site)
+        return len(files), sum(p.stat().st_size for p in files)
+    counted = build_index(site, language)
+    if store is not None:
+        store.record(name, key, hash_files(pages), hash_files(_index_files(site)))
+        store.save()
+    return counted
+
+
 def build_index(site: Path, language: str) -> tuple[int, int]:
     """Index the document pages of `site`; returns the number and total size of the index files.
 
