@@ -429,6 +429,7 @@ def test_search_a_facet_and_a_result_lead_to_the_passage(site, served):
 @requires_corpora
 @requires_pagefind
 @pytest.mark.corpus
+@pytest.mark.tools
 def test_the_shared_letters_and_the_edition(tmp_path):
     letters = sorted((CORPORA / "letters").glob("*.xml"))
     if not letters:
@@ -442,3 +443,39 @@ def test_the_shared_letters_and_the_edition(tmp_path):
     # Tillich's letter points at ids of a register it does not hold: each is still one entry.
     assert parse(site / "persons.html").xpath("count(//li[starts-with(@id, 'p-')])") > 30
     assert {r.get("data-kind") for r in parse(site / "index.html").xpath("//tbody/tr")} >= {"letter"}
+    # In Chromium, served: a search with the letter facet finds Humboldt's letter; its result
+    # opens the letter; the timeline and the register work as pages.
+    from teikit.site.serve import make_server
+
+    server = make_server(site, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    titles = ("Array.from(document.querySelectorAll('li.pagefind-ui__result'))"
+              ".map(li => (li.querySelector('.pagefind-ui__result-title a') || {}).textContent)")
+    try:
+        with _browser() as browser:
+            browser.open(base + "search.html")
+            browser.wait_for("!!document.querySelector('.pagefind-ui__search-input')")
+            browser.evaluate("document.querySelector('.pagefind-ui__search-input').focus()")
+            browser.type("Landschaften")
+            browser.wait_for("!!document.querySelector('input[id=\"kind-letter\"]')")
+            browser.evaluate("document.querySelector('input[id=\"kind-letter\"]').click()")
+            found = browser.wait_for(f"(t => t.length === 1 && t.every(Boolean) && t)({titles})")
+            assert found[0].startswith("Alexander von Humboldt an Johann Moritz Rugendas")
+            browser.evaluate("document.querySelector('li.pagefind-ui__result .pagefind-ui__result-title a')"
+                             ".click()")
+            browser.wait_for("location.pathname.endsWith('/docs/humboldt-H0019587.html')")
+            assert "Landschaften" in browser.evaluate("document.getElementById('tk-text').textContent")
+            browser.open(base + "timeline.html")
+            years = browser.evaluate("Array.from(document.querySelectorAll('.timeline-years h2'))"
+                                     ".map(h => h.textContent)")
+            assert years[:3] == ["1831", "1893", "1929"]
+            browser.open(base + "persons.html")
+            href = browser.evaluate(f"document.getElementById({humboldt.get('id')!r})"
+                                    ".querySelector('.passages a').href")
+            browser.open(href)
+            passage = browser.evaluate("document.getElementById(location.hash.slice(1)).textContent")
+            assert passage == "Humboldt"
+    finally:
+        server.shutdown()
+        server.server_close()
