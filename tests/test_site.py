@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -347,12 +348,39 @@ def test_pages_pass_axe(site, name, tmp_path):
 
 
 def _browser():
-    pytest.importorskip("websocket", reason="websocket-client missing (a dev dependency)")
+    """The test suite's DevTools driver (tests/tools/cdp.py), patient: the machine may be busy."""
     if not CHROMIUM:
         pytest.skip("chromium missing")
+    sys.path.insert(0, str(DATA.parent / "tools"))
     from cdp import Browser
 
-    return Browser()
+    return _Compat(Browser(timeout=60))
+
+
+class _Compat:
+    """Names the site tests read best with: open(url), evaluate(js)."""
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+
+    def __enter__(self):
+        self.browser.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.browser.__exit__(*exc)
+
+    def open(self, url: str) -> None:
+        self.browser.navigate(url)
+
+    def evaluate(self, expression: str):
+        return self.browser.eval(expression)
+
+    def wait_for(self, expression: str):
+        return self.browser.wait_for(expression)
+
+    def type(self, text: str) -> None:
+        self.browser.type(text)
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,10 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "tools"))
 
 from cdp import Browser  # noqa: E402
+
 from teikit.inputs import discover  # noqa: E402
 from teikit.site import SiteOptions, build_site  # noqa: E402
 from teikit.site.serve import make_server  # noqa: E402
@@ -40,21 +41,21 @@ def main() -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         args.out.mkdir(exist_ok=True)
-        with Browser() as browser:
-            browser.open(base + "index.html")
-            browser.screenshot(args.out / "site-index.png", 1000, 620)
-            browser.open(base + "persons.html#az-H")
-            browser.screenshot(args.out / "site-register.png", 1000, 620)
-            browser.open(base + "search.html")
+        with Browser(width=1000, height=620, timeout=60) as browser:
+            browser.navigate(base + "index.html")
+            (args.out / "site-index.png").write_bytes(browser.screenshot())
+            browser.navigate(base + "persons.html#az-H")
+            (args.out / "site-register.png").write_bytes(browser.screenshot())
+            browser.navigate(base + "search.html")
             browser.wait_for("!!document.querySelector('.pagefind-ui__search-input')")
-            browser.evaluate("document.querySelector('.pagefind-ui__search-input').focus()")
+            browser.eval("document.querySelector('.pagefind-ui__search-input').focus()")
             browser.type(args.query)
             titles = "document.querySelectorAll('li.pagefind-ui__result .pagefind-ui__result-title a')"
             browser.wait_for(f"{titles}.length > 0")
-            browser.evaluate("document.querySelector('input[id=\"kind-letter\"]').click()")
+            browser.eval("document.querySelector('input[id=\"kind-letter\"]').click()")
             browser.wait_for(f"(t => t.length > 0 && t.every(a => a.textContent))(Array.from({titles}))")
-            browser.evaluate("document.activeElement.blur()")
-            browser.screenshot(args.out / "site-search.png", 1000, 620)
+            browser.eval("document.activeElement.blur()")
+            (args.out / "site-search.png").write_bytes(browser.screenshot())
         server.shutdown()
     for name in ("site-index", "site-register", "site-search"):
         path = args.out / f"{name}.png"
