@@ -337,11 +337,14 @@ def _validate_with_sources(args: tuple[Path, Any]) -> tuple[list[Any], dict[str,
     The sources are hashed before validating, so a file edited meanwhile makes the
     recorded hashes older than the result, which can only cause a re-validation.
     """
+    from teikit import sandbox
     from teikit.validate import validator_for
 
     path, options = args
     sources = validation_sources(path, options.limits, options.project_root)
-    return validator_for(options).validate_path(path), sources
+    result = validator_for(options).validate_path(path)
+    sources.update(sandbox.files_read())  # lookup files the rules read (hashed as they were read)
+    return result, sources
 
 
 def _compile_schemas_afresh() -> None:

@@ -30,6 +30,7 @@ show no real path of the machine, and a relative reference resolves inside the r
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -407,7 +408,7 @@ class Files:
     root: Path
     max_bytes: int = 64 * 1024 * 1024
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    read: list[Path] = field(default_factory=list)  # every file read, for caches and reports
+    read: dict[str, str] = field(default_factory=dict)  # {path: SHA-256 of the bytes read}, for caches
 
     def fetch(self, kind: str, uri: str) -> None:
         """Read one resource into the map: its value, or the reason it cannot be read."""
@@ -427,12 +428,13 @@ class Files:
 
                 value = load(path, require_tei=False, project_root=self.root,
                              limits=Limits(max_bytes=self.max_bytes))
-                self.read.append(path)
+                self.read[str(path)] = value.digest
             else:
                 if path.stat().st_size > self.max_bytes:
                     raise SandboxError(f"{uri}: larger than {self.max_bytes} bytes")
-                value = path.read_bytes().decode("utf-8-sig")
-                self.read.append(path)
+                data = path.read_bytes()
+                value = data.decode("utf-8-sig")
+                self.read[str(path)] = hashlib.sha256(data).hexdigest()
             self.entries[key] = {"value": value}
         except (SandboxError, DocumentError, OSError, UnicodeDecodeError) as exc:
             self.entries[key] = {"error": getattr(exc, "message", None) or str(exc)}
@@ -474,6 +476,14 @@ def files_for(root: Path) -> Files:
     found = _files.get(root)
     if found is None:
         found = _files[root] = Files(root)
+    return found
+
+
+def files_read() -> dict[str, str]:
+    """{path: SHA-256} of every file stylesheets and rules read in this process (what results depend on)."""
+    found: dict[str, str] = {}
+    for files in _files.values():
+        found.update(files.read)
     return found
 
 
