@@ -102,7 +102,7 @@ def _namespace(prefix: str | None, nsmap: dict) -> str | None:
     return nsmap.get(prefix[:-1])
 
 
-def rewrite_expression(expr: str, nsmap: dict, where) -> str:
+def rewrite_expression(expr: str, nsmap: dict, where, static: bool = False) -> str:
     """The expression with resource functions sent to tks:, or SandboxError for a refused function.
 
     `where` (a string, or a function giving one) says where the expression is, for the error.
@@ -130,6 +130,15 @@ def rewrite_expression(expr: str, nsmap: dict, where) -> str:
         if name in REFUSED:
             raise SandboxError(f"{where}: {name}() is not allowed: it {REFUSED[name]}",
                                hint="pass the value in the document or as a rule variable instead")
+        if name in REWRITTEN and static:
+            # A static expression (use-when, static variables) runs at compile time, where the tks:
+            # functions do not exist: only system-property('xsl:…') is left as it is.
+            if name == "system-property" and re.match(r"""\s*\(\s*(['"])xsl:[\w.\-]+\1\s*\)""",
+                                                       expr[match.end() - 1:]):
+                continue
+            where = where() if callable(where) else where
+            raise SandboxError(f"{where}: {name}() is not allowed in a static expression",
+                               hint="only system-property('xsl:…') may be used at compile time")
         if name in REWRITTEN:
             out.append(expr[last:match.start()])
             out.append(f"tks:{name}{match.group(3)}{match.group(4)}")
@@ -206,9 +215,11 @@ def guard(root: etree._Element, shown: str, expressions: dict[str, frozenset[str
                                hint="write the expression in the stylesheet or rule itself")
         for name, value in element.attrib.items():
             local = etree.QName(name).localname if name.startswith("{") else name
+            static = (local == "use-when" and (in_xsl or name == f"{{{XSL}}}use-when")) or (
+                in_xsl and local == "select" and element.get("static") in ("yes", "true", "1"))
             if (in_xsl and not name.startswith("{") and local in (*XPATH_ATTRIBUTES, "use-when")) \
                     or name == f"{{{XSL}}}use-when":
-                new = rewrite_expression(value, nsmap, where)
+                new = rewrite_expression(value, nsmap, where, static)
             else:
                 new = _rewrite_avt(value, nsmap, where)
             if new != value:
