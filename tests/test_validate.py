@@ -146,7 +146,7 @@ def test_orcid_with_a_wrong_check_digit(tmp_path, edition_validator, source):
 
 
 def test_malformed_wikidata_identifier(tmp_path, edition_validator, source):
-    text, offset = plant(source, r'<idno type="Wikidata">Q(\d+)', r'<idno type="Wikidata">q-\1',
+    text, offset = plant(source, r'(<idno type="Wikidata"[^>]*>)Q(\d+)', r'\1q-\2',
                          after="<standOff>")
     found, _ = validate_planted(tmp_path, edition_validator, text)
     assert_reported(found, text, offset, "wikidata-format")

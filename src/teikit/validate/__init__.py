@@ -30,7 +30,7 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
-from teikit.validate import census, models, pointers, schemafiles
+from teikit.validate import census, declarations, pointers, schemafiles
 from teikit.validate.locate import Locator
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
@@ -128,8 +128,8 @@ class Validator:
         default = project_schema()
         return ([default] if default is not None and default.is_file() else []), []
 
-    def _declared(self, doc: Document, kind: str) -> list[models.Declared]:
-        return models.declared(doc, kind, self.options.project_root, self.options.limits.max_bytes)
+    def _declared(self, doc: Document, kind: str) -> list[declarations.Declared]:
+        return declarations.declared(doc, kind, self.options.project_root, self.options.limits.max_bytes)
 
     def _checked_explicit(self, schema: Path) -> None:
         """A --schema/--schematron file and what it includes must be regular local files within
@@ -262,9 +262,11 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
                 validator_for(options)._checked_explicit(Path(rules))
             schematron.compile_rules(Path(rules), options.phase)
     if cache_dir is not None and options.svrl_dir is None:
-        from teikit.cache import validate_with_cache
+        from teikit.validate.cached import validate_with_cache
 
-        return sorted(validate_with_cache(paths, options, jobs, cache_dir, force, progress), key=sort_key)
+        return sorted(validate_with_cache(paths, options, jobs, cache_dir, force, progress,
+                                          validate_one=_validate_one,
+                                          prepare=lambda: _prepare_afresh(options)), key=sort_key)
     if options.engine == "jing":
         return sorted(_validate_with_jing(paths, options, progress), key=sort_key)
     found: list[Diagnostic] = []
@@ -274,6 +276,24 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
                           progress=tick):
         found.extend(diags)
     return sorted(found, key=sort_key)
+
+
+def _prepare_afresh(options: ValidationOptions) -> None:
+    """Drop the schemas and rules compiled earlier in this process, then prepare this batch's.
+
+    Compiled schemas are kept per path for the life of a process, while cached results are
+    recorded against the schemas' content: a long-lived process (a library caller) that
+    validated, saw a schema edited and validates again must not check against the old
+    compilation and record the result under the new content.
+    """
+    import sys
+
+    for module, attribute in (("teikit.validate", "_validators"), ("teikit.validate.grammar", "_checkers"),
+                              ("teikit.validate.schematron", "_compiled")):
+        compiled = getattr(sys.modules.get(module), attribute, None)
+        if isinstance(compiled, dict):
+            compiled.clear()
+    prepare_grammars(options)
 
 
 def prepare_grammars(options: ValidationOptions) -> None:
