@@ -187,7 +187,7 @@ def test_a_relative_path_cannot_climb_out_of_the_project(project):
 
 def test_teikit_own_stylesheets_pass_the_sandbox(project):
     doc = load(project / "doc.xml")
-    assert transform.run("text", doc).strip() == "x"
+    assert transform.run("text", doc).splitlines()[0] == "x"  # compiled and ran: the text comes first
 
 
 def test_the_validation_cache_notices_an_edited_lookup_file(cli, project):
