@@ -12,15 +12,18 @@
     exclude-result-prefixes="#all">
 
   <!-- The critical apparatus. What the reading text shows of an app is decided here, once:
-       its lemma (lem, also inside rdgGrp); without a lemma, the reading typed as the base
-       (rdg[@type = 'base' or 'lemma']); else the first reading in document order. Every other
-       reading goes to the apparatus, never into the text. An app inside listApp or the
-       header is an apparatus entry where it stands, not part of the text. -->
+       its lemma (lem, also inside rdgGrp); without a lemma, the reading typed as the base text
+       or the editor's (rdg[@type = 'base', 'lemma', 'correction', 'emendation', 'conjecture']);
+       else the first reading in document order that is not an addition (a reading typed
+       'addition' is what some witness adds to a text that has nothing there); else nothing.
+       Every other reading goes to the apparatus, never into the text. An app inside listApp
+       or a note is an apparatus entry where it stands, not part of the text. -->
   <xsl:function name="tk:app-lemma" as="element()?">
     <xsl:param name="app" as="element(tei:app)"/>
+    <xsl:variable name="readings" select="$app/(tei:rdg | tei:rdgGrp/tei:rdg | tei:rdgGrp/tei:rdgGrp/tei:rdg)"/>
     <xsl:sequence select="($app/tei:lem, $app/tei:rdgGrp/tei:lem,
-                           $app/(tei:rdg | tei:rdgGrp/tei:rdg)[@type = ('base', 'lemma')],
-                           $app/(tei:rdg | tei:rdgGrp/tei:rdg))[1]"/>
+                           $readings[@type = ('base', 'lemma', 'correction', 'emendation', 'conjecture')],
+                           $readings[not(tokenize(lower-case(@type)) = ('addition', 'add', 'plus'))])[1]"/>
   </xsl:function>
 
   <!-- The variant readings of an app: every reading but the one the text shows. -->

@@ -96,7 +96,7 @@
               <xsl:variable name="e" select="tk:app-entry(.)"/>
               <li id="app-{$e?n}" class="app-item">
                 <xsl:for-each select="(ancestor-or-self::*[@xml:lang][1])[tk:is-language-tag(@xml:lang)]">
-                  <xsl:attribute name="lang" select="normalize-space(@xml:lang)"/>
+                  <xsl:attribute name="lang" select="tk:bcp47(@xml:lang)"/>
                   <xsl:if test="tk:direction(@xml:lang) = 'rtl'"><xsl:attribute name="dir" select="'rtl'"/></xsl:if>
                 </xsl:for-each>
                 <a class="app-num" href="#app-ref-{$e?n}" role="doc-backlink"
