@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import DATA, corpus_files, requires_corpora
@@ -10,6 +14,7 @@ from teikit.diagnostics import Severity
 from teikit.load import TEI_NS, load
 from teikit.validate import pointers
 from teikit.validate.pointers import pointer_attributes
+from teikit.validate.similar import closest
 
 SAMPLE = DATA / "rules" / "pointers.xml"
 
@@ -120,3 +125,10 @@ def test_xincluded_content_is_located_in_the_including_file():
     # '#ghost' is in the included file: reported at the <body> that includes it, never at a line
     # number of the other file; elements after the include keep exact columns.
     assert found == [(3, 9, "#ghost"), (5, 14, "#nobody")]
+
+
+@given(st.text(alphabet="abcdeé-_1", max_size=9), st.lists(st.text(alphabet="abcdeé-_1", max_size=10),
+                                                         max_size=30), st.sampled_from([0.6, 0.7, 0.75]))
+def test_did_you_mean_finds_what_difflib_finds(word, candidates, cutoff):
+    want = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+    assert closest(word, candidates, cutoff) == (want[0] if want else "")

@@ -30,11 +30,11 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
-from teikit.validate import pointers
+from teikit.validate import census, declarations, pointers, schemafiles
 from teikit.validate.locate import Locator
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
-    from teikit.validate import relaxng
+    from teikit.validate import grammar as relaxng
 except ImportError:  # pragma: no cover - only while the module is absent from a checkout
     relaxng = None  # type: ignore[assignment]
 
@@ -88,10 +88,11 @@ def svrl_name(doc: Document, rules: Path, several: bool) -> str:
 @dataclass
 class Validator:
     options: ValidationOptions = field(default_factory=ValidationOptions)
+    _explicit_ok: set[str] = field(default_factory=set, repr=False)  # --schema files already checked
 
     def validate_path(self, path: Path) -> list[Diagnostic]:
         try:
-            doc = load(path, limits=self.options.limits, project_root=self.options.project_root)
+            doc = load_for(path, self.options)
         except DocumentError as exc:
             diag = exc.diagnostic or Diagnostic(display_path(Path(path)), message=exc.message)
             return [diag]
@@ -100,9 +101,14 @@ class Validator:
     def validate_document(self, doc: Document, *, grammar: bool = True) -> list[Diagnostic]:
         """Every problem of one document: grammar, rules and pointers, sorted by position.
 
-        `grammar=False` leaves the grammar to the caller (a batch run of Jing).
+        `grammar=False` leaves the grammar to the caller (a batch run of Jing). A document
+        that is not TEI (read only when rules alone were asked for) gets the rules only.
         """
         locator = Locator(doc)
+        if not doc.is_tei:
+            return sorted(self.rules(doc, locator), key=sort_key)
+        if self.options.pointers:  # one walk of the tree for the grammar's names and the pointers
+            census.of(doc, pointers.MAY_POINT)
         found = self.grammar(doc) if grammar else []
         found += self.rules(doc, locator)
         if self.options.pointers:
@@ -115,14 +121,23 @@ class Validator:
         """The RELAX NG schemas that apply to `doc`, and problems with its declarations."""
         if self.options.schemas:
             return list(self.options.schemas), []
-        if relaxng is None:
-            return [], []
-        declared = relaxng.declared_schemas(doc)
+        declared = self._declared(doc, "rng")
         if declared:
-            return ([p for p, _href, _problem in declared if p is not None],
-                    [problem for _p, _href, problem in declared if problem is not None])
+            return ([d.path for d in declared if d.path is not None],
+                    [d.problem for d in declared if d.problem is not None])
         default = project_schema()
         return ([default] if default is not None and default.is_file() else []), []
+
+    def _declared(self, doc: Document, kind: str) -> list[declarations.Declared]:
+        return declarations.declared(doc, kind, self.options.project_root, self.options.limits.max_bytes)
+
+    def _checked_explicit(self, schema: Path) -> None:
+        """A --schema/--schematron file and what it includes must be regular local files within
+        --max-bytes (the user chose them, so any folder is allowed): exit 2 otherwise."""
+        key = str(Path(schema).resolve())
+        if key not in self._explicit_ok:
+            schemafiles.schema_closure(Path(schema), None, self.options.limits.max_bytes)
+            self._explicit_ok.add(key)
 
     def grammar(self, doc: Document) -> list[Diagnostic]:
         schemas, found = self.grammar_schemas(doc)
@@ -133,6 +148,8 @@ class Validator:
         for schema in schemas:
             if not Path(schema).is_file():
                 raise InputError(f"{display_path(Path(schema))}: no such schema", hint="check --schema")
+            if self.options.schemas:
+                self._checked_explicit(Path(schema))
             found += relaxng.grammar_checker(Path(schema), self.options.engine).check(doc)
         return found
 
@@ -143,13 +160,13 @@ class Validator:
         if self.options.schematron:
             return list(self.options.schematron)
         if declares_schematron(doc):
-            return relaxng.declared_schematron(doc) if relaxng is not None else []
+            return [d.path for d in self._declared(doc, "sch") if d.path is not None]
         if self.options.schemas:  # a grammar chosen for this run: house rules only with the house grammar
             default = project_schema()
             if default is None or default.resolve() not in [Path(p).resolve() for p in self.options.schemas]:
                 return []
         if relaxng is not None:
-            declared = [p for p, _href, _problem in relaxng.declared_schemas(doc)]
+            declared = [d.path for d in self._declared(doc, "rng")]
             default = project_schema()
             if declared and not (default is not None and default.resolve() in
                                  [p.resolve() for p in declared if p is not None]):
@@ -162,14 +179,21 @@ class Validator:
 
         files = self.rule_files(doc)
         found: list[Diagnostic] = []
+        if not self.options.schematron and declares_schematron(doc):
+            found += [d.problem for d in self._declared(doc, "sch") if d.problem is not None]
         node = None
         for rules in files:
+            if self.options.schematron:
+                self._checked_explicit(Path(rules))
             compiled = schematron.compile_rules(Path(rules), self.options.phase)
+            root = Path(self.options.project_root or doc.path.parent).resolve()
             if node is None:
+                from teikit import sandbox
                 from teikit.transform import to_xdm
 
-                node = to_xdm(doc)  # one Saxon tree per document, shared by every rules file
-            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node)
+                # one Saxon tree per document, shared by every rules file
+                node = to_xdm(doc, sandbox.virtual_uri(doc.path, root))
+            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node, root)
             found += diags
             if self.options.svrl_dir is not None and svrl:
                 from teikit import fsutil
@@ -177,6 +201,27 @@ class Validator:
                 name = svrl_name(doc, compiled.path, len(files) > 1)
                 fsutil.write_text(Path(self.options.svrl_dir) / name, svrl)
         return found
+
+
+def rules_only(options: ValidationOptions) -> bool:
+    """Only Schematron was asked for (--schematron without --schema): any XML document may be checked."""
+    return bool(options.schematron) and not options.schemas
+
+
+def load_for(path: Path, options: ValidationOptions) -> Document:
+    """Load a document to validate: TEI, or any XML when only rules were asked for.
+
+    With rules only, a root that means to be TEI (<TEI>, <teiCorpus>) must still be in the
+    TEI namespace; an ODD's <TEI>, a METS file, a register of any vocabulary are checked by
+    the rules alone (the grammar and pointer checks apply to TEI only).
+    """
+    from teikit.load import check_is_tei
+
+    relaxed = rules_only(options)
+    doc = load(path, limits=options.limits, project_root=options.project_root, require_tei=not relaxed)
+    if relaxed and not doc.is_tei and etree.QName(doc.root).localname in ("TEI", "teiCorpus"):
+        check_is_tei(doc)
+    return doc
 
 
 _validators: dict[ValidationOptions, Validator] = {}
@@ -213,11 +258,15 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
         from teikit.validate import schematron
 
         for rules in options.schematron:
+            if Path(rules).is_file():
+                validator_for(options)._checked_explicit(Path(rules))
             schematron.compile_rules(Path(rules), options.phase)
     if cache_dir is not None and options.svrl_dir is None:
-        from teikit.cache import validate_with_cache
+        from teikit.validate.cached import validate_with_cache
 
-        return sorted(validate_with_cache(paths, options, jobs, cache_dir, force, progress), key=sort_key)
+        return sorted(validate_with_cache(paths, options, jobs, cache_dir, force, progress,
+                                          validate_one=_validate_one,
+                                          prepare=lambda: _prepare_afresh(options)), key=sort_key)
     if options.engine == "jing":
         return sorted(_validate_with_jing(paths, options, progress), key=sort_key)
     found: list[Diagnostic] = []
@@ -229,10 +278,31 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
     return sorted(found, key=sort_key)
 
 
+def _prepare_afresh(options: ValidationOptions) -> None:
+    """Drop the schemas and rules compiled earlier in this process, then prepare this batch's.
+
+    Compiled schemas are kept per path for the life of a process, while cached results are
+    recorded against the schemas' content: a long-lived process (a library caller) that
+    validated, saw a schema edited and validates again must not check against the old
+    compilation and record the result under the new content.
+    """
+    import sys
+
+    for module, attribute in (("teikit.validate", "_validators"), ("teikit.validate.grammar", "_checkers"),
+                              ("teikit.validate.schematron", "_compiled")):
+        compiled = getattr(sys.modules.get(module), attribute, None)
+        if isinstance(compiled, dict):
+            compiled.clear()
+    prepare_grammars(options)
+
+
 def prepare_grammars(options: ValidationOptions) -> None:
     """Compile the --schema grammars here, before a batch: a broken schema is reported once, and
     workers forked from this process inherit the compiled checkers (spawned ones at least find
     the simplified schemas cached)."""
+    for schema in (*options.schemas, *options.schematron):
+        if Path(schema).is_file():  # a FIFO or oversized include is refused before any engine reads it
+            validator_for(options)._checked_explicit(Path(schema))
     if options.engine != "lxml" or relaxng is None:
         return
     for schema in options.schemas:
@@ -248,17 +318,20 @@ def _validate_with_jing(paths: list[Path], options: ValidationOptions,
     """Jing reads a whole batch in one JVM (starting one per file costs ~1 s each); the rules and
     pointer checks then run in this process on the documents already loaded."""
     validator = validator_for(options)
+    prepare_grammars(options)
     tick = progress(len(paths)) if progress else None
     found: list[Diagnostic] = []
     for start in range(0, len(paths), JING_BATCH):
         docs: list[Document] = []
         for path in paths[start:start + JING_BATCH]:
             try:
-                docs.append(load(path, limits=options.limits, project_root=options.project_root))
+                docs.append(load_for(path, options))
             except DocumentError as exc:
                 found.append(exc.diagnostic or Diagnostic(display_path(Path(path)), message=exc.message))
         by_schema: dict[Path, list[Document]] = {}
         for doc in docs:
+            if not doc.is_tei:
+                continue
             schemas, problems = validator.grammar_schemas(doc)
             found += problems
             for schema in schemas:

@@ -19,7 +19,7 @@ FORMATS = ("html", "pdf", "txt")
 
 @dataclass(frozen=True)
 class BuildOptions:
-    width: int = 0  # plain text wrap width; 0 = no wrapping
+    width: int = 78  # plain text wrap width; 0 = no wrapping (one line per paragraph)
     embed_source: bool = True  # PDF: attach the TEI source (PDF/A-3)
 
 
@@ -126,6 +126,38 @@ def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path,
     return diagnostics, built, sources
 
 
+def _environment_for_format(fmt: str) -> dict[str, str | None]:
+    """Environment variables a writer reads: the PDF is dated from SOURCE_DATE_EPOCH."""
+    import os
+
+    return {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")} if fmt == "pdf" else {}
+
+
+def check_distinct_outputs(paths: Sequence[Path]) -> None:
+    """Refuse, before anything is written, inputs that would write the same output file.
+
+    Outputs are named after the input's stem in one flat folder (`out/NAME.html`), which
+    readers, links and sites rely on; so `tei/a/ch1.xml`, `tei/b/ch1.xml` and
+    `tei/a/ch1.tei` cannot be built into one folder, and the run stops with exit 2
+    naming them instead of letting one output overwrite another.
+    """
+    from teikit.diagnostics import printable
+    from teikit.errors import InputError
+    from teikit.load import display_path
+
+    by_name: dict[str, dict[Path, None]] = {}
+    for path in paths:
+        by_name.setdefault(Path(path).stem, {})[Path(path).resolve()] = None
+    clashes = {name: list(found) for name, found in sorted(by_name.items()) if len(found) > 1}
+    if clashes:
+        name, found = next(iter(clashes.items()))
+        shown = ", ".join(printable(display_path(p)) for p in found)
+        more = f" (and {len(clashes) - 1} more name(s))" if len(clashes) > 1 else ""
+        raise InputError(f"{len(found)} inputs would write the same outputs {printable(name)}.*: "
+                         f"{shown}{more}; nothing was built",
+                         hint="build them into separate folders (one -o per input folder), or rename one")
+
+
 @dataclass
 class BuildReport:
     """What a batch build did: problems, outputs written, and outputs found up to date."""
@@ -154,6 +186,13 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
     options = options or BuildOptions()
     formats = tuple(dict.fromkeys(formats))
     out_dir = Path(out_dir)
+    check_distinct_outputs(paths)
+    import tempfile
+
+    from teikit import fsutil
+
+    # What runs killed with kill -9 left: hidden partial outputs, PDF scratch folders.
+    fsutil.remove_stale(out_dir if out_dir.is_dir() else None, Path(tempfile.gettempdir()))
     report = BuildReport()
     store = None
     keys: dict[str, str] = {}
@@ -163,7 +202,8 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
         report.cache_dir = Path(cache_dir) if cache_dir else caching.default_cache_dir(out_dir)
         store = caching.Cache(report.cache_dir, "build")
         fixed = (caching.tool_fingerprint(), stylesheets, store.relative(out_dir), limits)
-        keys = {fmt: caching.make_key(*fixed, fmt, caching.options_for_format(options, fmt))
+        keys = {fmt: caching.make_key(*fixed, fmt, caching.options_for_format(options, fmt),
+                                      _environment_for_format(fmt))
                 for fmt in formats}
 
     work: list[BuildTask] = []

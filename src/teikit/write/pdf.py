@@ -12,7 +12,8 @@ ignored, so a build depends on no font a machine happens to have. A character th
 font covers is printed as a visible [U+XXXX] and reported as a warning naming the
 characters, their script and the line of the source where each first appears.
 
-The output is PDF/A-3b and reproducible: the creation date is SOURCE_DATE_EPOCH when
+The XMP metadata is completed from the header afterwards (teikit.write.xmp: each author,
+rights, DOI). The output is PDF/A-3b and reproducible: the creation date is SOURCE_DATE_EPOCH when
 set, else the document's own latest revision or publication date, so the same input
 gives the same bytes on every machine.
 """
@@ -36,7 +37,7 @@ from teikit import fsutil, resources, transform
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError, InputError, TeikitError
 from teikit.load import TEI_NS, Document
-from teikit.write import BuildOptions, output_path, warn
+from teikit.write import BuildOptions, output_path, warn, xmp
 
 PDF_STANDARD = "a-3b"  # PDF/A-3 level B: archival, and allows the embedded TEI source
 TEMPLATE = "edition.typ"
@@ -106,7 +107,7 @@ def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
     """Typeset `doc` and return the PDF bytes; a typesetting failure is a DocumentError."""
     options = options or BuildOptions()
     data = pdf_data(doc)
-    with tempfile.TemporaryDirectory(prefix="teikit-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=fsutil.scratch_prefix("pdf")) as tmp:
         world = Path(tmp)
         try:
             shutil.copyfile(template_dir() / TEMPLATE, world / TEMPLATE)
@@ -139,7 +140,7 @@ def _typeset(doc: Document, world: Path, data: str, inputs: dict[str, str]) -> b
                                 timestamp=timestamp(doc), sys_inputs=inputs)
             for finding in glyph_warnings(doc, replaced):
                 warn(finding)
-            return pdf
+            return xmp.complete(pdf, json.loads(data).get("meta", {}))
         except typst.TypstError as exc:
             missing = missing_glyphs(exc) - replaced
             if not missing:
@@ -205,10 +206,21 @@ def glyph_warnings(doc: Document, chars: set[str]) -> list[Diagnostic]:
             doc.display, line, 0, Severity.WARNING, "pdf.glyph",
             f"no font has {len(group)} {script} character{'s' if len(group) > 1 else ''} "
             f"({shown}); the PDF shows them as [U+XXXX]",
-            hint="install Debian's Noto fonts (apt-get install fonts-noto-core; ./dev setup does it), "
-                 "or point TEIKIT_FONT_PATH at a folder of fonts covering the script",
+            hint=_font_hint(script),
             source="typst"))
     return findings
+
+
+def _font_hint(script: str) -> str:
+    """What to install: fonts-noto-core for the scripts it covers, else the Debian package that
+    has the script (teikit reads both Noto folders of NOTO_DIRS)."""
+    if not font_dirs():
+        return ("install Debian's Noto fonts (apt-get install fonts-noto-core; ./dev setup does it), "
+                "or point TEIKIT_FONT_PATH at a folder of fonts covering the script")
+    cjk = script in ("CJK", "Hiragana", "Katakana", "Hangul", "Bopomofo")
+    package = "fonts-noto-cjk" if cjk else "fonts-noto-extra"
+    return (f"no installed font covers {script}: apt-get install {package}, "
+            "or add a folder of fonts that do to TEIKIT_FONT_PATH")
 
 
 def _unescape_rust(text: str) -> str:
