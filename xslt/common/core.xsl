@@ -29,7 +29,8 @@
 
   <!-- Notes that the outputs number: every note in the text body and back matter
        that is not a header note, not a marginal or inline gloss, and not a note that
-       belongs to a figure itself (a photo credit, printed with the caption).
+       belongs to a figure itself (a photo credit, printed with the caption), nor one inside
+       a critical apparatus entry (app: it is printed with that entry, common/textcrit.xsl).
        Numbering is by document order unless @n is given. -->
   <xsl:function name="tk:numbered-notes" as="element(tei:note)*">
     <xsl:param name="doc" as="node()"/>
@@ -40,7 +41,8 @@
     <xsl:param name="note" as="element(tei:note)"/>
     <xsl:sequence select="exists($note/ancestor::tei:text) and empty($note/ancestor::tei:note)
                           and not($note/@place = ('margin', 'inline'))
-                          and empty($note/parent::tei:figure)"/>
+                          and empty($note/parent::tei:figure)
+                          and empty($note/ancestor::tei:app)"/>
   </xsl:function>
 
   <!-- Position of every numbered note of the principal document, computed in one pass:

@@ -42,7 +42,8 @@
 
   <!-- Apps that get an apparatus entry: those of the reading text whose lemma or a reading has
        words (an app that only marks where witnesses start or end, witStart/witEnd, has none),
-       and that are not themselves inside a reading the text does not show. -->
+       that have a variant or a note to show, and that are not themselves inside a reading the
+       text does not show. -->
   <xsl:function name="tk:apparatus" as="element(tei:app)*">
     <xsl:param name="doc" as="node()"/>
     <xsl:sequence select="root($doc)//tei:text//tei:app[tk:app-in-text(.)][tk:is-app-entry(.)]"/>
@@ -52,6 +53,7 @@
     <xsl:param name="app" as="element(tei:app)"/>
     <xsl:sequence select="(some $r in ($app/(tei:lem | tei:rdg | tei:rdgGrp//tei:lem | tei:rdgGrp//tei:rdg))
                            satisfies (normalize-space($r) or $r/tei:gap))
+                          and (exists(tk:app-variants($app)) or exists($app//tei:note))
                           and empty($app/ancestor::*[parent::tei:app][not(. is tk:app-lemma(parent::tei:app))])"/>
   </xsl:function>
 
@@ -128,7 +130,8 @@
         'lemma-sigla': if ($lem) then tk:sigla($lem) else '',
         'readings': array { for $r in tk:app-variants($app) return map {
             'text': tk:reading-words($r), 'sigla': tk:sigla($r), 'type': string($r/@type) } },
-        'notes': array { $app/(tei:note | tei:lem/tei:note[not(tk:is-numbered-note(.))] | tei:rdg/tei:note | tei:rdgGrp/tei:note) ! normalize-space(.) }
+        'notes': array { $app/(tei:note | tei:lem/tei:note | tei:rdg/tei:note | tei:rdgGrp/tei:note
+                               | tei:rdgGrp/*/tei:note) ! normalize-space(.) }
       }"/>
   </xsl:function>
 

@@ -34,6 +34,9 @@
   <!-- ==================================================================== -->
   <!-- Critical apparatus -->
 
+  <!-- A note inside an app belongs to its apparatus entry, not to the text. -->
+  <xsl:template match="tei:app//tei:note" priority="3"/>
+
   <xsl:template match="tei:app[tk:app-in-text(.)]">
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:param name="in-link" as="xs:boolean" select="false()" tunnel="yes"/>

@@ -28,6 +28,9 @@
   </xsl:template>
 
   <!-- Critical apparatus -->
+  <!-- A note inside an app belongs to its apparatus entry, not to the text. -->
+  <xsl:template match="tei:app//tei:note" mode="inline block" priority="3"/>
+
   <xsl:template match="tei:app[tk:app-in-text(.)]" mode="inline">
     <xsl:apply-templates select="tk:app-lemma(.)/node()" mode="inline"/>
     <xsl:if test="tk:app-number(.) gt 0">
