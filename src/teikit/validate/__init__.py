@@ -5,21 +5,22 @@ validates; problems come back as `Diagnostic` values, never as exceptions.
 
 Which schemas apply to a document (the first that applies wins, per kind):
 
-- grammar: the `--schema` files; else the RELAX NG schemas the document declares in
-  `<?xml-model?>`; else, for a document that declares none, the project schema
-  `schemas/teikit.rng` (when it exists).
+- grammar: the `--schema` files (or the configuration's `schemas`); else the RELAX NG
+  schemas the document declares in `<?xml-model?>`; else, for a document that declares
+  none, TEI P5 `tei_all` (`schemas/tei_all.rng`, shipped with teikit): any TEI is held
+  to TEI, and nothing else, unless it says otherwise.
 - rules: the `--schematron` files; else the Schematron the document declares in
-  `<?xml-model?>`; else the project rules `schemas/teikit.sch`, but only for documents
-  that declare no grammar either, or declare the project schema. A document that
-  declares its own schemas (a third-party corpus) is checked by those, not by the
-  edition's house rules. Likewise with `--schema`: the house rules apply only when the
-  project schema is among the schemas given (`--schema tei_all.rng` checks a corpus
-  against TEI, not against the edition's conventions).
+  `<?xml-model?>`; else the edition's house rules `schemas/teikit.sch`, for documents
+  whose grammar is the edition's customisation `schemas/teikit.rng` (declared, or given
+  with `--schema`). A document that declares nothing, or its own schemas, is not held to
+  the edition's conventions. Besides these, the Schematron embedded in each `--schema`
+  grammar runs too (TEI's own constraints in `tei_all.rng`), as oXygen runs it.
 - pointers: always (built in, any TEI document).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,11 +60,41 @@ def project_rules() -> Path:
 
 
 def project_schema() -> Path | None:
+    """The edition's own customisation (schemas/teikit.rng): its house rules go with it."""
     if relaxng is not None:
         return relaxng.project_schema()
     from teikit.resources import schemas_dir
 
     return schemas_dir() / "teikit.rng"
+
+
+def default_schema() -> Path:
+    """TEI P5 tei_all, for documents that declare no schema."""
+    from teikit.resources import schemas_dir
+
+    return schemas_dir() / "tei_all.rng"
+
+
+def embeds_schematron(schema: Path) -> bool:
+    """Whether a RELAX NG grammar carries Schematron patterns (read once per schema and process)."""
+    return _embeds(Path(schema).resolve())
+
+
+@functools.cache
+def _embeds(schema: Path) -> bool:
+    try:
+        with schema.open("rb") as handle:
+            for _event, element in etree.iterparse(handle, events=("start",), resolve_entities=False,
+                                                   no_network=True, load_dtd=False, huge_tree=True):
+                if element.tag in (SCH_PATTERN, SCH_PATTERN_OLD):
+                    return True
+    except (OSError, etree.XMLSyntaxError):
+        return False  # the grammar checker reports an unreadable schema
+    return False
+
+
+SCH_PATTERN = "{http://purl.oclc.org/dsdl/schematron}pattern"
+SCH_PATTERN_OLD = "{http://www.ascc.net/xml/schematron}pattern"
 
 
 def declares_schematron(doc: Document) -> bool:
@@ -121,8 +152,8 @@ class Validator:
         if declared:
             return ([p for p, _href, _problem in declared if p is not None],
                     [problem for _p, _href, problem in declared if problem is not None])
-        default = project_schema()
-        return ([default] if default is not None and default.is_file() else []), []
+        default = default_schema()
+        return ([default] if default.is_file() else []), []
 
     def grammar(self, doc: Document) -> list[Diagnostic]:
         schemas, found = self.grammar_schemas(doc)
@@ -140,22 +171,23 @@ class Validator:
 
     def rule_files(self, doc: Document) -> list[Path]:
         """The Schematron files that apply to `doc` (see the module docstring)."""
+        embedded = [Path(p) for p in self.options.schemas if embeds_schematron(Path(p))]
         if self.options.schematron:
-            return list(self.options.schematron)
+            return _unique([*self.options.schematron, *embedded])
         if declares_schematron(doc):
-            return relaxng.declared_schematron(doc) if relaxng is not None else []
-        if self.options.schemas:  # a grammar chosen for this run: house rules only with the house grammar
-            default = project_schema()
-            if default is None or default.resolve() not in [Path(p).resolve() for p in self.options.schemas]:
-                return []
-        if relaxng is not None:
-            declared = [p for p, _href, _problem in relaxng.declared_schemas(doc)]
-            default = project_schema()
-            if declared and not (default is not None and default.resolve() in
-                                 [p.resolve() for p in declared if p is not None]):
-                return []
+            declared = relaxng.declared_schematron(doc) if relaxng is not None else []
+            return _unique([*declared, *embedded])
+        house = project_schema()
+        if self.options.schemas:
+            grammars = [Path(p) for p in self.options.schemas]
+        elif relaxng is not None:
+            grammars = [p for p, _href, _problem in relaxng.declared_schemas(doc) if p is not None]
+        else:
+            grammars = []
         rules = project_rules()
-        return [rules] if rules.is_file() else []
+        if house is not None and rules.is_file() and house.resolve() in [p.resolve() for p in grammars]:
+            return _unique([rules, *embedded])
+        return _unique(embedded)
 
     def rules(self, doc: Document, locator: Locator) -> list[Diagnostic]:
         from teikit.validate import schematron
@@ -177,6 +209,10 @@ class Validator:
                 name = svrl_name(doc, compiled.path, len(files) > 1)
                 fsutil.write_text(Path(self.options.svrl_dir) / name, svrl)
         return found
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    return list({Path(p).resolve(): Path(p) for p in paths}.values())
 
 
 _validators: dict[ValidationOptions, Validator] = {}
