@@ -246,12 +246,14 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, project_root: Pat
          require_tei: bool = True) -> Document:
     """Read, parse and XInclude-expand one document.
 
-    `project_root` bounds what XInclude may reach; it defaults to the document's directory.
+    `project_root` bounds what XInclude may reach (files above the document's folder
+    included); it applies to documents inside it, and a document elsewhere, or without a
+    project root, may include only files in and below its own folder.
     """
     path = Path(path)
     data = read_bytes(path, limits)
     tree, external_dtd = _parse(data, path, limits)
-    root_dir = (project_root or path.parent).resolve()
+    root_dir = include_root(path, project_root)
     budget = _Budget(limits, display_path(path), len(data))
     includes = _expand_xincludes(tree, path, root_dir, limits, depth=0, seen=(path.resolve(),),
                                  budget=budget)
@@ -262,6 +264,16 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, project_root: Pat
     if require_tei:
         check_is_tei(doc)
     return doc
+
+
+def include_root(path: Path, project_root: Path | None) -> Path:
+    """The folder whose files `path` may XInclude: the project root when the document is inside it."""
+    folder = Path(path).parent.resolve()
+    if project_root is not None:
+        root = Path(project_root).resolve()
+        if folder.is_relative_to(root):
+            return root
+    return folder
 
 
 def check_is_tei(doc: Document) -> None:

@@ -43,6 +43,7 @@ ALLOWED_PROTOCOLS = "http://saxon.sf.net/feature/allowedProtocols"
 JAXP_MAX_DEPTH = ("http://saxon.sf.net/feature/parserProperty"
                   "?uri=http%3A//www.oracle.com/xml/jaxp/properties/maxElementDepth")
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+TEIKIT_SCHEME = "teikit"  # xsl:import href="teikit:html.xsl" names teikit's own stylesheet
 _module_names: dict[str, str] = {}  # data: URI of an inlined stylesheet module -> its file, for messages
 
 
@@ -77,9 +78,16 @@ def _module_text(path: Path, stack: tuple[Path, ...] = ()) -> str:
     for element in tree.getroot().iter(f"{{{XSL_NS}}}import", f"{{{XSL_NS}}}include"):
         href = element.get("href", "")
         url = urlparse(href)
-        if url.scheme not in ("", "file") or url.netloc:
-            raise TeikitError(f"{path}: imports {href!r}; stylesheets may import only local files")
-        target = (path.parent / unquote(url.path)).resolve()
+        if url.scheme == TEIKIT_SCHEME:  # a project stylesheet importing teikit's (teikit:html.xsl)
+            target = (resources.xslt_dir() / unquote(url.path)).resolve()
+            if not target.is_relative_to(resources.xslt_dir().resolve()) or not target.is_file():
+                raise TeikitError(f"{path}: imports {href!r}, which is not one of teikit's stylesheets",
+                                  hint="teikit:html.xsl, teikit:pdf.xsl and teikit:text.xsl are")
+        elif url.scheme not in ("", "file") or url.netloc:
+            raise TeikitError(f"{path}: imports {href!r}; stylesheets may import only local files "
+                              "and teikit's own (teikit:html.xsl)")
+        else:
+            target = (path.parent / unquote(url.path)).resolve()
         if target in stack:
             raise TeikitError(f"{path}: imports {href!r} in a cycle")
         inlined = _module_text(target, (*stack, path))
@@ -238,8 +246,9 @@ def run(name: str, doc: Document, params: dict[str, Any] | None = None,
             with _saxon_stderr() as printed:
                 result = executable.transform_to_string(xdm_node=node or to_xdm(doc))
         except PySaxonApiError as exc:
-            diag = Diagnostic(doc.display, 0, 0, Severity.ERROR, f"transform.{name}",
-                              f"the {name} stylesheet failed: {_failure(exc, printed)}", source="xslt")
+            label = Path(name).stem if name.endswith((".xsl", ".xslt")) else name
+            diag = Diagnostic(doc.display, 0, 0, Severity.ERROR, f"transform.{label}",
+                              f"the {label} stylesheet failed: {_failure(exc, printed)}", source="xslt")
             raise DocumentError(diag.format(), diagnostic=diag) from None
     if printed and printed[0].strip():  # xsl:message output of a successful run: pass it on
         sys.stderr.write(_readable(printed[0], collapse=False))
