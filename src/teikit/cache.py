@@ -307,11 +307,14 @@ def declared_schema_files(path: Path, data: bytes) -> list[Path]:
     return found
 
 
-def validation_sources(path: Path, limits: Any, project_root: Path | None) -> dict[str, str]:
+def validation_sources(path: Path, limits: Any, project_root: Path | None,
+                       pointer_folders: Sequence[Path] = ()) -> dict[str, str]:
     """What one document's validation result depends on besides configuration:
-    the document, the files it XIncludes and the local schemas it declares."""
+    the document, the files it XIncludes, the local schemas it declares and the files
+    its cross-file pointers point into (see `teikit.validate.xrefs`)."""
     from teikit.errors import TeikitError
     from teikit.load import load
+    from teikit.validate import xrefs
 
     path = Path(path)
     try:
@@ -319,13 +322,14 @@ def validation_sources(path: Path, limits: Any, project_root: Path | None) -> di
     except OSError:
         return {}
     sources = {str(path.resolve()): hashlib.sha256(data).hexdigest()}
-    if XINCLUDE_NS in data:
+    if XINCLUDE_NS in data or b".xml" in data or b"prefixDef" in data:
         try:
             doc = load(path, limits=limits, project_root=project_root)
         except TeikitError:
             pass  # the result is "cannot load", which depends on the document alone
         else:
             sources.update(hash_files(doc.includes))
+            sources.update(hash_files(xrefs.targets_of(doc, tuple(pointer_folders)), missing=ABSENT))
             for included in doc.includes:
                 try:
                     declared = declared_schema_files(included, included.read_bytes())
@@ -345,7 +349,7 @@ def _validate_with_sources(args: tuple[Path, Any]) -> tuple[list[Any], dict[str,
     from teikit.validate import validator_for
 
     path, options = args
-    sources = validation_sources(path, options.limits, options.project_root)
+    sources = validation_sources(path, options.limits, options.project_root, options.pointer_folders)
     return validator_for(options).validate_path(path), sources
 
 

@@ -290,6 +290,7 @@ def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, i
         pointers=not no_pointers,
         limits=Limits(max_bytes=max_bytes, max_depth=max_depth),
         project_root=config.root,
+        pointer_folders=tuple(Path(p) for p in config.get("validate", "pointer-folders", ())),
     )
     diagnostics = policy.apply(validate_paths(files, options, jobs=jobs, **_validation_batch(quiet)))
     _emit_report(diagnostics, files, fmt, output, quiet, group_after)

@@ -52,6 +52,9 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("output", "path", "output", doc="write the report to this file (-o)"),
         Key("svrl", "path", "svrl_dir", doc="folder for SVRL reports (--svrl)"),
         Key("cache-dir", "path", "cache_dir", doc="validation cache (--cache-dir)"),
+        Key("pointer-folders", "list[path]",
+            doc="folders where a file named in a pointer (origPlace.xml#p3) is looked for when it "
+                "is not beside the document"),
         Key("select", "list[str]", doc="rules (or prefixes such as pointer.) reported; default all"),
         Key("ignore", "list[str]", "ignore", doc="rules (or prefixes) not reported (--ignore)"),
         Key("severity", "table[str]", choices=SEVERITIES,

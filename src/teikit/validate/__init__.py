@@ -31,7 +31,7 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
-from teikit.validate import pointers
+from teikit.validate import pointers, xrefs
 from teikit.validate.locate import Locator
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
@@ -49,7 +49,8 @@ class ValidationOptions:
     svrl_dir: Path | None = None  # write each document's SVRL report here
     pointers: bool = True
     limits: Limits = DEFAULT_LIMITS
-    project_root: Path | None = None
+    project_root: Path | None = None  # XInclude and cross-file pointers stay inside it
+    pointer_folders: tuple[Path, ...] = ()  # where bare file names in pointers are looked up too
 
 
 def project_rules() -> Path:
@@ -138,6 +139,8 @@ class Validator:
         found += self.rules(doc, locator)
         if self.options.pointers:
             found += pointers.check(doc, locator)
+            found += xrefs.check(doc, locator, project_root=self.options.project_root,
+                                 folders=self.options.pointer_folders, limits=self.options.limits)
         return sorted(found, key=sort_key)
 
     # ------------------------------------------------------------------ grammar
