@@ -225,6 +225,9 @@ def main() -> None:
     Every command takes files or directories (searched recursively for *.xml)
     and defaults to the edition in ./tei/.
 
+    Settings come from teikit.toml (or [tool.teikit] in pyproject.toml) of the
+    project; flags override them. `teikit init` starts a project.
+
     \b
     Exit codes: 0 success, 1 a document has errors,
                 2 usage or I/O problem, 3 internal error.
@@ -363,6 +366,34 @@ def build(paths, out_dir, formats, width, quiet, jobs, include, exclude, max_byt
             click.echo(f"{len(done.unchanged)} output(s) of {done.skipped_documents} unchanged document(s) "
                        f"already up to date (cache: {done.cache_dir}; --force rebuilds them)")
     sys.exit(EXIT_INVALID if any(d.severity >= Severity.ERROR for d in diagnostics) else EXIT_OK)
+
+
+# --------------------------------------------------------------------------- init
+
+@main.command(context_settings=CONTEXT)
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+@guarded
+def init(directory):
+    """Start an edition project in DIRECTORY (default: here).
+
+    Writes a sample TEI document in tei/, teikit.toml, a GitHub Actions workflow,
+    a pre-commit configuration, a README and a .gitignore. Files that exist are
+    kept, never overwritten. The project validates and builds as it is.
+
+    \b
+    Example:
+      teikit init my-edition && cd my-edition && teikit validate && teikit build
+    """
+    from teikit.init import init_project
+
+    done = init_project(Path(directory))
+    for path in done.written:
+        click.echo(f"wrote {path}")
+    for path in done.kept:
+        click.echo(f"kept {path} (exists; not overwritten)")
+    where = "" if Path(directory) == Path(".") else f"cd {directory} && "
+    click.echo(f"next: {where}teikit validate && teikit build")
+    sys.exit(EXIT_OK)
 
 
 # --------------------------------------------------------------------------- info
