@@ -147,7 +147,7 @@ def test_configured_schemas_replace_the_default_and_bring_their_embedded_rules(t
     project(tmp_path, '[validate]\nschemas = ["any.rng"]\npointers = false\n')
     done = run_cli("validate", "--format", "json", cwd=tmp_path)
     found = json.loads(done.stdout)["diagnostics"]
-    assert [(d["rule"], d["line"]) for d in found] == [("no-ben", 5)]
+    assert [(d["rule"], d["line"]) for d in found] == [("no-ben", 6)]
     (tmp_path / "teikit.toml").write_text("[validate]\npointers = false\n")
     assert json.loads(run_cli("validate", "--format", "json", cwd=tmp_path).stdout)["diagnostics"] == []
 

@@ -198,8 +198,15 @@ class Validator:
         files = self.rule_files(doc)
         found: list[Diagnostic] = []
         node = None
+        embedded_in = {Path(p).resolve() for p in self.options.schemas}
         for rules in files:
-            compiled = schematron.compile_rules(Path(rules), self.options.phase)
+            source = Path(rules)
+            if source.resolve() in embedded_in and self.options.phase in ("", "#DEFAULT"):
+                # a grammar's own rules: only the patterns that can fire on this document
+                from teikit.validate import embedded
+
+                source = embedded.rules_for(source, doc, _rules_cache())
+            compiled = schematron.compile_rules(source, self.options.phase)
             if node is None:
                 from teikit.transform import to_xdm
 
@@ -209,9 +216,18 @@ class Validator:
             if self.options.svrl_dir is not None and svrl:
                 from teikit import fsutil
 
-                name = svrl_name(doc, compiled.path, len(files) > 1)
+                name = svrl_name(doc, Path(rules), len(files) > 1)
                 fsutil.write_text(Path(self.options.svrl_dir) / name, svrl)
         return found
+
+
+def _rules_cache() -> Path:
+    """Where the cut-down embedded rules are written (beside the simplified grammars)."""
+    if relaxng is not None:
+        return relaxng.cache_dir() / "sch"
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "teikit-sch"
 
 
 def _unique(paths: list[Path]) -> list[Path]:
