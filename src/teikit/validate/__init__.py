@@ -32,7 +32,7 @@ from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
 from teikit.validate import pointers, xrefs
-from teikit.validate.locate import Locator
+from teikit.validate.locate import Locator, in_own_files
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
     from teikit.validate import relaxng
@@ -141,7 +141,7 @@ class Validator:
             found += pointers.check(doc, locator)
             found += xrefs.check(doc, locator, project_root=self.options.project_root,
                                  folders=self.options.pointer_folders, limits=self.options.limits)
-        return sorted(found, key=sort_key)
+        return sorted(in_own_files(doc, found), key=sort_key)  # problems in XIncluded files: there
 
     # ------------------------------------------------------------------ grammar
 
