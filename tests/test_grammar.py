@@ -13,8 +13,18 @@ from conftest import DATA, EDITION, ROOT, corpus_files, requires_corpora
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import ToolMissingError
 from teikit.load import load
-from teikit.validate import relaxng
-from teikit.validate.relaxng import declared_schemas, declared_schematron, grammar_checker, project_schema
+from teikit.validate import grammar as rng
+from teikit.validate.grammar import (
+    declared_schemas,
+    declared_schematron,
+    diagnosis,
+    grammar_checker,
+    lxml_engine,
+    project_schema,
+    simplification,
+    source,
+)
+from teikit.validate.grammar.rng_syntax import RNG_NS
 
 GRAMMAR = DATA / "grammar"
 TEI_ALL = ROOT / "schemas" / "tei_all.rng"
@@ -25,17 +35,17 @@ requires_jing = pytest.mark.skipif(not has_jing, reason="Jing/Java not installed
 
 
 @pytest.fixture(scope="session")
-def tei_all() -> relaxng.GrammarChecker:
+def tei_all() -> rng.GrammarChecker:
     """tei_all.rng compiled once for the whole test process (the checker cache does the rest)."""
     return grammar_checker(TEI_ALL)
 
 
 @pytest.fixture(scope="session")
-def teikit() -> relaxng.GrammarChecker:
+def teikit() -> rng.GrammarChecker:
     return grammar_checker(TEIKIT)
 
 
-def errors(checker: relaxng.GrammarChecker, path: Path) -> list[Diagnostic]:
+def errors(checker: rng.GrammarChecker, path: Path) -> list[Diagnostic]:
     return checker.check(load(path))
 
 
@@ -125,11 +135,11 @@ def test_errors_in_the_header_do_not_hide_or_invent_errors_in_the_text(tei_all, 
 
 def test_source_lines_are_decoded_one_by_one_as_python_splits_them():
     for data in [b"", b"a", b"a\n", b"a\nb", b"a\n\nb\n\n", "\u00e9\n\u00fc x\n".encode()]:
-        lines = relaxng._SourceLines.of(data, "UTF-8")
-        assert isinstance(lines, relaxng._SourceLines)
+        lines = source.SourceLines.of(data, "UTF-8")
+        assert isinstance(lines, source.SourceLines)
         assert list(lines) == data.decode().splitlines() and len(lines) == len(data.decode().splitlines())
-    assert relaxng._SourceLines.of(b"a\r\nb", "utf-8") == ["a", "b"]  # CR: split whole, as text
-    assert relaxng._SourceLines.of("a\nb".encode("utf-16"), "utf-16") == ["a", "b"]
+    assert source.SourceLines.of(b"a\r\nb", "utf-8") == ["a", "b"]  # CR: split whole, as text
+    assert source.SourceLines.of("a\nb".encode("utf-16"), "utf-16") == ["a", "b"]
 
 
 def test_the_source_tree_is_never_modified_by_error_repair(tei_all):
@@ -158,42 +168,42 @@ def test_a_grammar_chosen_with_schema_brings_the_house_rules_only_if_it_is_the_h
 
 
 def test_a_schema_is_compiled_once_per_process(tei_all):
-    compiled = relaxng.compile_count
+    compiled = lxml_engine.compile_count
     again = grammar_checker(TEI_ALL)
     same_path_other_spelling = grammar_checker(ROOT / "schemas" / ".." / "schemas" / "tei_all.rng")
     assert again is tei_all and same_path_other_spelling is tei_all
-    assert relaxng.compile_count == compiled
+    assert lxml_engine.compile_count == compiled
 
 
 def test_the_simplified_schema_is_kept_on_disk_by_content(tmp_path, monkeypatch):
     monkeypatch.setenv("TEIKIT_CACHE_DIR", str(tmp_path))
-    first = relaxng.simplified(TEIKIT)
+    first = rng.simplified(TEIKIT)
     assert first.parent == tmp_path / "rng" and first.is_file()
     stamp = first.stat().st_mtime_ns
-    assert relaxng.simplified(TEIKIT) == first and first.stat().st_mtime_ns == stamp
+    assert rng.simplified(TEIKIT) == first and first.stat().st_mtime_ns == stamp
     copy = tmp_path / "copy.rng"
     copy.write_bytes(TEIKIT.read_bytes())
-    assert relaxng.simplified(copy) == first  # same content, same entry
+    assert rng.simplified(copy) == first  # same content, same entry
 
 
 def _mixed_forms(grammar: etree._ElementTree, element: str) -> tuple[int, int]:
     """(repetitions with text as an alternative, interleaves with text) in the content of `element`,
     following refs through defines but not into other elements."""
-    ns = {"r": relaxng.RNG_NS}
+    ns = {"r": RNG_NS}
     defines = {d.get("name"): d for d in grammar.xpath("//r:define", namespaces=ns)}
     todo = grammar.xpath("//r:element[@name=$n]", namespaces=ns, n=element)
     seen: set[str] = set()
     repeats = interleaves = 0
     while todo:
         node = todo.pop()
-        for child in node.iterchildren(f"{{{relaxng.RNG_NS}}}*"):
+        for child in node.iterchildren(f"{{{RNG_NS}}}*"):
             kind = etree.QName(child).localname
             if kind == "element":
                 continue
-            if kind == "choice" and child.find(f"{{{relaxng.RNG_NS}}}text") is not None \
+            if kind == "choice" and child.find(f"{{{RNG_NS}}}text") is not None \
                     and etree.QName(node).localname == "zeroOrMore":
                 repeats += 1
-            if kind == "interleave" and child.find(f"{{{relaxng.RNG_NS}}}text") is not None:
+            if kind == "interleave" and child.find(f"{{{RNG_NS}}}text") is not None:
                 interleaves += 1
             if kind == "ref" and child.get("name") not in seen:
                 seen.add(child.get("name"))
@@ -204,8 +214,8 @@ def _mixed_forms(grammar: etree._ElementTree, element: str) -> tuple[int, int]:
 
 def test_simplification_rewrites_mixed_content_except_in_the_elements_that_carry_running_text():
     tree = etree.parse(str(TEIKIT))
-    simple = relaxng.simplify(tree)
-    assert "p" in relaxng.COMPILED_MIXED and "title" not in relaxng.COMPILED_MIXED
+    simple = rng.simplify(tree)
+    assert "p" in rng.COMPILED_MIXED and "title" not in rng.COMPILED_MIXED
     # <p> keeps zeroOrMore(choice(text, ...)), which libxml2 validates fast with an automaton ...
     assert _mixed_forms(tree, "p")[0] and _mixed_forms(simple, "p") == _mixed_forms(tree, "p")
     # ... <title> shares that content (macro.paraContent) but gets the interleave, which compiles fast
@@ -215,21 +225,21 @@ def test_simplification_rewrites_mixed_content_except_in_the_elements_that_carry
 
 def test_simplification_drops_nothing_reachable():
     tree = etree.parse(str(TEIKIT))
-    simple = relaxng.simplify(tree)
-    ns = {"r": relaxng.RNG_NS}
+    simple = rng.simplify(tree)
+    ns = {"r": RNG_NS}
     names = set(simple.xpath("//r:define/@name", namespaces=ns))
-    copies = {n for n in names if n.endswith(relaxng._INTERLEAVED)}
+    copies = {n for n in names if n.endswith(simplification._INTERLEAVED)}
     assert copies  # the interleaved copies of shared defines
     # teikit.rng has no dead defines: each is kept, or (used only by rewritten elements) replaced by its copy
     originals = set(tree.xpath("//r:define/@name", namespaces=ns))
     assert names - copies <= originals
-    assert originals <= names | {n.removesuffix(relaxng._INTERLEAVED) for n in copies}
+    assert originals <= names | {n.removesuffix(simplification._INTERLEAVED) for n in copies}
 
 
 @requires_jing
 def test_simplification_accepts_exactly_the_same_documents(tei_all, tmp_path):
     """Jing judges each sample with the original and with the simplified schema: same verdicts."""
-    simple = relaxng.simplified(TEI_ALL)
+    simple = rng.simplified(TEI_ALL)
     samples = sorted(GRAMMAR.glob("*.xml")) + corpus_files("shakedracor")[:2] + corpus_files("eltec-eng")[:2]
     invalid = []
     for schema in (TEI_ALL, simple):  # one Jing run per schema, all samples at once
@@ -263,7 +273,7 @@ def test_jing_checks_a_batch_in_one_run():
 def test_jing_engine_without_jing_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("TEIKIT_JING_JAR", raising=False)
-    relaxng._checkers.pop((TEIKIT.resolve(), "jing"), None)
+    rng._checkers.pop((TEIKIT.resolve(), "jing"), None)
     with pytest.raises(ToolMissingError) as caught:
         grammar_checker(TEIKIT, "jing")
     assert "apt-get install jing" in caught.value.hint
@@ -273,7 +283,7 @@ def test_jing_output_is_parsed_into_diagnostics():
     doc = load(GRAMMAR / "valid.xml")
     out = (f"{doc.path.resolve()}:12:7: error: element \"foo\" not allowed here; "
            "expected element \"p\" or \"div\"\n[warning] /usr/bin/jing: Unable to locate xml-apis\n")
-    found = relaxng.parse_jing_output(out, {str(doc.path.resolve()): doc}, TEI_ALL)
+    found = rng.parse_jing_output(out, {str(doc.path.resolve()): doc}, TEI_ALL)
     assert found == [Diagnostic(doc.display, 12, 7, Severity.ERROR, "rng",
                                 'element "foo" not allowed here')]
     assert found[0].hint == 'expected element "p" or "div"'
@@ -403,7 +413,7 @@ def test_a_grammar_with_includes_is_compiled_as_it_is(tmp_path):
     main = tmp_path / "main.rng"
     main.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0"><include href="part.rng"/>'
                     '<start><ref name="doc"/></start></grammar>')
-    assert relaxng.simplified(main) == main  # its relative include must resolve next to it
+    assert rng.simplified(main) == main  # its relative include must resolve next to it
     doc = tmp_path / "doc.xml"
     doc.write_text("<doc>fine</doc>")
     assert grammar_checker(main).check(load(doc, require_tei=False)) == []
@@ -416,7 +426,7 @@ def test_error_reporting_stops_at_the_limit(tei_all, tmp_path, monkeypatch):
     doc = tmp_path / "many.xml"
     doc.write_text(text.replace("<p>A second", "<p>" + "<blink/>" * 12 + "A second"))
     assert len(tei_all.check(load(doc))) == 12
-    monkeypatch.setattr(relaxng, "MAX_ERRORS", 5)
+    monkeypatch.setattr(diagnosis, "MAX_ERRORS", 5)
     assert len(tei_all.check(load(doc))) == 5
 
 
@@ -477,3 +487,27 @@ def test_the_generator_command_checks_freshness(tmp_path):
     assert schema.main(["--output", str(stale)]) == 0
     assert stale.read_bytes() == TEIKIT.read_bytes()
     assert schema.main(["--output", str(stale), "--check"]) == 0
+
+
+def test_a_duplicate_xml_id_is_reported_as_the_duplicate_it_is(tei_all, tmp_path):
+    # libxml2 fails the document for it but names only an ancestor's attributes; Jing says
+    # 'ID "a" has already been defined': teikit names the ID and where it was first defined.
+    doc = tmp_path / "dup.xml"
+    head, rest = (GRAMMAR / "valid.xml").read_text(encoding="utf-8").split("<p>", 1)
+    doc.write_text(head + '<p xml:id="a">one</p>\n<p xml:id="a">' + rest, encoding="utf-8")
+    line = head.count("\n") + 1
+    found = tei_all.check(load(doc))
+    assert [(d.rule, d.line, d.message) for d in found] == [
+        ("rng", line + 1, 'ID "a" of attribute "xml:id" is already defined')]
+    assert found[0].column == 4  # the attribute, as Jing points to it
+    assert found[0].hint.startswith(f'first defined on element "p" at line {line}, column ')
+
+
+@pytest.mark.parametrize("engine", ["lxml", pytest.param("jing", marks=requires_jing)])
+@pytest.mark.parametrize("schema", ['<start><ref name="nowhere"/></start></grammar>', "<start>"])
+def test_a_broken_schema_is_a_usage_error_with_either_engine(cli, tmp_path, engine, schema):
+    bogus = tmp_path / "bogus.rng"
+    bogus.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0">' + schema)
+    result = cli("validate", "--engine", engine, "--schema", str(bogus), str(GRAMMAR / "valid.xml"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "bogus.rng: " in result.stderr and "schema" in result.stderr and not result.stdout

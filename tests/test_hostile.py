@@ -426,9 +426,9 @@ def test_saxon_refuses_every_uri_while_transforming(call, tmp_path, secret, list
     doc = load(DATA / "minimal.xml")
     try:
         result = transform.run(str(stylesheet(tmp_path, expression)), doc)
-    except DocumentError as exc:
-        assert "prohibited" in exc.message or "disallowed" in exc.message
-        assert SECRET not in exc.message
+    except DocumentError as exc:  # teikit answers file functions itself, from inside the project only
+        assert "refusing to read" in exc.message or "no such file in the project" in exc.message
+        assert SECRET not in exc.message and "Error at char" not in exc.message
     else:
         assert result in ("false", "")  # unparsed-text-available() answers no: the file is not readable
     assert listener.connections == []

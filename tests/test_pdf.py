@@ -69,7 +69,7 @@ def outline_titles(outline, depth: int = 0) -> list[tuple[int, str]]:
 
 def pdf_note_numbers(text: str) -> list[str]:
     """Note numbers as the PDF prints them in its Notes section."""
-    notes = text.split("\nNotes\n", 1)[1].split("\nIndex\n", 1)[0]
+    notes = re.split(r"\n(?:End)?[Nn]otes\n", text, maxsplit=1)[1].split("\nIndex\n", 1)[0]
     return re.findall(r"^(\d+)\. ", notes, flags=re.M)
 
 
@@ -80,16 +80,17 @@ def html_note_numbers(doc_path: Path) -> list[str]:
 
 
 def heads(doc_path: Path) -> list[str]:
-    """The body's headings as a reader sees them (note markers left out)."""
+    """The headings of the front matter's and the body's divisions as a reader sees them (note
+    markers left out)."""
     tree = etree.parse(str(doc_path))
     return [" ".join("".join(h.xpath(".//text()[not(ancestor::t:note)]", namespaces=NS)).split())
-            for h in tree.iterfind(".//t:body//t:head", NS)]
+            for h in tree.xpath(".//t:front//t:div/t:head | .//t:body//t:head", namespaces=NS)]
 
 
 def text_note_numbers(doc_path: Path) -> list[str]:
     """Note numbers as the plain-text output prints them in its Notes section."""
     text = render_text(load(doc_path))
-    notes = text.split("\nNotes\n-----\n", 1)[1]
+    notes = re.split(r"\n(?:End)?[Nn]otes\n-+\n", text, maxsplit=1)[1]
     return re.findall(r"^(\d+)\. ", notes, flags=re.M)
 
 
@@ -371,7 +372,7 @@ def test_edition_text_is_complete(edition: PdfReader) -> None:
 @requires_edition
 def test_edition_outline_is_its_headings(edition: PdfReader) -> None:
     body = [(0, head) for head in heads(EDITION_FILE)]
-    assert outline_titles(edition.outline) == [*body, (0, "Notes"), (0, "Index"), *REGISTERS]
+    assert outline_titles(edition.outline) == [*body, (0, "Endnotes"), (0, "Index"), *REGISTERS]
 
 
 @requires_edition

@@ -15,9 +15,9 @@ from lxml import etree
 from conftest import DATA, EDITION, ROOT, corpus_files, requires_corpora
 from teikit.errors import InputError
 from teikit.load import load, make_parser
-from teikit.validate import relaxng
-from teikit.validate.relaxng import simplified
-from teikit.validate.specialise import Specialiser, element_name, specialisable
+from teikit.validate import grammar as rng
+from teikit.validate.grammar import lxml_engine, simplified
+from teikit.validate.grammar.specialise import Specialiser, element_name, specialisable
 
 TEI_ALL = ROOT / "schemas" / "tei_all.rng"
 GRAMMAR = DATA / "grammar"
@@ -108,23 +108,23 @@ def test_specialised_grammars_compile_for_any_vocabulary(tmp_path, simple_tei_al
 def fresh_checker(tmp_path, monkeypatch):
     """A checker of its own (not the process-wide one) with an empty cache, as on a first run."""
     monkeypatch.setenv("TEIKIT_CACHE_DIR", str(tmp_path / "cache"))
-    return lambda: relaxng.LxmlChecker(TEI_ALL)
+    return lambda: rng.LxmlChecker(TEI_ALL)
 
 
 def test_a_checker_compiles_again_only_for_new_names(tmp_path, fresh_checker):
     checker = fresh_checker()
     first = load(GRAMMAR / "valid.xml")
-    compiled = relaxng.compile_count
+    compiled = lxml_engine.compile_count
     checker.check(first)
-    assert relaxng.compile_count == compiled + 1
+    assert lxml_engine.compile_count == compiled + 1
     checker.check(load(GRAMMAR / "valid.xml"))
-    assert relaxng.compile_count == compiled + 1  # same names: same compiled grammar
+    assert lxml_engine.compile_count == compiled + 1  # same names: same compiled grammar
     richer = tmp_path / "richer.xml"
     richer.write_text((GRAMMAR / "valid.xml").read_text().replace("</p>", " <emph>new</emph></p>", 1))
     assert checker.check(load(richer)) == []
-    assert relaxng.compile_count == compiled + 2
+    assert lxml_engine.compile_count == compiled + 2
     checker.check(first)
-    assert relaxng.compile_count == compiled + 2  # the wider grammar serves the narrower document
+    assert lxml_engine.compile_count == compiled + 2  # the wider grammar serves the narrower document
 
 
 def test_the_vocabulary_is_remembered_for_the_next_run(tmp_path, fresh_checker):
@@ -135,10 +135,10 @@ def test_the_vocabulary_is_remembered_for_the_next_run(tmp_path, fresh_checker):
     first_run.check(load(richer))
     remembered = set(next((tmp_path / "cache" / "rng").glob("*.names")).read_text().split())
     assert TEI + "emph" in remembered and TEI + "TEI" in remembered
-    compiled = relaxng.compile_count
+    compiled = lxml_engine.compile_count
     next_run = fresh_checker()  # another process, later: one compilation serves both documents
     assert next_run.check(load(GRAMMAR / "valid.xml")) == [] and next_run.check(load(richer)) == []
-    assert relaxng.compile_count == compiled + 1
+    assert lxml_engine.compile_count == compiled + 1
 
 
 def test_names_the_schema_does_not_define_are_not_remembered(tmp_path, fresh_checker):
@@ -191,7 +191,7 @@ def test_verdicts_on_the_corpora_equal_those_of_the_whole_grammar(specialiser, w
 def whole_document_diagnostics(checker, doc, monkeypatch):
     """The diagnostics of the path that validates the whole document first (no judging by parts)."""
     with monkeypatch.context() as patch:
-        patch.setattr(relaxng.LxmlChecker, "_by_parts", lambda self, root: False)
+        patch.setattr(rng.LxmlChecker, "_by_parts", lambda self, root: False)
         return checker.check(doc)
 
 
@@ -242,8 +242,8 @@ def test_a_root_with_children_named_like_it_is_validated_whole():
     assert not checker._by_parts(nested)
 
 
-def grammar_checker_for_tests() -> relaxng.LxmlChecker:
-    checker = relaxng.grammar_checker(TEI_ALL)
-    assert isinstance(checker, relaxng.LxmlChecker)
+def grammar_checker_for_tests() -> rng.LxmlChecker:
+    checker = rng.grammar_checker(TEI_ALL)
+    assert isinstance(checker, rng.LxmlChecker)
     checker.relaxng_for(load(EDITION / "karabakh-war.xml"))  # a grammar exists before any judgement
     return checker

@@ -138,7 +138,7 @@ def test_orcid_with_a_wrong_check_digit(tmp_path, edition_validator, source):
         digit = "0" if m.group(2) != "0" else "1"
         return m.group(1) + digit
 
-    text, offset = plant(source, r'(<idno type="ORCID">\d{4}-\d{4}-\d{4}-\d{3})([\dX])', wrong_digit,
+    text, offset = plant(source, r'(<idno type="ORCID"[^>]*>\d{4}-\d{4}-\d{4}-\d{3})([\dX])', wrong_digit,
                          after="<teiHeader>")
     found, _ = validate_planted(tmp_path, edition_validator, text)
     d = assert_reported(found, text, offset, "orcid-checksum")

@@ -23,6 +23,7 @@
     exclude-result-prefixes="#all">
 
   <xsl:import href="common.xsl"/>
+  <xsl:include href="html/scholarly.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
 
@@ -57,11 +58,12 @@
   <xsl:template match="/">
     <xsl:variable name="title" select="tk:title(.)"/>
     <html lang="{$doc-lang}">
+      <xsl:if test="tk:direction($doc-lang) = 'rtl'"><xsl:attribute name="dir" select="'rtl'"/></xsl:if>
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta http-equiv="Content-Security-Policy"
-              content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline'"/>
+              content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'"/>
         <title><xsl:value-of select="($title[.], 'Untitled TEI document')[1]"/></title>
         <meta name="generator" content="{$generator}"/>
         <xsl:call-template name="citation-meta"/>
@@ -77,6 +79,7 @@
         <main id="tk-main">
           <article class="edition">
             <xsl:call-template name="title-block"/>
+            <xsl:call-template name="source-description"/>
             <xsl:call-template name="toc"/>
             <div class="text" id="tk-text">
               <xsl:apply-templates select="$tei/tei:text"/>
@@ -92,6 +95,7 @@
               </xsl:for-each>
             </div>
             <xsl:call-template name="endnotes"/>
+            <xsl:call-template name="apparatus"/>
           </article>
           <xsl:call-template name="registers"/>
           <xsl:call-template name="timeline"/>
@@ -159,6 +163,7 @@
         <ul class="authors">
           <xsl:for-each select="$stmt/tei:author">
             <xsl:variable name="pos" select="position()"/>
+            <xsl:if test="not(tk:front-carries($tei, .))">
             <li class="author">
               <xsl:call-template name="lang"/>
               <span class="author-name"><xsl:value-of select="tk:authors(/)[$pos]"/></span>
@@ -169,6 +174,7 @@
                 <xsl:with-param name="owner" select="."/>
               </xsl:call-template>
             </li>
+            </xsl:if>
           </xsl:for-each>
         </ul>
       </xsl:if>
@@ -214,7 +220,7 @@
         <h2 id="tk-toc-h">Contents</h2>
         <ol>
           <xsl:apply-templates select="$top" mode="toc"/>
-          <xsl:if test="exists(tk:numbered-notes(/))"><li><a href="#tk-notes">Notes</a></li></xsl:if>
+          <xsl:if test="exists(tk:numbered-notes(/))"><li><a href="#tk-notes"><xsl:value-of select="tk:notes-heading(/)"/></a></li></xsl:if>
           <xsl:if test="exists($entries)"><li><a href="#tk-index">Index</a></li></xsl:if>
         </ol>
       </nav>
@@ -260,10 +266,17 @@
     </xsl:if>
   </xsl:template>
 
-  <!-- xml:lang becomes lang when it is a well-formed language tag (BCP 47 syntax). -->
+  <!-- xml:lang becomes lang when it is a well-formed language tag (BCP 47 syntax), and dir
+       where the writing direction changes (tk:direction: rtl, ltr, or auto for an unknown
+       language). -->
   <xsl:template name="lang">
     <xsl:if test="@xml:lang[tk:is-language-tag(.)]">
       <xsl:attribute name="lang" select="normalize-space(@xml:lang)"/>
+    </xsl:if>
+    <xsl:if test="@xml:lang">
+      <xsl:variable name="dir" select="tk:direction(@xml:lang)"/>
+      <xsl:variable name="outer" select="tk:direction((ancestor::*[@xml:lang][1]/@xml:lang, $doc-lang)[1])"/>
+      <xsl:if test="$dir ne $outer or ($dir = 'auto')"><xsl:attribute name="dir" select="$dir"/></xsl:if>
     </xsl:if>
   </xsl:template>
 
@@ -292,7 +305,8 @@
         [empty(ancestor::tei:note except $e/ancestor-or-self::tei:note)]
         [empty(ancestor::tei:figDesc except $e/ancestor-or-self::tei:figDesc)]
         [not(ancestor::*[parent::tei:choice][self::tei:sic or self::tei:orig or self::tei:abbr]
-             [../(tei:corr | tei:reg | tei:expan)])]))"/>
+             [../(tei:corr | tei:reg | tei:expan)])]
+        [not(ancestor::tei:rdg[not(. is tk:app-lemma(ancestor::tei:app[1]))])]))"/>
   </xsl:function>
 
   <!-- Is this element on the page with its id, so that a link to it lands? -->
@@ -303,6 +317,7 @@
                               and empty($e/ancestor-or-self::*[tk:is-pull-quote(.)])
                               and empty($e/ancestor-or-self::*[tk:is-register(.)])
                               and empty($e/ancestor::tei:figDesc)
+                              and empty($e/ancestor-or-self::tei:docTitle[tk:repeats-title(.)])
                               and empty($e/ancestor-or-self::*[parent::tei:choice]
                                         [self::tei:sic or self::tei:orig or self::tei:abbr]
                                         [../(tei:corr | tei:reg | tei:expan)])
@@ -432,18 +447,23 @@
     <xsl:call-template name="block"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
   </xsl:template>
 
+  <xsl:template match="tei:docTitle[tk:repeats-title(.)] | tei:divGen[@type = 'notes']" priority="3"/>
+
+  <!-- Inside a line these are phrases, not blocks: the authors of a byline ("A* and B**"),
+       a label opening a paragraph ("ORCID No: …", "Keywords: …"). -->
+  <xsl:template match="tei:byline/tei:docAuthor | tei:p/tei:label | tei:ab/tei:label" priority="2">
+    <span>
+      <xsl:call-template name="attrs"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
+      <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates>
+    </span>
+  </xsl:template>
+
   <xsl:template match="tei:titlePage | tei:opener | tei:closer | tei:epigraph | tei:argument | tei:postscript
                        | tei:lg | tei:sp | tei:castList | tei:castGroup | tei:spGrp | tei:floatingText
                        | tei:cit | tei:listBibl | tei:div[tk:is-register(.)]">
     <xsl:call-template name="container"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
   </xsl:template>
 
-  <xsl:template match="tei:l">
-    <xsl:call-template name="block">
-      <xsl:with-param name="name" select="'div'"/>
-      <xsl:with-param name="class" select="'l'"/>
-    </xsl:call-template>
-  </xsl:template>
 
   <!-- A stage direction inside a line or paragraph stays in the line. -->
   <xsl:template match="tei:stage[ancestor::tei:p or ancestor::tei:l or ancestor::tei:ab]" priority="2">
@@ -691,7 +711,7 @@
     <xsl:variable name="notes" select="tk:numbered-notes(/)"/>
     <xsl:if test="exists($notes)">
       <section class="endnotes" id="tk-notes" aria-labelledby="tk-notes-h" role="doc-endnotes">
-        <h2 id="tk-notes-h">Notes</h2>
+        <h2 id="tk-notes-h"><xsl:value-of select="tk:notes-heading(/)"/></h2>
         <ol class="notes">
           <xsl:for-each select="$notes">
             <xsl:variable name="n" select="tk:note-number(.)"/>
@@ -743,7 +763,7 @@
 
   <xsl:template match="tei:foreign | tei:term | tei:mentioned | tei:gloss | tei:distinct | tei:seg | tei:w | tei:c | tei:pc
                        | tei:num | tei:measure | tei:abbr | tei:expan | tei:orig | tei:reg | tei:sic | tei:corr
-                       | tei:unclear | tei:supplied | tei:surname | tei:forename | tei:roleName | tei:addName
+                       | tei:surname | tei:forename | tei:roleName | tei:addName
                        | tei:role | tei:roleDesc | tei:affiliation | tei:pubPlace | tei:publisher | tei:biblScope
                        | tei:edition | tei:author | tei:editor | tei:bibl | tei:biblStruct | tei:idno[not(tk:idno-url(.))]">
     <span><xsl:call-template name="attrs"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
@@ -767,32 +787,9 @@
                           then tk:authority-url($idno/@type, $idno) else ()"/>
   </xsl:function>
 
-  <xsl:template match="tei:add">
-    <ins><xsl:call-template name="attrs"/><xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates></ins>
-  </xsl:template>
 
-  <xsl:template match="tei:del">
-    <del><xsl:call-template name="attrs"/><xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates></del>
-  </xsl:template>
 
-  <!-- Editorial choices: the corrected, regularised or expanded reading, the other on hover. -->
-  <xsl:template match="tei:choice">
-    <xsl:variable name="shown" select="(tei:corr, tei:reg, tei:expan, *)[1]"/>
-    <xsl:variable name="other" select="(* except $shown)[1]"/>
-    <span>
-      <xsl:call-template name="attrs"><xsl:with-param name="class" select="('choice', $shown ! local-name())"/></xsl:call-template>
-      <xsl:if test="$other">
-        <xsl:attribute name="title" select="(if ($other/self::tei:sic) then 'printed: '
-                                             else if ($other/self::tei:orig) then 'original: '
-                                             else if ($other/self::tei:abbr) then 'abbreviated: ' else '') || normalize-space($other)"/>
-      </xsl:if>
-      <xsl:apply-templates select="$shown/node()"><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates>
-    </span>
-  </xsl:template>
 
-  <xsl:template match="tei:gap">
-    <span><xsl:call-template name="attrs"><xsl:with-param name="class" select="'gap'"/></xsl:call-template>[…]</span>
-  </xsl:template>
 
   <xsl:template match="tei:space">
     <xsl:text> </xsl:text>
@@ -809,7 +806,7 @@
         </xsl:if>
       </span>
     </xsl:if>
-    <xsl:if test="not(@break = 'no') and (preceding-sibling::node()[1][self::text()] and not(ends-with(preceding-sibling::node()[1], ' ')))"><xsl:text> </xsl:text></xsl:if>
+    <xsl:if test="not(@break = 'no') and not(tk:joined-run(.)) and (preceding-sibling::node()[1][self::text()] and not(ends-with(preceding-sibling::node()[1], ' ')))"><xsl:text> </xsl:text></xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:milestone | tei:cb">
@@ -824,13 +821,6 @@
     </xsl:if>
   </xsl:template>
 
-  <xsl:template match="tei:lb">
-    <xsl:choose>
-      <xsl:when test="empty(preceding-sibling::node()[self::* or normalize-space()])"/>
-      <xsl:when test="@break = 'no'"/>
-      <xsl:otherwise><br/></xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
 
   <xsl:template match="tei:anchor">
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>

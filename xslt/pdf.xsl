@@ -11,7 +11,7 @@
     meta      title, sub, authors[{name, aff[], orcid, email}], keywords[], lang, region,
               year/month/day, doi, journal, cite, publisher, licence, abstract[blocks]
     front, body, back   arrays of blocks
-    notes     endnotes [{n, k, c: [inlines]}]
+    notes     endnotes [{n, k, c: [inlines]}], headed by meta.notes-head
     registers [{kind, title, entries: [{k, label, extra}]}]
   A block is a map with "t" (h, p, quote, pull, fig, list, table, lg, l, sp, stage, bib,
   lang, sep); an inline is a string or a map with "t" (i, b, sup, sub, sc, u, s, q, lang,
@@ -28,6 +28,7 @@
     exclude-result-prefixes="#all">
 
   <xsl:import href="common.xsl"/>
+  <xsl:include href="pdf/scholarly.xsl"/>
   <xsl:output method="json" encoding="UTF-8" indent="no"/>
 
   <xsl:variable name="tk:header" select="(/tei:TEI/tei:teiHeader, /tei:teiCorpus/tei:teiHeader,
@@ -171,7 +172,9 @@
     <xsl:variable name="body" select="$tk:texts/(tei:body | tei:group)"/>
     <xsl:variable name="back" select="$tk:texts/tei:back"/>
     <xsl:sequence select="map {
-        'meta': tk:meta(/),
+        'meta': map:put(tk:meta(/), 'notes-head', tk:notes-heading(/)),
+        'source': tk:source-blocks(/),
+        'witnesses': tk:witness-data(/),
         'front': tk:blocks($front/node()),
         'body': tk:blocks($body/node()),
         'back': tk:blocks($back/node()),
@@ -221,6 +224,7 @@
     <xsl:variable name="doi" select="($h/tei:fileDesc/tei:publicationStmt/tei:idno[lower-case(@type) = 'doi'],
                                       $bs//tei:idno[lower-case(@type) = 'doi'],
                                       $h//tei:idno[lower-case(@type) = 'doi'])[1]"/>
+    <xsl:variable name="tei" select="($tk:texts[1]/parent::*, root($doc)/*)[1]"/>
     <xsl:variable name="authors" select="$ts/tei:author"/>
     <xsl:variable name="names" select="tk:authors($doc)"/>
     <xsl:variable name="journal" select="tk:plain(($bs/tei:monogr/tei:title[@level = 'j'], $bs/tei:monogr/tei:title)[1])"/>
@@ -238,20 +242,20 @@
         string($year))[. != ''][1]"/>
     <xsl:variable name="doi-text" select="replace(normalize-space($doi), '^(https?://(dx\.)?doi\.org/|doi:)', '', 'i')"/>
     <xsl:variable name="title" select="tk:clean(tk:title($doc))"/>
-    <xsl:variable name="tei" select="($tk:texts[1]/parent::*, root($doc)/*)[1]"/>
     <xsl:variable name="front" select="$tk:texts[1]/tei:front"/>
     <xsl:variable name="abstract" select="$h/tei:profileDesc/tei:abstract[not(tk:front-carries($tei, .))]"/>
     <xsl:sequence select="map:merge((
         map { 'title': $title,
               'sub': string-join($ts/tei:title[@type = ('sub', 'subtitle')] ! tk:plain(.), ' — '),
-              'authors': array { for $i in 1 to count($authors) return let $a := $authors[$i] return map {
+              'authors': array { for $i in 1 to count($authors) return let $a := $authors[$i] return
+                  if (tk:front-carries($tei, $a)) then () else map {
                   'name': tk:clean($names[$i]),
                   'ks': array { tk:entity-targets(($a[@ref], $a/tei:persName[@ref])[1]) ! tk:key(.) },
                   'aff': array { ($a/tei:affiliation, $a/tei:orgName)[not(tk:front-carries($tei, .))] ! tk:plain(.) },
                   'orcid': let $o := normalize-space(($a//tei:idno[lower-case(@type) = 'orcid'][not(tk:front-carries($tei, .))])[1]) return
                            if ($o = '') then '' else if (starts-with($o, 'http')) then $o else 'https://orcid.org/' || $o,
                   'email': tk:plain(($a//tei:email)[1]) } },
-              'keywords': array { ($h/tei:profileDesc/tei:textClass/tei:keywords//(tei:term | tei:item)) ! tk:plain(.) },
+              'keywords': array { ($h/tei:profileDesc/tei:textClass/tei:keywords[not($front//*[@type = 'keywords'])]//(tei:term | tei:item)) ! tk:plain(.) },
               'lang': tk:pdf-lang($lang-tag),
               'region': tk:pdf-region($lang-tag),
               'doi': $doi-text,
@@ -406,7 +410,8 @@
                     'term', 'title', 'geogName', 'ref', 'ptr', 'choice', 'note', 'q', 'said', 'num', 'abbr',
                     'expan', 'sic', 'corr', 'reg', 'orig', 'add', 'del', 'lb', 'seg', 'w', 'measure', 'c', 'pc',
                     'gap', 'unclear', 'supplied', 'soCalled', 'mentioned', 'gloss', 'roleName', 'forename',
-                    'surname', 'idno', 'email', 'quote', 'milestone', 'anchor', 'damage', 'handShift', 'index')
+                    'surname', 'idno', 'email', 'quote', 'milestone', 'anchor', 'damage', 'handShift', 'index',
+                    'app', 'space', 'subst', 'ex', 'surplus', 'g', 'metamark')
       return map { $name: true() })"/>
 
   <!-- Language of a block: wraps it so hyphenation follows the text's language. -->
@@ -479,6 +484,8 @@
                                 then 'right' else 'center', 'c': tk:inlines(.) }"/>
   </xsl:template>
 
+  <xsl:template match="tei:docTitle[tk:repeats-title(.)] | tei:divGen[@type = 'notes']" mode="block" priority="3"/>
+
   <xsl:template match="tei:titlePart[@type = 'main' or not(@type)]" mode="block" priority="2">
     <xsl:sequence select="map { 't': 'p', 'style': 'title', 'c': tk:inlines(.) }"/>
   </xsl:template>
@@ -487,9 +494,6 @@
     <xsl:sequence select="map { 't': 'lg', 'head': tk:inlines(tei:head[1]), 'c': tk:blocks(node() except tei:head) }"/>
   </xsl:template>
 
-  <xsl:template match="tei:l" mode="block">
-    <xsl:sequence select="map { 't': 'l', 'c': tk:inlines(.) }"/>
-  </xsl:template>
 
   <xsl:template match="tei:sp" mode="block">
     <xsl:sequence select="map { 't': 'sp', 'who': tk:inlines(tei:speaker[1]),
@@ -580,9 +584,6 @@
                        | tei:facsimile | tei:sourceDoc | tei:linkGrp | tei:link | tei:interpGrp | tei:spanGrp
                        | tei:timeline | tei:join | tei:alt | tei:altGrp" mode="block"/>
 
-  <xsl:template match="tei:gap" mode="block">
-    <xsl:sequence select="map { 't': 'p', 'c': array { '[…]' } }"/>
-  </xsl:template>
 
   <!-- A text inside a text (group, embedded letter): its parts in order. -->
   <xsl:template match="tei:text | tei:group" mode="block">
@@ -650,9 +651,6 @@
     <xsl:sequence select="map { 't': 'blk', 'c': array { tk:pull(.) } }"/>
   </xsl:template>
 
-  <xsl:template match="tei:del" mode="inline">
-    <xsl:sequence select="tk:wrap('s', .)"/>
-  </xsl:template>
 
   <xsl:template match="tei:note" mode="inline">
     <xsl:choose>
@@ -668,20 +666,11 @@
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="tei:choice" mode="inline">
-    <xsl:apply-templates select="(tei:corr, tei:reg, tei:expan, tei:seg, tei:*)[1]" mode="inline"/>
-  </xsl:template>
 
-  <xsl:template match="tei:lb" mode="inline">
-    <xsl:sequence select="if (@break = 'no') then '' else ' '"/>
-  </xsl:template>
 
   <xsl:template match="tei:pb | tei:cb | tei:milestone | tei:fw | tei:graphic | tei:anchor | tei:index
                        | tei:binaryObject | tei:media | tei:figDesc[parent::tei:figure]" mode="inline"/>
 
-  <xsl:template match="tei:gap" mode="inline">
-    <xsl:sequence select="'[…]'"/>
-  </xsl:template>
 
   <xsl:template match="tei:space" mode="inline">
     <xsl:sequence select="' '"/>

@@ -25,6 +25,7 @@
     exclude-result-prefixes="#all">
 
   <xsl:import href="common.xsl"/>
+  <xsl:include href="text/scholarly.xsl"/>
   <xsl:output method="text" encoding="UTF-8"/>
 
   <xsl:variable name="NL" select="'&#10;'"/>
@@ -33,15 +34,17 @@
     <xsl:variable name="blocks" as="xs:string*">
       <xsl:for-each select="/tei:TEI | /tei:teiCorpus | /tei:teiCorpus/tei:TEI">
         <xsl:sequence select="tk:header-blocks(.)"/>
+        <xsl:sequence select="if (parent::tei:teiCorpus) then () else tk:source-blocks(.)"/>
         <xsl:apply-templates select="tei:text" mode="block"/>
       </xsl:for-each>
       <xsl:variable name="notes" select="tk:numbered-notes(.)"/>
       <xsl:if test="exists($notes)">
-        <xsl:sequence select="tk:underline('Notes', '-')"/>
+        <xsl:sequence select="tk:underline(tk:notes-heading(.), '-')"/>
         <xsl:for-each select="$notes">
           <xsl:sequence select="tk:note-number(.) || '. ' || tk:flat(.)"/>
         </xsl:for-each>
       </xsl:if>
+      <xsl:sequence select="tk:apparatus-blocks(.)"/>
     </xsl:variable>
     <xsl:value-of select="string-join($blocks[normalize-space()], $NL || $NL) || $NL"/>
   </xsl:template>
@@ -63,7 +66,7 @@
                                        else tk:authors($tei)"/>
     <xsl:sequence select="string-join(
         for $i in 1 to count($stmt/tei:author)
-        return string-join(($names[$i],
+        return if (tk:front-carries($tei, $stmt/tei:author[$i])) then () else string-join(($names[$i],
                             $stmt/tei:author[$i]/tei:affiliation[not(tk:front-carries($tei, .))] ! tk:flat(.),
                             $stmt/tei:author[$i]/tei:idno[lower-case(@type) = 'orcid'][not(tk:front-carries($tei, .))]
                               ! ('ORCID ' || normalize-space(.))
@@ -117,6 +120,8 @@
     <xsl:sequence select="tk:flat(.)"/>
   </xsl:template>
 
+  <xsl:template match="tei:docTitle[tk:repeats-title(.)] | tei:divGen[@type = 'notes']" mode="block" priority="3"/>
+
   <!-- Containers of blocks inside these elements stay containers. -->
   <xsl:template match="tei:quote[tei:p | tei:lg | tei:l | tei:list | tei:sp | tei:ab]
                        | tei:item[tei:p | tei:list | tei:lg] | tei:epigraph/tei:cit | tei:argument/tei:list"
@@ -141,9 +146,6 @@
     <xsl:sequence select="string-join($parts[normalize-space()], $NL)"/>
   </xsl:template>
 
-  <xsl:template match="tei:l" mode="block">
-    <xsl:sequence select="tk:flat(.)"/>
-  </xsl:template>
 
   <!-- A figure: its caption and credit line once, one line each; the description only
        when there is no caption. Figures, tables, lists nested inside stay blocks. -->
@@ -208,6 +210,9 @@
         | $n/self::tei:del | $n/self::tei:supplied | $n/self::tei:surname | $n/self::tei:forename
         | $n/self::tei:roleName | $n/self::tei:geogName | $n/self::tei:soCalled | $n/self::tei:mentioned
         | $n/self::tei:gloss | $n/self::tei:distinct | $n/self::tei:anchor | $n/self::tei:milestone
+        | $n/self::tei:app | $n/self::tei:space | $n/self::tei:subst | $n/self::tei:ex | $n/self::tei:surplus
+        | $n/self::tei:damage | $n/self::tei:g | $n/self::tei:handShift | $n/self::tei:metamark
+        | $n/self::tei:stage[tk:is-inline-stage(.)]
         | $n/self::tei:quote[not(tei:p | tei:lg | tei:l)][ancestor::tei:p or ancestor::tei:ab or ancestor::tei:l])"/>
   </xsl:function>
 
@@ -258,13 +263,7 @@
     <xsl:sequence select="'[' || tk:note-number(tk:called-note(.)) || ']'"/>
   </xsl:template>
 
-  <xsl:template match="tei:choice" mode="inline">
-    <xsl:apply-templates select="(tei:corr, tei:reg, tei:expan, tei:seg, *)[1]" mode="inline"/>
-  </xsl:template>
 
-  <xsl:template match="tei:lb | tei:pb | tei:cb | tei:milestone" mode="inline">
-    <xsl:sequence select="if (@break = 'no') then '' else ' '"/>
-  </xsl:template>
 
   <!-- Quotation marks: double outside, single inside. Titles of articles and chapters
        (title level="a" or "u") are quoted too, as printed references quote them. -->
@@ -276,9 +275,6 @@
     <xsl:sequence select="if ($inner) then '’' else '”'"/>
   </xsl:template>
 
-  <xsl:template match="tei:gap" mode="inline">
-    <xsl:sequence select="'[…]'"/>
-  </xsl:template>
 
   <!-- Block-level elements met inside a line are separated from their neighbours. -->
   <xsl:template match="tei:p | tei:l | tei:item | tei:head | tei:lg | tei:list | tei:bibl[parent::tei:listBibl]

@@ -363,7 +363,7 @@ def _compile_schemas_afresh() -> None:
     """
     import sys
 
-    for module, attribute in (("teikit.validate", "_validators"), ("teikit.validate.relaxng", "_checkers"),
+    for module, attribute in (("teikit.validate", "_validators"), ("teikit.validate.grammar", "_checkers"),
                               ("teikit.validate.schematron", "_compiled")):
         compiled = getattr(sys.modules.get(module), attribute, None)
         if isinstance(compiled, dict):

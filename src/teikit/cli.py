@@ -2,11 +2,13 @@
 
 Exit codes (also in the README): 0 success; 1 a document has errors (not well
 formed, invalid, could not be built); 2 usage or I/O problem (missing file, no
-XML in a directory, unwritable output, missing optional tool); 3 internal error.
+XML in a directory, unwritable output, missing optional tool); 3 internal error;
+141 the reader of stdout went away (`teikit validate | head`), which is not reported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -17,8 +19,8 @@ from pathlib import Path
 import click
 
 from teikit import __version__, report
-from teikit.diagnostics import Diagnostic, Severity, has_errors
-from teikit.errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, TeikitError
+from teikit.diagnostics import Diagnostic, Severity, has_errors, printable
+from teikit.errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE, TeikitError
 from teikit.inputs import discover
 from teikit.load import DEFAULT_LIMITS, MAX_SUPPORTED_DEPTH, Limits
 from teikit.resources import default_edition_dir
@@ -27,10 +29,21 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def _fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> None:
-    click.echo(f"teikit: error: {message}", err=True)
+    click.echo(f"teikit: error: {printable(message)}", err=True)
     if hint:
-        click.echo(f"    hint: {hint}", err=True)
+        click.echo(f"    hint: {printable(hint)}", err=True)
     sys.exit(code)
+
+
+def _reader_gone() -> None:
+    """stdout's reader closed the pipe (`teikit validate | head`): stop quietly, as Unix tools do.
+
+    Further writes (and Python's own flush at exit) go to /dev/null, so no second error appears.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 def guarded(func: Callable) -> Callable:
@@ -38,12 +51,24 @@ def guarded(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        from teikit.fsutil import terminate_like_interrupt
+
+        terminate_like_interrupt()
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # inside the guard: a reader that went away is seen here
+        except BrokenPipeError:
+            _reader_gone()
         except TeikitError as exc:
             _fail(exc.message, exc.hint, exc.exit_code)
-        except KeyboardInterrupt:
-            _fail("interrupted; outputs already written are complete, none is partial", code=130)
+        except KeyboardInterrupt as exc:
+            from teikit.fsutil import Terminated
+
+            terminated = isinstance(exc, Terminated)
+            what, code = ("terminated (SIGTERM)", 143) if terminated else ("interrupted", 130)
+            _fail(f"{what}; outputs already written are complete, none is partial", code=code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except Exception as exc:  # a bug in teikit: say so plainly
@@ -361,7 +386,7 @@ def build(paths, out_dir, formats, width, quiet, jobs, include, exclude, max_byt
         click.echo(d.format(), err=True)
     if not quiet:
         for path in done.written:
-            click.echo(f"wrote {path}")
+            click.echo(f"wrote {printable(str(path))}")
         if done.unchanged:
             click.echo(f"{len(done.unchanged)} output(s) of {done.skipped_documents} unchanged document(s) "
                        f"already up to date (cache: {done.cache_dir}; --force rebuilds them)")
@@ -420,7 +445,7 @@ def info(paths, as_json, max_bytes, max_depth):
             results.append(describe(load(path, limits=Limits(max_bytes=max_bytes, max_depth=max_depth))))
         except DocumentError as exc:
             failed = True
-            click.echo(exc.message, err=True)
+            click.echo(printable(exc.message), err=True)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     else:
@@ -473,7 +498,7 @@ def package(path, out, archive, force, allow_invalid, verify_path, schemas, sche
         PackageOptions,
         default_target,
         summarise,
-        verify,
+        verify_bag,
     )
     from teikit.package import package as make_package
 
@@ -481,15 +506,14 @@ def package(path, out, archive, force, allow_invalid, verify_path, schemas, sche
     if verify_path:
         if path:
             _fail("give either an edition to package or --verify BAG, not both")
-        found = verify(Path(verify_path), limits)
-        for d in sorted(found):
+        checked = verify_bag(Path(verify_path), limits)
+        for d in sorted(checked.diagnostics):
             click.echo(d.format(), err=d.severity >= Severity.ERROR)
-        if has_errors(found):
-            bad = len({d.file for d in found if d.severity >= Severity.ERROR})
-            click.echo(f"{verify_path}: verification FAILED: {bad} file(s) with problems", err=True)
+        if not checked.intact:
+            click.echo(checked.summary(printable(verify_path)), err=True)
             sys.exit(EXIT_INVALID)
         if not quiet:
-            click.echo(f"{verify_path}: bag complete, checksums match, TEI valid against its schemas")
+            click.echo(checked.summary(printable(verify_path)))
         sys.exit(EXIT_OK)
 
     files = _paths((path,) if path else ())
@@ -510,5 +534,5 @@ def package(path, out, archive, force, allow_invalid, verify_path, schemas, sche
     for d in sorted(result.diagnostics):
         click.echo(d.format(), err=True)
     if not quiet:
-        click.echo(summarise(result))
+        click.echo(printable(summarise(result)))
     sys.exit(EXIT_OK)

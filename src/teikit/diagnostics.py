@@ -8,8 +8,24 @@ in the format the caller asked for (see `teikit.report`).
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+
+# C0 and C1 controls, DEL, line and paragraph separators and bidi overrides: in a terminal or a CI
+# log they move the cursor, set the clipboard (OSC 52), start a new line that a CI runner reads as
+# a workflow command (`::error ...`) or reorder what is shown. File names, messages and hints come
+# from documents, so every human-readable output escapes them.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` on one line with every control character shown as an escape (\\n, \\x1b, \\u202e)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _NAMED.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                                                       else f"\\u{ord(m[0]):04x}"), text)
 
 
 class Severity(enum.IntEnum):
@@ -38,7 +54,7 @@ class Diagnostic:
     source: str = field(default="", compare=False)  # which checker: xml, relaxng, schematron, ...
 
     def location(self) -> str:
-        parts = [self.file]
+        parts = [printable(self.file)]
         if self.line:
             parts.append(str(self.line))
             if self.column:
@@ -47,9 +63,9 @@ class Diagnostic:
 
     def format(self) -> str:
         rule = f"[{self.rule}] " if self.rule else ""
-        text = f"{self.location()}: {self.severity}: {rule}{self.message}"
+        text = f"{self.location()}: {self.severity}: {printable(rule)}{printable(self.message)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
 
     def to_dict(self) -> dict:

@@ -13,6 +13,7 @@ EXIT_OK = 0  # everything valid / built
 EXIT_INVALID = 1  # at least one document has errors (not well-formed, invalid, failed to build)
 EXIT_USAGE = 2  # usage or I/O problem: bad option, missing file, unwritable output, missing tool
 EXIT_INTERNAL = 3  # a bug in teikit; reported without a traceback unless TEIKIT_DEBUG=1
+EXIT_BROKEN_PIPE = 141  # stdout's reader went away (128 + SIGPIPE, what a shell shows for `cat`)
 
 
 class TeikitError(Exception):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -52,18 +53,86 @@ def _remove_pending() -> None:
 
 @contextlib.contextmanager
 def _interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C while a temporary file is created and registered, then deliver it."""
+    """Hold Ctrl-C and SIGTERM while a temporary file is created and registered, then deliver them."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    previous = {sig: signal.signal(sig, lambda signum, _frame: caught.append(signum))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-        if caught and callable(previous):
-            previous(signal.SIGINT, None)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for sig in caught:
+            handler = previous[sig]
+            if callable(handler):
+                handler(sig, None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), sig)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what `timeout` and CI cancellation send), handled like Ctrl-C: cleanup runs."""
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    raise Terminated()
+
+
+def terminate_like_interrupt() -> None:
+    """Make SIGTERM unwind like Ctrl-C, so `finally` blocks and the atexit cleanup remove temporaries."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+# --------------------------------------------------------------------------- leftovers of killed runs
+
+# Temporary names carry the writing process's id: `.NAME.PID-XXXX.tmp` beside an output (files and
+# package staging folders), `.NAME.old-PID` (a bag being replaced), `teikit-KIND-PID-XXXX` in TMPDIR.
+_STALE = re.compile(r"^(?:\..+\.(?P<a>\d+)-[\w]+\.tmp|\..+\.old-(?P<b>\d+)|teikit-[a-z]+-(?P<c>\d+)-[\w]+)$")
+
+
+def temp_prefix(name: str) -> str:
+    """The prefix of a temporary file or folder beside `name`, recognisable by `remove_stale`."""
+    return f".{name}.{os.getpid()}-"
+
+
+def scratch_prefix(kind: str) -> str:
+    """The prefix of a scratch folder in TMPDIR (`teikit-pdf-PID-`), recognisable by `remove_stale`."""
+    return f"teikit-{kind}-{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or a number that is no pid): not ours to judge
+    return True
+
+
+def remove_stale(*folders: Path | None) -> None:
+    """Remove temporaries a killed teikit run left (kill -9 leaves no chance to clean up).
+
+    Only names teikit itself makes (see `_STALE`), owned by this user, whose process is gone.
+    """
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for folder in folders:
+        if folder is None:
+            continue
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                match = _STALE.match(entry.name)
+                if not match:
+                    continue
+                pid = int(match["a"] or match["b"] or match["c"])
+                with contextlib.suppress(OSError):
+                    if (pid != os.getpid() and not _alive(pid)
+                            and (uid is None or entry.stat(follow_symlinks=False).st_uid == uid)):
+                        _remove(Path(entry.path))
 
 
 @contextlib.contextmanager
@@ -74,7 +143,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     try:
         with _interrupts_deferred():
             try:
-                fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".tmp",
+                                                dir=target.parent)
                 os.close(fd)
             except OSError as exc:
                 raise OutputError(f"{target.parent}: cannot write: {exc.strerror or exc}",

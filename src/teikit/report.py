@@ -6,11 +6,12 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from lxml import etree
 
 from teikit import __version__
-from teikit.diagnostics import Diagnostic, Severity, sort_key
+from teikit.diagnostics import Diagnostic, Severity, printable, sort_key
 
 FORMATS = ("text", "json", "junit", "sarif")
 
@@ -88,7 +89,7 @@ def _junit(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
     suite = etree.Element("testsuite", name="teikit validate", tests=str(len(files)))
     failures = 0
     for f in files:
-        case = etree.SubElement(suite, "testcase", classname="teikit.validate", name=f)
+        case = etree.SubElement(suite, "testcase", classname="teikit.validate", name=printable(f))
         found = by_file.get(f, [])
         errors = [d for d in found if d.severity >= Severity.ERROR]
         if errors:
@@ -129,10 +130,11 @@ def _sarif(diagnostics: Sequence[Diagnostic]) -> str:
             region["startLine"] = d.line
             if d.column:
                 region["startColumn"] = d.column
-        physical: dict = {"artifactLocation": {"uri": Path(d.file).as_posix()}}
+        # A URI reference: spaces, controls, "%" and non-ASCII are percent-encoded (RFC 3986).
+        physical: dict = {"artifactLocation": {"uri": quote(Path(d.file).as_posix(), safe="/")}}
         if region:
             physical["region"] = region
-        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        message = printable(d.message + (f" (hint: {d.hint})" if d.hint else ""))
         results.append({
             "ruleId": rule,
             "ruleIndex": index[rule],

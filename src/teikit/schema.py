@@ -31,10 +31,10 @@ from pathlib import Path
 from lxml import etree
 
 from teikit.load import TEI_NS, make_parser
-from teikit.validate.relaxng import _element_defines
-from teikit.validate.rng_syntax import attribute_name
-from teikit.validate.rng_syntax import local as _local
-from teikit.validate.rng_syntax import rng as _rng
+from teikit.validate.grammar.analysis import element_defines
+from teikit.validate.grammar.rng_syntax import attribute_name
+from teikit.validate.grammar.rng_syntax import local as _local
+from teikit.validate.grammar.rng_syntax import rng as _rng
 
 _T = f"{{{TEI_NS}}}"
 _NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
@@ -101,7 +101,7 @@ def generate(odd: Path, source: Path) -> bytes:
         if d.get("name") in defines or d.get("combine"):
             raise SchemaError(f"{source}: define {d.get('name')!r} is combined; expected a compiled schema")
         defines[d.get("name")] = d
-    element_defs = _element_defines(root, {k: [v] for k, v in defines.items()})
+    element_defs = element_defines(root, {k: [v] for k, v in defines.items()})
     known = {_is_tei_element(n) for n in element_defs.values()} - {None}
     unknown = sorted((custom.elements | set(custom.start)) - known)
     if unknown:

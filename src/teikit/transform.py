@@ -8,9 +8,10 @@ Documents reach Saxon already parsed by `teikit.load` (safe parser) and
 re-serialised without any DOCTYPE, so Saxon never sees a DTD or an entity.
 Saxon itself may not read any file or URL (its allowedProtocols is "data"
 only): teikit reads the stylesheet modules and hands their xsl:imports over
-as data: URIs. So neither a document nor a stylesheet calling document(),
-doc(), unparsed-text() or collection() on a value taken from a document can
-read a file or touch the network.
+as data: URIs. Every module passes through `teikit.sandbox`, which refuses the
+functions that read the process (environment variables, Java properties) and
+answers document(), doc(), unparsed-text(), collection() … with files teikit
+reads itself from inside the project root.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from urllib.parse import unquote, urlparse
 from lxml import etree
 from saxonche import PySaxonApiError, PySaxonProcessor, PyXdmNode, PyXsltExecutable
 
-from teikit import resources
+from teikit import resources, sandbox
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError, TeikitError
 from teikit.load import MAX_SUPPORTED_DEPTH, Document, make_parser
@@ -61,7 +62,7 @@ def processor() -> PySaxonProcessor:
         return _processor
 
 
-def _module_text(path: Path, stack: tuple[Path, ...] = ()) -> str:
+def _module_text(path: Path, stack: tuple[Path, ...] = (), root: Path | None = None) -> str:
     """A stylesheet module's text with each xsl:import/xsl:include href replaced by a data: URI.
 
     Saxon may not read files (see `processor`), so teikit reads the modules and
@@ -75,6 +76,9 @@ def _module_text(path: Path, stack: tuple[Path, ...] = ()) -> str:
         raise TeikitError(f"{path}: cannot read stylesheet: {exc}") from None
     text = raw.decode(tree.docinfo.encoding or "utf-8")
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # the text is handed over decoded
+    if sandbox.guard(tree.getroot(), str(path)):  # resource functions rewritten: hand over the rewritten tree
+        text = etree.tostring(sandbox.declare(tree.getroot()), encoding="unicode")
+    text = sandbox.with_base(text, sandbox.virtual_uri(path, root or path.parent))
     for element in tree.getroot().iter(f"{{{XSL_NS}}}import", f"{{{XSL_NS}}}include"):
         href = element.get("href", "")
         url = urlparse(href)
@@ -90,7 +94,7 @@ def _module_text(path: Path, stack: tuple[Path, ...] = ()) -> str:
             target = (path.parent / unquote(url.path)).resolve()
         if target in stack:
             raise TeikitError(f"{path}: imports {href!r} in a cycle")
-        inlined = _module_text(target, (*stack, path))
+        inlined = _module_text(target, (*stack, path), root or path.parent)
         uri = "data:application/xml;base64," + base64.b64encode(inlined.encode("utf-8")).decode("ascii")
         _module_names[uri] = str(target)
         text = re.sub(r"""href\s*=\s*(["'])""" + re.escape(href) + r"\1", f'href="{uri}"', text)
@@ -140,7 +144,8 @@ def _failure(exc: PySaxonApiError, printed: list[str]) -> str:
 def _compile_file(path: Path) -> PyXsltExecutable | None:
     """Compile a stylesheet file and everything it imports, without Saxon reading a file."""
     compiler = processor().new_xslt30_processor()
-    return compiler.compile_stylesheet(stylesheet_text=_module_text(path), encoding="UTF-8")
+    text = sandbox.with_library(_module_text(path))
+    return compiler.compile_stylesheet(stylesheet_text=text, encoding="UTF-8")
 
 
 def stylesheet_path(name: str) -> Path:
@@ -165,6 +170,8 @@ def compiled(name: str) -> PyXsltExecutable:
                     executable = _compile_file(path)
             except PySaxonApiError as exc:
                 raise TeikitError(f"{path}: stylesheet does not compile: {_failure(exc, printed)}") from None
+            except sandbox.SandboxError as exc:
+                raise TeikitError(f"stylesheet refused: {exc.message}", hint=exc.hint) from None
             if executable is None:
                 raise TeikitError(f"{path}: stylesheet does not compile")
             _executables[path] = executable
@@ -181,11 +188,15 @@ def forget_compiled() -> None:
         _executables.clear()
 
 
-def to_xdm(doc: Document | etree._ElementTree) -> PyXdmNode:
+def to_xdm(doc: Document | etree._ElementTree, base_uri: str | None = None) -> PyXdmNode:
     """Hand a safely parsed tree to Saxon: root element and top-level comments and PIs, never a DOCTYPE.
 
-    A DOCTYPE would make Saxon's own parser fetch the external DTD it names.
+    A DOCTYPE would make Saxon's own parser fetch the external DTD it names. The base
+    URI is the document's virtual one (`teikit.sandbox`): no real path reaches Saxon.
     """
+    if base_uri is None:
+        base_uri = (sandbox.virtual_uri(doc.path, doc.path.parent) if isinstance(doc, Document)
+                    else f"{sandbox.SCHEME}:/document.xml")
     tree = doc.tree if isinstance(doc, Document) else doc
     if tree.docinfo.doctype:
         root = tree.getroot()
@@ -200,7 +211,9 @@ def to_xdm(doc: Document | etree._ElementTree) -> PyXdmNode:
         text = "".join(parts)
     else:
         text = etree.tostring(tree, encoding="unicode")
-    return processor().parse_xml(xml_text=text)
+    builder = processor().new_document_builder()
+    builder.set_base_uri(base_uri)
+    return builder.parse_xml(xml_text=text)
 
 
 _last_node: tuple[int, str, PyXdmNode] | None = None
@@ -232,24 +245,34 @@ def _value(value: Any):
 
 
 def run(name: str, doc: Document, params: dict[str, Any] | None = None,
-        node: PyXdmNode | None = None) -> str:
+        node: PyXdmNode | None = None, root: Path | None = None) -> str:
     """Apply stylesheet `name` to `doc` and return the serialised result.
 
-    Pass `node` to reuse one Saxon tree for several stylesheets of the same document.
+    Pass `node` to reuse one Saxon tree for several stylesheets of the same document;
+    `root` is the project root the stylesheet may read files from (default: the document's folder).
     """
     executable = compiled(name)
     with _lock:
         executable.clear_parameters()
         for key, value in (params or {}).items():
             executable.set_parameter(key, _value(value))
-        try:
+        source = node or to_xdm(doc)
+        last: list[list[str]] = [[]]
+
+        def attempt() -> str:  # Saxon's printout of the final run only (earlier ones stopped for a file)
             with _saxon_stderr() as printed:
-                result = executable.transform_to_string(xdm_node=node or to_xdm(doc))
-        except PySaxonApiError as exc:
+                last[0] = printed
+                return executable.transform_to_string(xdm_node=source)
+
+        try:
+            result = sandbox.run(executable, sandbox.files_for(root or doc.path.parent), attempt)
+        except (PySaxonApiError, sandbox.SandboxError) as exc:
+            why = exc.message if isinstance(exc, sandbox.SandboxError) else _failure(exc, last[0])
             label = Path(name).stem if name.endswith((".xsl", ".xslt")) else name
             diag = Diagnostic(doc.display, 0, 0, Severity.ERROR, f"transform.{label}",
-                              f"the {label} stylesheet failed: {_failure(exc, printed)}", source="xslt")
+                              f"the {label} stylesheet failed: {why}", source="xslt")
             raise DocumentError(diag.format(), diagnostic=diag) from None
+    printed = last[0]
     if printed and printed[0].strip():  # xsl:message output of a successful run: pass it on
         sys.stderr.write(_readable(printed[0], collapse=False))
     return result or ""

@@ -31,11 +31,11 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
-from teikit.validate import pointers, xrefs
+from teikit.validate import census, models, pointers, schemafiles, xrefs
 from teikit.validate.locate import Locator, in_own_files
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
-    from teikit.validate import relaxng
+    from teikit.validate import grammar as relaxng
 except ImportError:  # pragma: no cover - only while the module is absent from a checkout
     relaxng = None  # type: ignore[assignment]
 
@@ -120,6 +120,7 @@ def svrl_name(doc: Document, rules: Path, several: bool) -> str:
 @dataclass
 class Validator:
     options: ValidationOptions = field(default_factory=ValidationOptions)
+    _explicit_ok: set[str] = field(default_factory=set, repr=False)  # --schema files already checked
 
     def validate_path(self, path: Path) -> list[Diagnostic]:
         try:
@@ -135,6 +136,8 @@ class Validator:
         `grammar=False` leaves the grammar to the caller (a batch run of Jing).
         """
         locator = Locator(doc)
+        if self.options.pointers:  # one walk of the tree for the grammar's names and the pointers
+            census.of(doc, pointers.MAY_POINT)
         found = self.grammar(doc) if grammar else []
         found += self.rules(doc, locator)
         if self.options.pointers:
@@ -149,14 +152,23 @@ class Validator:
         """The RELAX NG schemas that apply to `doc`, and problems with its declarations."""
         if self.options.schemas:
             return list(self.options.schemas), []
-        if relaxng is None:
-            return [], []
-        declared = relaxng.declared_schemas(doc)
+        declared = self._declared(doc, "rng")
         if declared:
-            return ([p for p, _href, _problem in declared if p is not None],
-                    [problem for _p, _href, problem in declared if problem is not None])
+            return ([d.path for d in declared if d.path is not None],
+                    [d.problem for d in declared if d.problem is not None])
         default = default_schema()
         return ([default] if default.is_file() else []), []
+
+    def _declared(self, doc: Document, kind: str) -> list[models.Declared]:
+        return models.declared(doc, kind, self.options.project_root, self.options.limits.max_bytes)
+
+    def _checked_explicit(self, schema: Path) -> None:
+        """A --schema/--schematron file and what it includes must be regular local files within
+        --max-bytes (the user chose them, so any folder is allowed): exit 2 otherwise."""
+        key = str(Path(schema).resolve())
+        if key not in self._explicit_ok:
+            schemafiles.schema_closure(Path(schema), None, self.options.limits.max_bytes)
+            self._explicit_ok.add(key)
 
     def grammar(self, doc: Document) -> list[Diagnostic]:
         schemas, found = self.grammar_schemas(doc)
@@ -167,6 +179,8 @@ class Validator:
         for schema in schemas:
             if not Path(schema).is_file():
                 raise InputError(f"{display_path(Path(schema))}: no such schema", hint="check --schema")
+            if self.options.schemas:
+                self._checked_explicit(Path(schema))
             found += relaxng.grammar_checker(Path(schema), self.options.engine).check(doc)
         return found
 
@@ -178,15 +192,13 @@ class Validator:
         if self.options.schematron:
             return _unique([*self.options.schematron, *embedded])
         if declares_schematron(doc):
-            declared = relaxng.declared_schematron(doc) if relaxng is not None else []
+            declared = [d.path for d in self._declared(doc, "sch") if d.path is not None]
             return _unique([*declared, *embedded])
         house = project_schema()
         if self.options.schemas:
             grammars = [Path(p) for p in self.options.schemas]
-        elif relaxng is not None:
-            grammars = [p for p, _href, _problem in relaxng.declared_schemas(doc) if p is not None]
         else:
-            grammars = []
+            grammars = [d.path for d in self._declared(doc, "rng") if d.path is not None]
         rules = project_rules()
         if house is not None and rules.is_file() and house.resolve() in [p.resolve() for p in grammars]:
             return _unique([rules, *embedded])
@@ -197,9 +209,13 @@ class Validator:
 
         files = self.rule_files(doc)
         found: list[Diagnostic] = []
+        if not self.options.schematron and declares_schematron(doc):
+            found += [d.problem for d in self._declared(doc, "sch") if d.problem is not None]
         node = None
         embedded_in = {Path(p).resolve() for p in self.options.schemas}
         for rules in files:
+            if self.options.schematron and Path(rules).resolve() not in embedded_in:
+                self._checked_explicit(Path(rules))
             source = Path(rules)
             if source.resolve() in embedded_in and self.options.phase in ("", "#DEFAULT"):
                 # a grammar's own rules: only the patterns that can fire on this document
@@ -223,11 +239,9 @@ class Validator:
 
 def _rules_cache() -> Path:
     """Where the cut-down embedded rules are written (beside the simplified grammars)."""
-    if relaxng is not None:
-        return relaxng.cache_dir() / "sch"
-    import tempfile
+    from teikit.validate.grammar.simplification import cache_dir
 
-    return Path(tempfile.gettempdir()) / "teikit-sch"
+    return cache_dir() / "sch"
 
 
 def _unique(paths: list[Path]) -> list[Path]:
@@ -268,6 +282,8 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
         from teikit.validate import schematron
 
         for rules in options.schematron:
+            if Path(rules).is_file():
+                validator_for(options)._checked_explicit(Path(rules))
             schematron.compile_rules(Path(rules), options.phase)
     if cache_dir is not None and options.svrl_dir is None:
         from teikit.cache import validate_with_cache
@@ -288,6 +304,9 @@ def prepare_grammars(options: ValidationOptions) -> None:
     """Compile the --schema grammars here, before a batch: a broken schema is reported once, and
     workers forked from this process inherit the compiled checkers (spawned ones at least find
     the simplified schemas cached)."""
+    for schema in (*options.schemas, *options.schematron):
+        if Path(schema).is_file():  # a FIFO or oversized include is refused before any engine reads it
+            validator_for(options)._checked_explicit(Path(schema))
     if options.engine != "lxml" or relaxng is None:
         return
     for schema in options.schemas:
@@ -303,6 +322,7 @@ def _validate_with_jing(paths: list[Path], options: ValidationOptions,
     """Jing reads a whole batch in one JVM (starting one per file costs ~1 s each); the rules and
     pointer checks then run in this process on the documents already loaded."""
     validator = validator_for(options)
+    prepare_grammars(options)
     tick = progress(len(paths)) if progress else None
     found: list[Diagnostic] = []
     for start in range(0, len(paths), JING_BATCH):

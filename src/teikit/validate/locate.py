@@ -10,6 +10,7 @@ elements in document order. The scan is lazy: a valid document never pays for it
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from pathlib import Path
@@ -20,8 +21,8 @@ from teikit.diagnostics import Diagnostic
 from teikit.load import Document, display_path
 
 # Positions inside an XIncluded file are handed to the checkers with their line plus k times this
-# (k: the file's number in the Locator), so that every checker keeps reporting through
-# `position` and `Locator.in_own_files` can name the file afterwards.
+# (k: the file's number in the document's includes), so that every checker keeps reporting
+# through `position` and `in_own_files` can name the file afterwards.
 INCLUDED_LINE = 100_000_000
 
 # One alternative per construct that may contain '<' without being a start tag.
@@ -63,8 +64,8 @@ class Locator:
             if origin is not None:  # XIncluded: at the line and column in the file it came from
                 return self._included_position(origin, node)
         if self.doc.includes and self._positions:
-            # XIncluded content: its own line numbers belong to another file, so report the
-            # nearest element of this file that contains it.
+            # Most likely XIncluded content: its own line numbers belong to another file, so
+            # report the nearest element of this file that contains it.
             for ancestor in node.iterancestors():
                 if ancestor in self._positions:
                     return self._positions[ancestor]
@@ -74,10 +75,9 @@ class Locator:
         """A position in an included file, its line encoded with the file (see `INCLUDED_LINE`)."""
         path = self.doc.origins[origin]
         if origin not in self._included:
-            self._included[origin] = _align(origin, _decoded(path), exact=False)
+            self._included[origin] = _align(origin, _decoded(path))
         line, column = self._included[origin].get(node, (node.sourceline or 0, 0))
         return (self.doc.includes.index(path) + 1) * INCLUDED_LINE + line, column
-
 
     def _read(self) -> str | None:
         data = self._source
@@ -96,11 +96,60 @@ class Locator:
         except (LookupError, UnicodeDecodeError):
             return data.decode("utf-8", errors="replace")
 
-    def _scan(self) -> dict[etree._Element, tuple[int, int]]:
+    def _scan(self) -> _Positions | dict[etree._Element, tuple[int, int]]:
         text = self._read()
         if text is None:
             return {}
-        return _align(self.doc.root, text, exact=not self.doc.includes)
+        if not self.doc.includes:
+            return _Positions(text, self.doc.root)
+        return _align(self.doc.root, text)
+
+
+class _Positions:
+    """Start tags of a document without XIncludes, aligned with its elements in document order.
+
+    The k-th start tag in the text is the k-th element of the tree, as long as their names agree
+    (after a disagreement the text and the tree cannot be trusted to correspond, and libxml2's
+    lines are used). Line and column are computed only for the elements asked for.
+    """
+
+    def __init__(self, text: str, root: etree._Element):
+        self._text = text
+        starts: list[int] = []
+        names: list[str] = []
+        for name, start in [(m["name"], m.start()) for m in _TOKENS.finditer(text)]:
+            if name is not None:
+                names.append(name.rpartition(":")[2])
+                starts.append(start)
+        elements = list(root.iter(etree.Element))
+        locals_ = [e.tag.rpartition("}")[2] for e in elements]
+        agree = min(len(names), len(elements))
+        if names[:agree] != locals_[:agree]:
+            agree = next(i for i, (a, b) in enumerate(zip(names, locals_, strict=False)) if a != b)
+        self._index = dict(zip(elements[:agree], starts[:agree], strict=True))
+        self._newlines: list[int] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self._index)
+
+    def __contains__(self, element: etree._Element) -> bool:
+        return element in self._index
+
+    def __getitem__(self, element: etree._Element) -> tuple[int, int]:
+        found = self.get(element)
+        if found is None:
+            raise KeyError(element)
+        return found
+
+    def get(self, element: etree._Element) -> tuple[int, int] | None:
+        start = self._index.get(element)
+        if start is None:
+            return None
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self._text)]
+        line = bisect.bisect_left(self._newlines, start)  # newlines before the tag
+        line_start = self._newlines[line - 1] + 1 if line else 0
+        return line + 1, start - line_start + 1
 
 
 def in_own_files(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -129,10 +178,10 @@ def _decoded(path: Path) -> str | None:
         return data.decode("utf-8", errors="replace")
 
 
-def _align(top: etree._Element, text: str | None, exact: bool) -> dict[etree._Element, tuple[int, int]]:
-    """Start tags of `text` matched to the elements of `top` in document order. Not `exact` (a tree
-    with XIncluded parts, or a part of a file): a tag matches an element only where the line of
-    its '>' is the element's line, and the others are skipped."""
+def _align(top: etree._Element, text: str | None) -> dict[etree._Element, tuple[int, int]]:
+    """Start tags of `text` matched to the elements of `top` in document order, for a tree with
+    XIncluded parts or a part of a file: a tag matches an element only where the line of its '>'
+    is the element's line, and the others are skipped; `top` starts at its own tag."""
     if text is None:
         return {}
     tags: list[tuple[str, int, int, int]] = []  # (local name, line, column, line of '>')
@@ -154,21 +203,17 @@ def _align(top: etree._Element, text: str | None, exact: bool) -> dict[etree._El
         tags.append((local, line, start - line_start + 1, end_line))
     positions: dict[etree._Element, tuple[int, int]] = {}
     k = 0
-    elements = top.iter(etree.Element)
-    if not exact:  # a part of a file (xpointer): start at the tag of its top element
-        local = top.tag.rpartition("}")[2]
-        while k < len(tags) and not (tags[k][0] == local and tags[k][3] == top.sourceline):
-            k += 1
-    for element in elements:
+    local = top.tag.rpartition("}")[2]
+    while k < len(tags) and not (tags[k][0] == local and tags[k][3] == top.sourceline):
+        k += 1  # a part of a file (xpointer): start at the tag of its top element
+    for element in top.iter(etree.Element):
         if k >= len(tags):
             break
         local = element.tag.rpartition("}")[2]
         name, line, column, end_line = tags[k]
-        if name == local and (exact or end_line == element.sourceline):
+        if name == local and end_line == element.sourceline:
             positions[element] = (line, column)
             k += 1
-        elif exact:
-            break  # the text and the tree disagree; fall back to libxml2's lines
     return positions
 
 

@@ -28,12 +28,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
 
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.load import TEI_NS, XML_NS, Document
+from teikit.validate import census
 from teikit.validate.locate import Locator
 
 XML_ID = f"{{{XML_NS}}}id"
@@ -103,34 +105,37 @@ class PrefixDef:
 
 _TEI = f"{{{TEI_NS}}}"
 
-_MAY_POINT = POINTER_ATTRIBUTES.union(*ELEMENT_POINTER_ATTRIBUTES.values())
+MAY_POINT = POINTER_ATTRIBUTES.union(*ELEMENT_POINTER_ATTRIBUTES.values())
 
 
 def _local(element: etree._Element) -> str:
     return element.tag.rpartition("}")[2]
 
 
+_POINTERS_ON: dict[str, frozenset[str]] = {}  # TEI local name -> its attributes that are pointers
+
+
+def _pointers_on(local: str) -> frozenset[str]:
+    """The attribute names that hold pointers on TEI element `local` (see the tables above)."""
+    found = _POINTERS_ON.get(local)
+    if found is None:
+        names = {n for n in POINTER_ATTRIBUTES
+                 if local in _NOT_POINTERS_ANYWHERE_BUT.get(n, (local,))}
+        names |= ELEMENT_POINTER_ATTRIBUTES.get(local, frozenset())
+        if local == "rendition":
+            names.discard("scheme")
+        found = _POINTERS_ON[local] = frozenset(names)
+    return found
+
+
 def pointer_attributes(element: etree._Element) -> list[tuple[str, str]]:
-    """(attribute name, value) of the attributes of `element` that hold TEI pointers."""
+    """(attribute name, value) of the attributes of `element` that hold TEI pointers, in order."""
     tag = element.tag
     if not isinstance(tag, str) or not tag.startswith(_TEI):
         return []
-    local = tag[len(_TEI):]
-    found = []
-    extra = ELEMENT_POINTER_ATTRIBUTES.get(local, frozenset())
-    for name, value in element.attrib.items():
-        if name.startswith("{"):
-            continue  # namespaced attributes (xml:id, xml:lang, foreign) are not TEI pointers
-        if name in POINTER_ATTRIBUTES:
-            only = _NOT_POINTERS_ANYWHERE_BUT.get(name)
-            if only is not None and local not in only:
-                continue
-            if name == "scheme" and local == "rendition":
-                continue
-            found.append((name, value))
-        elif name in extra:
-            found.append((name, value))
-    return found
+    # namespaced attributes (xml:id, xml:lang, foreign) are never in the tables: not TEI pointers
+    names = _pointers_on(tag[len(_TEI):])
+    return [(name, value) for name, value in element.items() if name in names]
 
 
 def _prefix_defs(root: etree._Element) -> dict[str, list[PrefixDef]]:
@@ -183,6 +188,62 @@ def _suggest(name: str, ids: list[str], lowered: list[str], by_length: dict[int,
     return close[0] if close else ""
 
 
+_TEI_LEN = len(_TEI)
+
+
+def _external_or_expanded(token: str, name: str, element: etree._Element, ids: dict[str, etree._Element],
+                          defs: dict[str, list[PrefixDef]], diag: Callable[..., None]) -> str | None:
+    """A pointer not starting with '#': its local target ('#id', from a prefixDef), or None when it
+    points elsewhere (reporting a prefix that does not match and a bare id that lacks its '#')."""
+    target = token
+    if _URL.match(token) and "//" not in token[:12]:
+        expanded, declared = _expand(token, defs)
+        if declared and expanded is None:
+            diag(element, Severity.ERROR, "pointer.prefix",
+                 f"@{name} '{token}' does not match the pattern of <prefixDef ident="
+                 f"\"{token.partition(':')[0]}\">",
+                 "fix the value or the prefixDef's matchPattern")
+            return None
+        if expanded is None:
+            return None  # an undeclared prefix is a URI scheme (viaf:, wd:): external
+        target = expanded
+    if not target.startswith("#"):
+        if token in ids and not _URL.match(token) and "/" not in token and "." not in token:
+            diag(element, Severity.WARNING, "pointer.missing-hash",
+                 f"@{name} '{token}' is a relative URL, but the document has xml:id '{token}'",
+                 f"a local pointer starts with '#': write '#{token}'")
+        return None
+    return target
+
+
+class _Hints:
+    """Did-you-mean ids for unresolved pointers, prepared only when the first one is needed.
+
+    Hints are given for the first 100 distinct names: beyond that the pattern is clear.
+    """
+
+    def __init__(self, ids: dict[str, etree._Element]):
+        self._ids = ids
+        self._given: dict[str, str] = {}
+        self._sorted: list[str] | None = None
+        self._lowered: list[str] = []
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+
+    def suggest(self, name: str) -> str:
+        found = self._given.get(name)
+        if found is None:
+            found = ""
+            if len(self._given) < 100:
+                if self._sorted is None:
+                    self._sorted = sorted(self._ids)
+                    self._lowered = [i.lower() for i in self._sorted]
+                    for ident in self._sorted:
+                        self._by_length[len(ident)].append(ident)
+                found = _suggest(name, self._sorted, self._lowered, self._by_length)
+            self._given[name] = found
+        return found
+
+
 def check(doc: Document, locator: Locator | None = None, unreferenced: bool = True) -> list[Diagnostic]:
     """All pointer problems of one document, located at the element that carries them."""
     locator = locator or Locator(doc)
@@ -194,21 +255,10 @@ def check(doc: Document, locator: Locator | None = None, unreferenced: bool = Tr
         line, column = locator.position(element)
         found.append(Diagnostic(shown, line, column, severity, rule, message, hint, source="pointers"))
 
-    ids: dict[str, etree._Element] = {}
-    candidates: list[etree._Element] = []  # elements with an attribute that may be a pointer
-    for element in root.iter(etree.Element):  # one pass; most elements of a text have no attributes
-        attributes = element.keys()
-        if not attributes:
-            continue
-        if not _MAY_POINT.isdisjoint(attributes):
-            candidates.append(element)
+    scan = census.of(doc, MAY_POINT)
+    ids = scan.ids
+    for element, first in scan.duplicates:
         value = element.get(XML_ID)
-        if value is None:
-            continue
-        first = ids.get(value)
-        if first is None:
-            ids[value] = element
-            continue
         line, column = locator.position(first)
         diag(element, Severity.ERROR, "pointer.duplicate-id",
              f"xml:id '{value}' is used twice: first on <{_local(first)}> at line {line}"
@@ -216,44 +266,31 @@ def check(doc: Document, locator: Locator | None = None, unreferenced: bool = Tr
              "xml:id values must be unique in a document; rename one and update the pointers to it")
 
     defs = _prefix_defs(root)
-    id_list = sorted(ids)
-    lowered = [i.lower() for i in id_list]
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for ident in id_list:
-        by_length[len(ident)].append(ident)
-    suggestions: dict[str, str] = {}
+    hints = _Hints(ids)
     referenced: dict[str, list[etree._Element]] = defaultdict(list)
-    for element in candidates:
-        for name, value in pointer_attributes(element):
+    for element in scan.candidates:
+        tag = element.tag
+        if not tag.startswith(_TEI):
+            continue
+        names = _pointers_on(tag[_TEI_LEN:])
+        for name, value in element.items():
+            if name not in names:
+                continue
             for token in value.split():
-                target = token
-                if not token.startswith("#") and _URL.match(token) and "//" not in token[:12]:
-                    expanded, declared = _expand(token, defs)
-                    if declared and expanded is None:
-                        diag(element, Severity.ERROR, "pointer.prefix",
-                             f"@{name} '{token}' does not match the pattern of <prefixDef ident="
-                             f"\"{token.partition(':')[0]}\">",
-                             "fix the value or the prefixDef's matchPattern")
+                if token[:1] == "#":
+                    target = token
+                    if token[1:] in ids:  # by far the most common case: a local pointer that resolves
+                        referenced[token[1:]].append(element)
                         continue
-                    if expanded is None:
-                        continue  # an undeclared prefix is a URI scheme (viaf:, wd:): external
-                    target = expanded
-                if not target.startswith("#"):
-                    if token in ids and not _URL.match(token) and "/" not in token and "." not in token:
-                        diag(element, Severity.WARNING, "pointer.missing-hash",
-                             f"@{name} '{token}' is a relative URL, but the document has xml:id '{token}'",
-                             f"a local pointer starts with '#': write '#{token}'")
-                    continue
+                else:
+                    target = _external_or_expanded(token, name, element, ids, defs, diag)
+                    if target is None:
+                        continue
+                    if target[1:] in ids:
+                        referenced[target[1:]].append(element)
+                        continue
                 name_id = target[1:]
-                if name_id in ids:
-                    referenced[name_id].append(element)
-                    continue
-                suggestion = suggestions.get(name_id)
-                if suggestion is None:
-                    # hints for the first 100 distinct names: beyond that the pattern is clear
-                    budget = len(suggestions) < 100
-                    suggestion = _suggest(name_id, id_list, lowered, by_length) if budget else ""
-                    suggestions[name_id] = suggestion
+                suggestion = hints.suggest(name_id)
                 via = f" (expanded from '{token}')" if target != token else ""
                 diag(element, Severity.ERROR, "pointer.unresolved",
                      f"@{name} points to '{target}'{via}, but no element has xml:id '{name_id}'",
@@ -274,8 +311,7 @@ def check(doc: Document, locator: Locator | None = None, unreferenced: bool = Tr
                     if ident is None or item in seen:
                         continue
                     seen.add(item)
-                    pointing = [e for e in referenced.get(ident, ()) if not _within(e, item)]
-                    if not pointing:
+                    if not any(not _within(e, item) for e in referenced.get(ident, ())):
                         diag(item, Severity.WARNING, "pointer.unreferenced",
                              f"<{_local(item)} xml:id=\"{ident}\"> in <{_local(register)}> is never "
                              "referenced",

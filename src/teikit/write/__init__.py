@@ -1,11 +1,12 @@
 """Stage 4: writers. Each output format turns a loaded document into one file in `out_dir`.
 
 Writers share nothing but the transform stage, so HTML, PDF and text are
-numbered identically by construction (the shared `xslt/common.xsl`).
+numbered identically by construction (the shared `xslt/common.xsl` and its modules).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,27 @@ def writer(fmt: str) -> Writer:
         from teikit.write.pdf import write_pdf
         return write_pdf
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+_pending = threading.local()
+
+
+def warn(diagnostic: Diagnostic) -> None:
+    """A writer's warning about a document it still wrote (a PDF character without a glyph).
+
+    Writers return the path they wrote; what they noticed on the way is collected here
+    and reported with the build's other diagnostics.
+    """
+    if not hasattr(_pending, "items"):
+        _pending.items = []
+    _pending.items.append(diagnostic)
+
+
+def take_warnings() -> list[Diagnostic]:
+    """The warnings collected in this thread since the last call, which forgets them."""
+    items = list(getattr(_pending, "items", ()))
+    _pending.items = []
+    return items
 
 
 def output_path(doc: Document, out_dir: Path, fmt: str) -> Path:
@@ -102,14 +124,42 @@ def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path,
     sources = {str(Path(path).resolve()): doc.digest, **hash_files(doc.includes)}
     diagnostics: list[Diagnostic] = []
     built: list[tuple[str, Path, dict[str, str]]] = []
+    take_warnings()
     for fmt in formats:
         try:
             written = writer(fmt)(doc, out_dir, options)
         except DocumentError as exc:
             diagnostics.append(exc.diagnostic or Diagnostic(doc.display, message=exc.message))
             continue
+        finally:
+            diagnostics += take_warnings()
         built.append((fmt, written, hash_files(_output_files(written))))
     return diagnostics, built, sources
+
+
+def check_distinct_outputs(paths: Sequence[Path]) -> None:
+    """Refuse, before anything is written, inputs that would write the same output file.
+
+    Outputs are named after the input's stem in one flat folder (`out/NAME.html`), which
+    readers, links and sites rely on; so `tei/a/ch1.xml`, `tei/b/ch1.xml` and
+    `tei/a/ch1.tei` cannot be built into one folder, and the run stops with exit 2
+    naming them instead of letting one output overwrite another.
+    """
+    from teikit.diagnostics import printable
+    from teikit.errors import InputError
+    from teikit.load import display_path
+
+    by_name: dict[str, dict[Path, None]] = {}
+    for path in paths:
+        by_name.setdefault(Path(path).stem, {})[Path(path).resolve()] = None
+    clashes = {name: list(found) for name, found in sorted(by_name.items()) if len(found) > 1}
+    if clashes:
+        name, found = next(iter(clashes.items()))
+        shown = ", ".join(printable(display_path(p)) for p in found)
+        more = f" (and {len(clashes) - 1} more name(s))" if len(clashes) > 1 else ""
+        raise InputError(f"{len(found)} inputs would write the same outputs {printable(name)}.*: "
+                         f"{shown}{more}; nothing was built",
+                         hint="build them into separate folders (one -o per input folder), or rename one")
 
 
 @dataclass
@@ -142,6 +192,13 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
     options = options or BuildOptions()
     formats = tuple(dict.fromkeys(formats))
     out_dir = Path(out_dir)
+    check_distinct_outputs(paths)
+    import tempfile
+
+    from teikit import fsutil
+
+    # What runs killed with kill -9 left: hidden partial outputs, PDF scratch folders.
+    fsutil.remove_stale(out_dir if out_dir.is_dir() else None, Path(tempfile.gettempdir()))
     report = BuildReport()
     store = None
     keys: dict[str, str] = {}

@@ -5,8 +5,12 @@ Two stages, and no text of the document ever becomes typesetter source:
 fixed template `xslt/typst/edition.typ` reads that JSON and lays it out. Both, a byte
 copy of the TEI source (embedded as a PDF/A-3 attachment) and nothing else are put
 in a private temporary folder that is Typst's whole world: the template can read no
-other file, and only the fonts bundled with Typst are used, so a build does not depend
-on the fonts a machine happens to have.
+other file. Fonts are the ones bundled with Typst plus, for the scripts those lack
+(Syriac, Armenian, Ethiopic, Indic...), Debian's Noto fonts (fonts-noto-core, which
+`./dev` installs) found in the folders `font_dirs()` names; other system fonts are
+ignored, so a build depends on no font a machine happens to have. A character that no
+font covers is printed as a visible [U+XXXX] and reported as a warning naming the
+characters, their script and the line of the source where each first appears.
 
 The output is PDF/A-3b and reproducible: the creation date is SOURCE_DATE_EPOCH when
 set, else the document's own latest revision or publication date, so the same input
@@ -22,6 +26,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +36,7 @@ from teikit import fsutil, resources, transform
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError, InputError, TeikitError
 from teikit.load import TEI_NS, Document
-from teikit.write import BuildOptions, output_path
+from teikit.write import BuildOptions, output_path, warn
 
 PDF_STANDARD = "a-3b"  # PDF/A-3 level B: archival, and allows the embedded TEI source
 TEMPLATE = "edition.typ"
@@ -42,6 +47,18 @@ _MAX_GLYPH_PASSES = 3
 _MISSING_GLYPH = re.compile(r'the text `"((?:[^"\\]|\\.)*)"` could not be displayed')
 _RUST_ESCAPE = re.compile(r"\\(u\{([0-9a-fA-F]+)\}|.)")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
+
+
+# Where Debian (fonts-noto-core) puts the Noto fonts; TEIKIT_FONT_PATH (folders separated
+# by os.pathsep) replaces the list.
+NOTO_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto")
+
+
+def font_dirs() -> list[str]:
+    """The font folders handed to Typst besides its bundled fonts (those that exist)."""
+    configured = os.environ.get("TEIKIT_FONT_PATH")
+    candidates = configured.split(os.pathsep) if configured is not None else NOTO_DIRS
+    return [str(Path(d)) for d in candidates if d and Path(d).is_dir()]
 
 
 def template_dir() -> Path:
@@ -91,7 +108,7 @@ def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
     """Typeset `doc` and return the PDF bytes; a typesetting failure is a DocumentError."""
     options = options or BuildOptions()
     data = pdf_data(doc, options)
-    with tempfile.TemporaryDirectory(prefix="teikit-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=fsutil.scratch_prefix("pdf")) as tmp:
         world = Path(tmp)
         try:
             shutil.copyfile(template_dir() / TEMPLATE, world / TEMPLATE)
@@ -115,14 +132,18 @@ def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
 
 
 def _typeset(doc: Document, world: Path, data: str, inputs: dict[str, str],
-             font_dirs: list[str] | None = None) -> bytes:
+             project_fonts: list[str] | None = None) -> bytes:
     replaced: set[str] = set()
     for _ in range(_MAX_GLYPH_PASSES):
         (world / "data.json").write_text(data, encoding="utf-8")
         try:
-            return typst.compile(str(world / TEMPLATE), root=str(world), font_paths=font_dirs or [],
-                                 ignore_system_fonts=True, pdf_standards=[PDF_STANDARD],
-                                 timestamp=timestamp(doc), sys_inputs=inputs)
+            pdf = typst.compile(str(world / TEMPLATE), root=str(world),
+                                font_paths=[*(project_fonts or []), *font_dirs()],
+                                ignore_system_fonts=True, pdf_standards=[PDF_STANDARD],
+                                timestamp=timestamp(doc), sys_inputs=inputs)
+            for finding in glyph_warnings(doc, replaced):
+                warn(finding)
+            return pdf
         except typst.TypstError as exc:
             missing = missing_glyphs(exc) - replaced
             if not missing:
@@ -138,6 +159,60 @@ def missing_glyphs(exc: typst.TypstError) -> set[str]:
     for quoted in _MISSING_GLYPH.findall(f"{exc.message}\n{exc.diagnostic}"):
         chars.update(_unescape_rust(quoted))
     return {c for c in chars if not c.isspace()}
+
+
+def script_of(char: str) -> str:
+    """The script of a character, from its Unicode name ("SYRIAC LETTER ALAPH" -> "Syriac")."""
+    name = unicodedata.name(char, "")
+    if not name:
+        return "unassigned or private use"
+    if name.startswith(("CJK ", "FULLWIDTH ", "HALFWIDTH ", "IDEOGRAPHIC ")):
+        return "CJK"
+    category = unicodedata.category(char)
+    for marker in (" LETTER ", " SIGN ", " DIGIT ", " VOWEL ", " MARK ", " SYLLABLE ", " CHARACTER ",
+                   " SYMBOL ", " PUNCTUATION ", " LIGATURE ", " IDEOGRAPH", " NUMBER ", " FRACTION "):
+        if marker in name:
+            words = name.split(marker)[0].split()
+            while len(words) > 1 and words[-1] in ("CAPITAL", "SMALL", "FINAL", "MODIFIER", "LETTER"):
+                words.pop()
+            return " ".join(words).title()
+    if category.startswith("P"):
+        return "punctuation"
+    if category.startswith("M"):
+        return "combining mark"
+    if category.startswith("S"):
+        return "symbol"
+    return name.split()[0].title()
+
+
+def glyph_warnings(doc: Document, chars: set[str]) -> list[Diagnostic]:
+    """One warning per script of the characters no font had, at the first line using them."""
+    if not chars:
+        return []
+    first_line: dict[str, int] = {}
+    for element in doc.root.iter():
+        for text, line in ((element.text, element.sourceline), (element.tail, element.sourceline)):
+            if text:
+                for c in chars.difference(first_line):
+                    if c in text:
+                        first_line[c] = line or 0
+        if len(first_line) == len(chars):
+            break
+    by_script: dict[str, list[str]] = {}
+    for c in sorted(chars):
+        by_script.setdefault(script_of(c), []).append(c)
+    findings = []
+    for script, group in sorted(by_script.items()):
+        line = min((first_line.get(c, 0) for c in group), default=0)
+        shown = ", ".join(f"{c} U+{ord(c):04X}" for c in group[:12]) + (", …" if len(group) > 12 else "")
+        findings.append(Diagnostic(
+            doc.display, line, 0, Severity.WARNING, "pdf.glyph",
+            f"no font has {len(group)} {script} character{'s' if len(group) > 1 else ''} "
+            f"({shown}); the PDF shows them as [U+XXXX]",
+            hint="install Debian's Noto fonts (apt-get install fonts-noto-core; ./dev setup does it), "
+                 "or point TEIKIT_FONT_PATH at a folder of fonts covering the script",
+            source="typst"))
+    return findings
 
 
 def _unescape_rust(text: str) -> str:

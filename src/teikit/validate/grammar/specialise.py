@@ -25,10 +25,10 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from teikit.validate.rng_syntax import R as _R
-from teikit.validate.rng_syntax import element_name
-from teikit.validate.rng_syntax import local as _local
-from teikit.validate.rng_syntax import ns_in_scope as _ns_in_scope
+from teikit.validate.grammar.rng_syntax import R as _R
+from teikit.validate.grammar.rng_syntax import element_name
+from teikit.validate.grammar.rng_syntax import local as _local
+from teikit.validate.grammar.rng_syntax import ns_in_scope as _ns_in_scope
 
 _NAME_CLASSES = frozenset({"name", "anyName", "nsName", "except"})
 # never pruned, never notAllowed:

@@ -1,6 +1,6 @@
 """Reading the XML syntax of RELAX NG: the names of patterns and of what they match.
 
-Shared by the grammar checker (`relaxng`), the specialiser (`specialise`) and the ODD
+Shared by the grammar checker (`teikit.validate.grammar`), the specialiser (`specialise`) and the ODD
 generator (`teikit.schema`), which all walk RELAX NG grammars as lxml trees.
 """
 

@@ -1,0 +1,203 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  common/transcription.xsl: the TEI transcription module and Leiden conventions (supplied,
+  gap, unclear, del, add, surplus, lb, choice), sourceDoc, surface, zone and line.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tk="urn:teikit"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+    exclude-result-prefixes="#all">
+
+  <!-- Leiden conventions for the interpretive edition, as the EpiDoc Guidelines give them.
+       Every output prints these signs around the element's content, so HTML, PDF and text agree.
+         supplied  [lost]  ⟨omitted⟩  (subaudible)  (i.e. explanation)  _[undefined]_
+         ex        (expansion)         del  ⟦deleted⟧       add  \above/  /below\
+         surplus   {superfluous}       unclear  each letter with an underdot
+       cert="low" adds "?" before the closing sign. -->
+  <xsl:function name="tk:sign-open" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="
+        if ($e/self::tei:supplied) then
+          (if ($e/@reason = 'omitted') then '⟨' else if ($e/@reason = 'subaudible') then '('
+           else if ($e/@reason = 'explanation') then '(i.e. ' else if ($e/@reason = 'undefined') then '_[' else '[')
+        else if ($e/self::tei:ex) then '('
+        else if ($e/self::tei:del) then '⟦'
+        else if ($e/self::tei:add) then (if ($e/@place = 'below') then '/' else '\')
+        else if ($e/self::tei:surplus) then '{'
+        else ''"/>
+  </xsl:function>
+
+  <xsl:function name="tk:sign-close" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="q" select="if ($e/@cert = 'low') then '?' else ''"/>
+    <xsl:sequence select="$q || (
+        if ($e/self::tei:supplied) then
+          (if ($e/@reason = 'omitted') then '⟩' else if ($e/@reason = ('subaudible', 'explanation')) then ')'
+           else if ($e/@reason = 'undefined') then ']_' else ']')
+        else if ($e/self::tei:ex) then ')'
+        else if ($e/self::tei:del) then '⟧'
+        else if ($e/self::tei:add) then (if ($e/@place = 'below') then '\' else '/')
+        else if ($e/self::tei:surplus) then '}'
+        else '')"/>
+  </xsl:function>
+
+  <!-- A gap as Leiden prints it: lost letters [. . .] (one dot each, up to 10; more, or an
+       approximate count, as [ca. N]); lost of unknown extent [- - -]; lost lines
+       - - - - - - ; illegible letters without brackets; an ellipsis (an omission of the
+       editor's) as …; a gap that says nothing of its extent […]. -->
+  <xsl:function name="tk:gap-sign" as="xs:string">
+    <xsl:param name="gap" as="element()"/>
+    <xsl:variable name="unit" select="lower-case(string($gap/@unit))"/>
+    <xsl:variable name="n" select="($gap/@quantity, $gap/@extent)[. castable as xs:integer][1] ! xs:integer(.)"/>
+    <xsl:variable name="range" select="if ($gap/@atLeast and $gap/@atMost) then $gap/@atLeast || '–' || $gap/@atMost else ()"/>
+    <xsl:variable name="lost" select="not($gap/@reason = 'illegible')"/>
+    <xsl:variable name="inner" select="
+        if ($unit = 'line') then
+          (if (exists($n)) then $n || (if ($n = 1) then ' line' else ' lines') else '- - - - - -')
+        else if (exists($range)) then 'ca. ' || $range
+        else if (exists($n) and ($gap/@precision = 'low' or $n gt 10)) then 'ca. ' || $n
+        else if (exists($n)) then string-join((1 to $n) ! '.', ' ')
+        else if ($gap/@extent = 'unknown' or $gap/@reason = ('lost', 'illegible')) then '- - -'
+        else '…'"/>
+    <xsl:sequence select="
+        if ($gap/@reason = 'ellipsis') then '…'
+        else if ($unit = 'line' and empty($n)) then $inner
+        else if ($inner = '…') then '[…]'
+        else if ($lost) then '[' || $inner || ']'
+        else $inner"/>
+  </xsl:function>
+
+  <!-- Letters read with doubt: each gets a combining underdot (U+0323). -->
+  <xsl:function name="tk:underdot" as="xs:string">
+    <xsl:param name="s" as="xs:string"/>
+    <xsl:sequence select="replace($s, '([^\s\p{M}\p{P}]\p{M}*)', '$1&#x323;')"/>
+  </xsl:function>
+
+  <!-- Words broken at a line end are joined in the reading text. A run of breaks (lb, pb, cb,
+       fw, and the whitespace between them) joins the text on either side when one of its line
+       breaks says break="no", or when the text before it ends in a DTA-style line-end hyphen:
+       "¬" or "⸗" always, "-" when a letter precedes it and the next line starts with a
+       lower-case letter ("ent-<lb/>schlossen", not "Nord-<lb/>Amerika"). The hyphen and the
+       whitespace of the run are dropped. -->
+  <xsl:function name="tk:is-break-node" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="exists($n/self::tei:lb | $n/self::tei:pb | $n/self::tei:cb | $n/self::tei:fw)
+                          or ($n instance of text() and normalize-space($n) = '')"/>
+  </xsl:function>
+
+  <!-- How a run of breaks joins its neighbours: 'drop' (the words are joined, a line-end hyphen
+       dropped), 'keep' (a hyphen that belongs to the word, "Tschetyre-<lb/>Bugri": kept, no
+       space), or '' (the break separates words). -->
+  <xsl:function name="tk:break-join" as="xs:string">
+    <xsl:param name="n" as="node()"/>
+    <xsl:variable name="before" select="$n/preceding-sibling::node()[not(tk:is-break-node(.))][1]"/>
+    <xsl:variable name="after" select="$n/following-sibling::node()[not(tk:is-break-node(.))][1]"/>
+    <xsl:variable name="last" select="$after/preceding-sibling::*[self::tei:lb or self::tei:pb or self::tei:cb][1]
+                                      [empty($before) or . >> $before]"/>
+    <xsl:variable name="b" select="string($before[. instance of text()])"/>
+    <xsl:variable name="a" select="string($after[. instance of text()])"/>
+    <xsl:sequence select="
+        if (empty($before) or empty($after) or empty($last) or $last/@break = 'yes') then ''
+        else if ($last/@break = 'no' or matches($b, '[¬⸗]\s*$')) then 'drop'
+        else if (matches($b, '\p{L}-\s*$')) then (if (matches($a, '^\s*\p{Ll}')) then 'drop' else 'keep')
+        else ''"/>
+  </xsl:function>
+
+  <xsl:function name="tk:joined-run" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="tk:break-join($n) != ''"/>
+  </xsl:function>
+
+  <!-- The reading text of a text node beside a break (see tk:break-join). -->
+  <xsl:function name="tk:text-at-break" as="xs:string">
+    <xsl:param name="t" as="text()"/>
+    <xsl:variable name="next" select="$t/following-sibling::node()[1]"/>
+    <xsl:variable name="prev" select="$t/preceding-sibling::node()[1]"/>
+    <xsl:variable name="s" select="string($t)"/>
+    <xsl:choose>
+      <xsl:when test="normalize-space($s) = ''">
+        <xsl:sequence select="if (tk:joined-run($t)) then '' else $s"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="join" select="if ($next and tk:is-break-node($next)) then tk:break-join($next) else ''"/>
+        <xsl:variable name="s1" select="
+            if ($join = 'drop') then replace($s, '(\p{L})[-¬⸗]\s*$|[¬⸗]\s*$|\s+$', '$1')
+            else if ($join = 'keep') then replace($s, '\s+$', '')
+            else $s"/>
+        <xsl:sequence select="
+            if ($prev and tk:is-break-node($prev) and tk:joined-run($prev)) then replace($s1, '^\s+', '') else $s1"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <!-- Is a line break one of a transcription whose lines are numbered (an EpiDoc edition, a
+       diplomatic transcription): there it starts a new line, with its number every 5th. -->
+  <xsl:function name="tk:is-numbered-lb" as="xs:boolean">
+    <xsl:param name="lb" as="element()"/>
+    <xsl:sequence select="exists($lb/self::tei:lb[normalize-space(@n)])
+                          and exists($lb/ancestor::tei:div[@type = 'edition'])"/>
+  </xsl:function>
+
+  <xsl:function name="tk:lb-number-shown" as="xs:string?">
+    <xsl:param name="lb" as="element()"/>
+    <xsl:variable name="n" select="normalize-space($lb/@n)"/>
+    <xsl:sequence select="if (matches($n, '^\d+$') and xs:integer($n) mod 5 = 0 and xs:integer($n) gt 0) then $n else ()"/>
+  </xsl:function>
+
+  <!-- subst: the text shows what was written last (the add), the deletion stays available
+       (a tooltip in HTML). choice: the corrected, regularised or expanded reading. -->
+  <xsl:function name="tk:subst-shown" as="element()*">
+    <xsl:param name="subst" as="element()"/>
+    <xsl:sequence select="($subst/tei:add, $subst/*[not(self::tei:del)])[1]/(., following-sibling::tei:add)"/>
+  </xsl:function>
+
+  <xsl:function name="tk:choice-shown" as="element()?">
+    <xsl:param name="choice" as="element()"/>
+    <xsl:sequence select="($choice/tei:corr, $choice/tei:reg, $choice/tei:expan, $choice/tei:seg, $choice/*)[1]"/>
+  </xsl:function>
+
+  <!-- How the alternative of a choice is named to readers. -->
+  <xsl:function name="tk:choice-other" as="xs:string?">
+    <xsl:param name="choice" as="element()"/>
+    <xsl:variable name="other" select="($choice/* except tk:choice-shown($choice))[1]"/>
+    <xsl:sequence select="if (empty($other)) then ()
+        else (if ($other/self::tei:sic) then 'sic: ' else if ($other/self::tei:orig) then 'original: '
+              else if ($other/self::tei:abbr) then 'abbreviated: ' else '') || normalize-space($other)"/>
+  </xsl:function>
+
+  <!-- The label of an EpiDoc division without a head: "Edition (interpretive)", "Translation",
+       a text part by its @n ("Face A"). Empty for every other division. -->
+  <xsl:function name="tk:div-label" as="xs:string?">
+    <xsl:param name="div" as="element()"/>
+    <xsl:variable name="type" select="lower-case(normalize-space($div/@type))"/>
+    <xsl:sequence select="
+        if ($div/tei:head) then ()
+        else if ($type = 'edition') then
+          'Edition' || ($div/@subtype[normalize-space()] ! (' (' || normalize-space(.) || ')'))
+        else if ($type = 'textpart') then
+          normalize-space(string-join(($div/@subtype ! (upper-case(substring(., 1, 1)) || substring(., 2)),
+                                       $div/@n), ' '))[.]
+        else if ($type = ('translation', 'commentary', 'apparatus', 'bibliography')
+                 and $div/ancestor::tei:body and not($div/ancestor::tei:div[@type = $type]))
+          then upper-case(substring($type, 1, 1)) || substring($type, 2)
+             || ($div/@xml:lang[normalize-space()] ! (' (' || normalize-space(.) || ')'))
+        else ()"/>
+  </xsl:function>
+
+  <!-- Is a node of $within part of the reading text: not the unshown side of a choice, not the
+       deletion of a subst, not a variant reading of an app (all decided by the functions above
+       and tk:app-lemma). -->
+  <xsl:function name="tk:is-shown" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:param name="within" as="element()"/>
+    <xsl:sequence select="empty(($n/ancestor::* intersect $within/descendant::*)
+        [(parent::tei:choice and not(. is tk:choice-shown(parent::tei:choice)))
+         or (self::tei:del and parent::tei:subst)
+         or (parent::tei:app and not(. is tk:app-lemma(parent::tei:app)))
+         or (parent::tei:rdgGrp and not(. is tk:app-lemma(ancestor::tei:app[1])))])"/>
+  </xsl:function>
+
+</xsl:stylesheet>

@@ -1,0 +1,158 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  text/scholarly.xsl: the scholarly phenomena in plain text, included by text.xsl.
+
+  What is shown is decided in common/; here it becomes lines of text:
+    critical apparatus  the lemma in the text; an "Apparatus" section after the notes
+                        (witness list, then "N. locus lemma] reading Sigla; ...")
+    Leiden signs        the same signs as in HTML and PDF; underdots as U+0323
+    edition divisions   labelled; numbered lines one per line, every 5th numbered
+    stage in speeches   in [brackets], so it does not read as spoken text
+    msDesc, correspDesc the description after the title, a letter's "From → To" line
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tk="urn:teikit"
+    exclude-result-prefixes="#all">
+
+  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb]
+                       or preceding-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb]]" mode="inline">
+    <xsl:sequence select="if (ancestor::tei:unclear) then tk:underdot(tk:text-at-break(.)) else tk:text-at-break(.)"/>
+  </xsl:template>
+
+  <xsl:template match="text()[ancestor::tei:unclear]" mode="inline">
+    <xsl:sequence select="tk:underdot(.)"/>
+  </xsl:template>
+
+  <!-- Critical apparatus: the text reads the lemma. -->
+  <xsl:template match="tei:app[tk:app-in-text(.)]" mode="inline">
+    <xsl:apply-templates select="tk:app-lemma(.)/node()" mode="inline"/>
+  </xsl:template>
+
+  <xsl:template match="tei:app" mode="inline block">
+    <xsl:sequence select="tk:app-entry-text(.)"/>
+  </xsl:template>
+
+  <xsl:template match="tei:listApp" mode="block">
+    <xsl:sequence select="string-join(tei:app ! tk:app-entry-text(.), $NL)"/>
+  </xsl:template>
+
+  <xsl:template match="tei:listWit" mode="block inline"/>
+
+  <xsl:function name="tk:apparatus-blocks" as="xs:string*">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:variable name="apps" select="tk:apparatus($doc)"/>
+    <xsl:variable name="witnesses" select="tk:witnesses($doc)"/>
+    <xsl:if test="exists($apps) or exists($witnesses)">
+      <xsl:sequence select="tk:underline('Apparatus', '-')"/>
+      <xsl:if test="exists($witnesses)">
+        <xsl:sequence select="'Witnesses:' || $NL || string-join($witnesses ! (tk:witness-siglum(.) || '  ' || tk:witness-description(.)), $NL)"/>
+      </xsl:if>
+      <xsl:if test="exists($apps)">
+        <xsl:sequence select="string-join($apps ! (tk:app-number(.) || '. ' || tk:app-locus(.) || '  ' || tk:app-entry-text(.)), $NL)"/>
+      </xsl:if>
+    </xsl:if>
+  </xsl:function>
+
+  <!-- Leiden signs, gaps, substitutions, choices, spaces. -->
+  <xsl:template match="tei:supplied | tei:ex | tei:surplus | tei:add | tei:del" mode="inline">
+    <xsl:sequence select="tk:sign-open(.)"/>
+    <xsl:apply-templates mode="inline"/>
+    <xsl:sequence select="tk:sign-close(.)"/>
+  </xsl:template>
+
+  <xsl:template match="tei:gap" mode="inline">
+    <xsl:sequence select="tk:gap-sign(.)"/>
+  </xsl:template>
+
+  <xsl:template match="tei:gap" mode="block">
+    <xsl:sequence select="tk:gap-sign(.)"/>
+  </xsl:template>
+
+  <xsl:template match="tei:subst" mode="inline">
+    <xsl:apply-templates select="tk:subst-shown(.)/node()" mode="inline"/>
+  </xsl:template>
+
+  <xsl:template match="tei:choice" mode="inline">
+    <xsl:apply-templates select="tk:choice-shown(.)" mode="inline"/>
+  </xsl:template>
+
+  <xsl:template match="tei:space" mode="inline">
+    <xsl:sequence select="' '"/>
+  </xsl:template>
+
+  <xsl:template match="tei:lb | tei:pb | tei:cb | tei:milestone" mode="inline">
+    <xsl:sequence select="if (@break = 'no' or tk:joined-run(.)) then '' else ' '"/>
+  </xsl:template>
+
+  <!-- An edition division's block of text: one line per numbered line, the number every 5th. -->
+  <xsl:template match="tei:ab[ancestor::tei:div[@type = 'edition']][tei:lb[tk:is-numbered-lb(.)]]
+                       | tei:p[ancestor::tei:div[@type = 'edition']][tei:lb[tk:is-numbered-lb(.)]]" mode="block" priority="3">
+    <xsl:variable name="lines" as="xs:string*">
+      <xsl:for-each-group select="node()" group-starting-with="tei:lb[not(@break = 'no')]">
+        <xsl:variable name="words" select="normalize-space(string-join(current-group() ! tk:inline-node(.)))"/>
+        <xsl:variable name="n" select="current-group()[1][self::tei:lb] ! tk:lb-number-shown(.)"/>
+        <xsl:if test="$words">
+          <xsl:sequence select="substring(($n, '')[1] || '     ', 1, 5) || $words"/>
+        </xsl:if>
+      </xsl:for-each-group>
+    </xsl:variable>
+    <xsl:sequence select="string-join($lines, $NL)"/>
+  </xsl:template>
+
+  <xsl:template match="tei:div[not(tei:head)][exists(tk:div-label(.))]" mode="block" priority="2">
+    <xsl:sequence select="tk:underline(tk:div-label(.), '-')"/>
+    <xsl:call-template name="container"/>
+  </xsl:template>
+
+  <!-- Verse: a split line's later parts are stepped in under the earlier ones. -->
+  <xsl:template match="tei:l" mode="block">
+    <xsl:variable name="step" select="tk:line-step(.)"/>
+    <xsl:sequence select="(if ($step gt 0) then string-join((1 to $step) ! ' ') else '') || tk:flat(.)"/>
+  </xsl:template>
+
+  <!-- A stage direction in a speech is set off in brackets: it is not spoken. -->
+  <xsl:template match="tei:sp//tei:stage" mode="block" priority="2">
+    <xsl:sequence select="'[' || tk:flat(.) || ']'"/>
+  </xsl:template>
+
+  <xsl:template match="tei:stage[tk:is-inline-stage(.)]" mode="inline">
+    <xsl:sequence select="' [' || normalize-space(string-join(tk:inline(.))) || '] '"/>
+  </xsl:template>
+
+  <!-- A letter's header line and the manuscript descriptions, after the title. -->
+  <xsl:function name="tk:source-blocks" as="xs:string*">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:sequence select="tk:corresp-line($doc)[.]"/>
+    <xsl:for-each select="tk:ms-descriptions($doc)">
+      <xsl:sequence select="tk:underline('Manuscript description', '-')"/>
+      <xsl:sequence select="tk:ms-identifier(.)[.]"/>
+      <xsl:apply-templates select="* except tei:msIdentifier" mode="msdesc"/>
+      <xsl:apply-templates select="tei:msIdentifier/(* except (tei:country | tei:region | tei:settlement | tei:institution
+                                   | tei:repository | tei:collection | tei:idno[not(@type = ('URI', 'uri'))] | tei:msName))"
+                           mode="msdesc"/>
+    </xsl:for-each>
+  </xsl:function>
+
+  <!-- A part of the description: its label and own text on one line, then its sections. -->
+  <xsl:template match="*" mode="msdesc">
+    <xsl:variable name="label" select="tk:ms-label(.)"/>
+    <xsl:variable name="own" select="normalize-space(string-join(
+        (node() except *[tk:ms-is-section(.)]) ! tk:ms-flat(.), ' '))"/>
+    <xsl:if test="$label or $own">
+      <xsl:sequence select="normalize-space(string-join(($label[.], $own[.]), ': '))"/>
+    </xsl:if>
+    <xsl:apply-templates select="*[tk:ms-is-section(.)]" mode="msdesc"/>
+  </xsl:template>
+
+  <xsl:function name="tk:ms-flat" as="xs:string">
+    <xsl:param name="n" as="node()"/>
+    <xsl:variable name="label" select="if ($n instance of element()) then tk:ms-label($n) else ''"/>
+    <xsl:sequence select="if ($n instance of comment() or $n instance of processing-instruction()) then ''
+                          else if ($label) then $label || ': ' || normalize-space($n) || ';'
+                          else normalize-space(string-join($n//text(), ' '))"/>
+  </xsl:function>
+
+</xsl:stylesheet>
