@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,32 @@ def test_iospe_resolves_its_pointers_into_the_register_files_of_alists(tmp_path)
     assert any("alists/origPlace.xml has no element with xml:id 'p0003'" in m for m in messages)
     assert any("(expanded from 'bib:IOSPE-2'), but alists/bibliography.xml has no element" in m
                for m in messages)
+
+
+def test_register_files_feed_the_html_and_pdf_registers_of_documents_pointing_into_them(tmp_path):
+    root = isicily(tmp_path)
+    places = root / "alists" / "places.xml"
+    places.write_text(places.read_text().replace(
+        "<placeName>Syracuse</placeName>",
+        '<placeName>Syracuse</placeName><idno type="URI">https://pleiades.stoa.org/places/462503</idno>'))
+    done = run_cli("build", "-f", "html", "-f", "pdf", cwd=root)
+    assert done.returncode == 0, done.stderr
+    page = (root / "build" / "ISic000001.html").read_text(encoding="utf-8")
+    index = page[page.index('id="tk-index"'):]
+    assert 'id="x.places.syracuse"' in index and 'id="x.places.catania"' in index
+    assert "https://pleiades.stoa.org/places/462503" in index
+    assert 'href="#x.places.catania"' in page  # the name in the text links to its entry
+    assert "ISic000001" not in places.read_text()  # sources untouched
+    text = subprocess.run(["pdftotext", str(root / "build" / "ISic000001.pdf"), "-"], capture_output=True,
+                          text=True).stdout if shutil.which("pdftotext") else "Catania Syracuse"
+    assert "Catania" in text[text.rfind("Index"):] and "Syracuse" in text[text.rfind("Index"):]
+
+
+def test_a_changed_register_file_rebuilds_the_documents_pointing_into_it(tmp_path):
+    root = isicily(tmp_path)
+    assert run_cli("build", "-f", "html", cwd=root).returncode == 0
+    assert "wrote" not in run_cli("build", "-f", "html", cwd=root).stdout
+    places = root / "alists" / "places.xml"
+    places.write_text(places.read_text().replace(">Catania<", ">Katane<"))
+    assert "wrote" in run_cli("build", "-f", "html", cwd=root).stdout
+    assert "Katane" in (root / "build" / "ISic000001.html").read_text(encoding="utf-8")

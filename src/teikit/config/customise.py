@@ -64,5 +64,7 @@ def build_options(config: Config, width: int = 0) -> BuildOptions:
         pdf.append(("running-heads", "no"))
     font_dirs = tuple(str(_inside(config, "font-dirs", Path(d)))
                       for d in config.get("build", "font-dirs", ()))
+    folders = tuple(str(_inside(config, "pointer-folders", Path(d)))
+                    for d in config.get("validate", "pointer-folders", ()))
     return BuildOptions(width=width, css="\n".join(css_parts), stylesheets=tuple(stylesheets),
-                        pdf=tuple(pdf), font_dirs=font_dirs)
+                        pdf=tuple(pdf), font_dirs=font_dirs, pointer_folders=folders)

@@ -28,6 +28,7 @@ class BuildOptions:
     stylesheets: tuple[tuple[str, str, str], ...] = ()  # (format, project stylesheet, digest of its files)
     pdf: tuple[tuple[str, str], ...] = ()  # inputs of the Typst template: paper, margin-*, fonts, …
     font_dirs: tuple[str, ...] = ()  # project font folders for the PDF
+    pointer_folders: tuple[str, ...] = ()  # where register files named in pointers are looked for
 
     def stylesheet(self, fmt: str, default: str) -> str:
         """The stylesheet that makes `fmt`: the project's, else teikit's `default`."""
@@ -121,7 +122,12 @@ def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path,
         doc = load(path, limits=limits, project_root=project_root)
     except DocumentError as exc:
         return [exc.diagnostic or Diagnostic(str(path), message=exc.message)], [], {}
-    sources = {str(Path(path).resolve()): doc.digest, **hash_files(doc.includes)}
+    from teikit.write import registers
+
+    # records of the register files it points into join its registers (a copy; the source is untouched)
+    doc, register_files = registers.attach(doc, tuple(Path(p) for p in options.pointer_folders), project_root)
+    sources = {str(Path(path).resolve()): doc.digest, **hash_files(doc.includes),
+               **hash_files(register_files)}
     diagnostics: list[Diagnostic] = []
     built: list[tuple[str, Path, dict[str, str]]] = []
     take_warnings()
