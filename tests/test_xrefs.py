@@ -173,3 +173,26 @@ def test_a_changed_register_file_rebuilds_the_documents_pointing_into_it(tmp_pat
     places.write_text(places.read_text().replace(">Catania<", ">Katane<"))
     assert "wrote" in run_cli("build", "-f", "html", cwd=root).stdout
     assert "Katane" in (root / "build" / "ISic000001.html").read_text(encoding="utf-8")
+
+
+def test_schematron_reads_lookup_files_anywhere_inside_the_project_root_only(tmp_path):
+    root = tmp_path / "ed"
+    (root / "tei").mkdir(parents=True)
+    (root / "lookup").mkdir()
+    (root / "lookup" / "people.xml").write_text('<people><person id="anna"/></people>')
+    (tmp_path / "secret.xml").write_text('<people><person id="bob"/></people>')
+    rules = ('<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+             '<ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>'
+             '<pattern><rule context="tei:persName[@key]">'
+             "<assert id=\"key-known\" test=\"@key = doc('{href}')//person/@id\">unknown key "
+             '<value-of select="@key"/></assert></rule></pattern></schema>')
+    (root / "rules.sch").write_text(rules.format(href="lookup/people.xml"))
+    (root / "outside.sch").write_text(rules.format(href="../secret.xml"))
+    (root / "tei" / "doc.xml").write_text(tei('<p><persName key="anna">A</persName> '
+                                              '<persName key="bob">B</persName></p>'))
+    (root / "teikit.toml").write_text('[validate]\nschematron = ["rules.sch"]\npointers = false\n')
+    found = json.loads(run_cli("validate", "--format", "json", cwd=root).stdout)["diagnostics"]
+    assert [(d["rule"], d["message"]) for d in found] == [("key-known", "unknown key bob")]
+    (root / "teikit.toml").write_text('[validate]\nschematron = ["outside.sch"]\npointers = false\n')
+    done = run_cli("validate", cwd=root)
+    assert done.returncode == 1 and "outside the project" in done.stdout and "unknown key" not in done.stdout

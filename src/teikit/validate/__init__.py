@@ -30,7 +30,7 @@ from lxml import etree
 
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
-from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
+from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, include_root, load
 from teikit.validate import census, models, pointers, schemafiles, xrefs
 from teikit.validate.locate import Locator, in_own_files
 
@@ -227,7 +227,9 @@ class Validator:
                 from teikit.transform import to_xdm
 
                 node = to_xdm(doc)  # one Saxon tree per document, shared by every rules file
-            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node)
+            # rules may read files of the project (doc(), unparsed-text()…), inside its root only
+            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node,
+                                           root=include_root(doc.path, self.options.project_root))
             found += diags
             if self.options.svrl_dir is not None and svrl:
                 from teikit import fsutil
