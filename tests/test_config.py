@@ -273,3 +273,20 @@ def test_a_project_stylesheet_may_import_only_teikits_stylesheets_by_scheme(tmp_
     (root / "style" / "html.xsl").write_text(CUSTOM_XSL.replace("teikit:html.xsl", "teikit:../../etc/x.xsl"))
     done = run_cli("build", "-f", "html", cwd=root)
     assert done.returncode != 0 and "not one of teikit's stylesheets" in done.stderr + done.stdout
+
+
+def test_a_project_stylesheet_reads_lookup_files_inside_the_project_root_only(tmp_path):
+    root = customised(tmp_path)
+    (root / "lookup").mkdir()
+    (root / "lookup" / "people.xml").write_text('<people><person id="a"/><person id="b"/></people>')
+    (tmp_path.parent / f"{tmp_path.name}-secret.xml").write_text("<secret/>")
+    xsl = root / "style" / "html.xsl"
+    count = "<xsl:value-of select=\"count(doc('../lookup/people.xml')//person)\"/>"
+    xsl.write_text(CUSTOM_XSL.replace("<xsl:apply-templates/>", count))
+    done = run_cli("build", "-f", "html", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert '<b class="project-person">2</b>' in (root / "build" / "doc.html").read_text(encoding="utf-8")
+    xsl.write_text(CUSTOM_XSL.replace("<xsl:apply-templates/>", "<xsl:value-of select=\"count(doc("
+                                      f"'../../{tmp_path.name}-secret.xml')/*)\"/>"))
+    done = run_cli("build", "-f", "html", cwd=root)
+    assert done.returncode == 1 and "outside the project" in done.stderr

@@ -84,6 +84,9 @@ class Document:
     external_dtd: str = ""  # the DOCTYPE's system identifier, if any: named, never read
     # the top element of each XIncluded subtree -> the file it came from (for locating problems)
     origins: dict[etree._Element, Path] = field(default_factory=dict)
+    # the folder the document may reach files in (XInclude, stylesheets' doc()): the project root
+    # when the document lies inside it, else its own folder
+    project_root: Path | None = None
 
     @property
     def root(self) -> etree._Element:
@@ -263,7 +266,7 @@ def load(path: str | Path, *, limits: Limits = DEFAULT_LIMITS, project_root: Pat
     if includes:
         _check_depth(tree.getroot(), display_path(path), limits)
     doc = Document(path=path, tree=tree, digest=hashlib.sha256(data).hexdigest(), includes=includes,
-                   external_dtd=external_dtd, origins=origins)
+                   external_dtd=external_dtd, origins=origins, project_root=root_dir)
     if require_tei:
         check_is_tei(doc)
     return doc

@@ -223,13 +223,15 @@ class Validator:
 
                 source = embedded.rules_for(source, doc, _rules_cache())
             compiled = schematron.compile_rules(source, self.options.phase)
+            # rules may read files of the project (doc(), unparsed-text()…), inside its root only
+            root = include_root(doc.path, self.options.project_root)
             if node is None:
+                from teikit import sandbox
                 from teikit.transform import to_xdm
 
-                node = to_xdm(doc)  # one Saxon tree per document, shared by every rules file
-            # rules may read files of the project (doc(), unparsed-text()…), inside its root only
-            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node,
-                                           root=include_root(doc.path, self.options.project_root))
+                # one Saxon tree per document, shared by every rules file, with its URI in the root
+                node = to_xdm(doc, sandbox.virtual_uri(doc.path, root))
+            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node, root=root)
             found += diags
             if self.options.svrl_dir is not None and svrl:
                 from teikit import fsutil

@@ -53,7 +53,7 @@ def render_html(doc: Document, options: BuildOptions | None = None) -> str:
         css += "\n/* project */\n" + options.css
     return transform.run(options.stylesheet("html", "html"), doc,
                          {"generator": f"teikit {__version__}", "css": css},
-                         node=transform.document_node(doc))
+                         node=transform.document_node(doc), root=doc.project_root)
 
 
 def write_html(doc: Document, out_dir: Path, options: BuildOptions) -> Path:

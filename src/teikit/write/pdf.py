@@ -69,7 +69,8 @@ def pdf_data(doc: Document, options: BuildOptions | None = None) -> str:
     """The document as the JSON tree the template typesets (the output of xslt/pdf.xsl, or of the
     project's stylesheet importing it)."""
     options = options or BuildOptions()
-    return transform.run(options.stylesheet("pdf", "pdf"), doc, node=transform.document_node(doc))
+    return transform.run(options.stylesheet("pdf", "pdf"), doc, node=transform.document_node(doc),
+                         root=doc.project_root)
 
 
 def timestamp(doc: Document) -> int:

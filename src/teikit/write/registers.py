@@ -96,5 +96,5 @@ def attach(doc: Document, folders: tuple[Path, ...] = (), project_root: Path | N
     else:
         tree.getroot().insert(0, standoff)
     enriched = Document(path=doc.path, tree=tree, digest=doc.digest, display=doc.display,
-                        includes=doc.includes, external_dtd=doc.external_dtd)
+                        includes=doc.includes, external_dtd=doc.external_dtd, project_root=doc.project_root)
     return enriched, sorted({path for path, _ident in found})
