@@ -334,6 +334,8 @@ def test_header_keeps_the_front_matter_as_metadata(root):
 
 
 def test_plain_text_prints_the_front_matter_once_as_printed(plain_text):
+    # The reading text, before the closing "How to cite" (which names authors and title again).
+    plain_text = plain_text.partition("\nHow to cite\n-----------\n")[0]
     lines = plain_text.splitlines()
     assert lines[:2] == [TITLE, "=" * len(TITLE)]
     assert plain_text.count(TITLE) == 1
@@ -698,13 +700,60 @@ def test_identifiers_are_well_formed(root):
     assert len(wikidata) == len(set(wikidata)), "two records share a Wikidata identifier"
 
 
-def test_geonames_and_orcid_identifiers_name_their_source(root):
+AUTHORITIES = ("Wikidata", "VIAF", "GeoNames", "ORCID")
+
+
+def unsourced_identifiers(root: etree._Element) -> list[str]:
+    """The authority identifiers (in the registers and the header) whose source attribute is missing
+    or does not point to a bibliographic record of the source in this document."""
     ids = {el.get(XML_ID): el for el in root.iter() if el.get(XML_ID)}
+    problems = []
     for idno in root.iter(f"{TEI}idno"):
-        if idno.get("type") in ("GeoNames", "ORCID"):
-            source = ids.get((idno.get("source") or "").lstrip("#"))
-            assert source is not None and local(source) in ("bibl", "biblStruct"), (
-                idno.get("type"), idno.text)
+        if idno.get("type") not in AUTHORITIES:
+            continue
+        pointers = (idno.get("source") or "").split()
+        if not pointers:
+            problems.append(f"{idno.get('type')} {idno.text}: no source")
+        for pointer in pointers:
+            source = ids.get(pointer.removeprefix("#")) if pointer.startswith("#") else None
+            if source is None or local(source) not in ("bibl", "biblStruct"):
+                problems.append(f"{idno.get('type')} {idno.text}: source {pointer} is no bibl here")
+    return problems
+
+
+AUTHORITY_URI = re.compile(
+    r"(wikidata\.org|viaf\.org|geonames\.org|orcid\.org|d-nb\.info/gnd)/|^(wd|viaf|gnd):")
+
+
+def test_every_authority_identifier_names_a_source_that_exists(root):
+    assert unsourced_identifiers(root) == []
+    registers = root.find("tei:standOff", NS)
+    kinds = Counter(i.get("type") for i in registers.iter(f"{TEI}idno") if i.get("type") in AUTHORITIES)
+    assert kinds["Wikidata"] >= 37 and kinds["GeoNames"] >= 26, kinds
+    # an authority pointer in an attribute could name no source: the registers give them as idno only
+    pointers = [(el.get(XML_ID) or local(el), value) for el in registers.iter()
+                for name in ("ref", "sameAs", "corresp", "key") for value in (el.get(name) or "").split()
+                if AUTHORITY_URI.search(value)]
+    assert pointers == []
+
+
+def test_source_check_catches_a_missing_and_a_dangling_source(root):
+    copy = etree.fromstring(etree.tostring(root))
+    wikidata = [i for i in copy.iter(f"{TEI}idno") if i.get("type") == "Wikidata"]
+    del wikidata[0].attrib["source"]
+    wikidata[1].set("source", "#p-putin")
+    wikidata[2].set("source", "#no-such-record")
+    assert len(unsourced_identifiers(copy)) == 3
+
+
+def test_every_identifier_source_says_where_it_was_read(root):
+    """A source of identifiers is a repository file at a commit or a package at a version."""
+    cited = {pointer.removeprefix("#") for i in root.iter(f"{TEI}idno") if i.get("type") in AUTHORITIES
+             for pointer in i.get("source", "").split()}
+    ids = {el.get(XML_ID): el for el in root.iter() if el.get(XML_ID)}
+    for name in cited - {"src-article"}:
+        text = " ".join("".join(ids[name].itertext()).split())
+        assert re.search(r"commit [0-9a-f]{40}", text) or ids[name].find("tei:edition", NS) is not None, name
 
 
 def record_names(place: etree._Element) -> set[str]:

@@ -511,3 +511,15 @@ def test_a_broken_schema_is_a_usage_error_with_either_engine(cli, tmp_path, engi
     result = cli("validate", "--engine", engine, "--schema", str(bogus), str(GRAMMAR / "valid.xml"))
     assert result.returncode == 2, result.stdout + result.stderr
     assert "bogus.rng: " in result.stderr and "schema" in result.stderr and not result.stdout
+
+
+def test_a_duplicate_xml_id_across_header_and_text_is_found_too(tei_all, tmp_path):
+    # the root is judged by parts (each child alone): each part's IDs are unique, the whole's are not
+    doc = tmp_path / "dup.xml"
+    text = (GRAMMAR / "valid.xml").read_text(encoding="utf-8")
+    doc.write_text(text.replace("<title>", '<title xml:id="a">', 1).replace("<p>In ", '<p xml:id="a">In '),
+                   encoding="utf-8")
+    found = tei_all.check(load(doc))
+    assert [d.message for d in found] == ['ID "a" of attribute "xml:id" is already defined']
+    if has_jing:
+        assert grammar_checker(TEI_ALL, "jing").check(load(doc))  # Jing agrees: invalid

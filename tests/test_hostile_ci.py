@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from hostile_input import TEI_NS as TEI
 from hostile_input import tei
 
 SECRET = "TEIKIT-CI-SECRET-41c9"
@@ -244,7 +245,8 @@ def _dead_pid() -> int:
     return proc.pid
 
 
-def test_sigterm_stops_a_build_like_ctrl_c_leaving_no_partial_file(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigterm_stops_a_build_like_ctrl_c_leaving_no_partial_file(tmp_path, jobs):
     from hostile_input import write_big
 
     (tmp_path / "tei").mkdir()
@@ -253,13 +255,13 @@ def test_sigterm_stops_a_build_like_ctrl_c_leaving_no_partial_file(tmp_path):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "teikit", "build", "tei", "-o", "out", "-f", "txt",
-                             "-j", "1", "--no-cache"], cwd=tmp_path, stdout=subprocess.PIPE,
+                             "-j", jobs, "--no-cache"], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(scratch)})
     deadline = time.monotonic() + 120
     while not list((tmp_path / "out").glob("*.txt")) and time.monotonic() < deadline:
         time.sleep(0.05)  # at least one output written: the build is in full swing
-    proc.send_signal(signal.SIGTERM)
-    _out, err = proc.communicate(timeout=120)
+    proc.send_signal(signal.SIGTERM)  # to teikit only, as `timeout` does: it stops its workers itself
+    _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
     assert "terminated (SIGTERM); outputs already written are complete" in err
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
@@ -288,3 +290,129 @@ def test_the_next_run_removes_what_a_killed_run_left(tmp_path):
     assert done.returncode == 0, done.stderr
     assert [p for p in stale if p.exists()] == []
     assert [p for p in kept if not p.exists()] == []
+
+
+# --------------------------------------------------------------------------- F5: caches are never stale
+
+XI = 'xmlns:xi="http://www.w3.org/2001/XInclude"'
+
+
+def _cached(doc: Path, cache_dir: Path, **options) -> list:
+    from teikit.validate import ValidationOptions, validate_paths
+
+    return validate_paths([doc], ValidationOptions(**options), jobs=1, cache_dir=cache_dir)
+
+
+def _rules(found: list) -> list[str]:
+    return sorted(d.rule for d in found if d.severity >= 2)
+
+
+def test_a_fixed_xincluded_part_is_validated_again(tmp_path):
+    doc = tmp_path / "doc.xml"
+    doc.write_text(tei(f'<p><xi:include {XI} href="part.xml"/></p>'), encoding="utf-8")
+    (tmp_path / "part.xml").write_text(f'<hi xmlns="{TEI}">broken', encoding="utf-8")
+    assert _rules(_cached(doc, tmp_path / "c"))
+    (tmp_path / "part.xml").write_text(f'<hi xmlns="{TEI}">fixed</hi>', encoding="utf-8")
+    assert _rules(_cached(doc, tmp_path / "c")) == []
+
+
+@pytest.mark.parametrize("body", [f'<p><xi:include {XI} href="later.xml"/></p>',
+                                  f'<p><xi:include {XI} href="gone.xml"><xi:fallback>'
+                                  f'<xi:include href="later.xml"/></xi:fallback></xi:include></p>'])
+def test_an_include_or_fallback_target_created_later_is_seen(tmp_path, body):
+    doc = tmp_path / "doc.xml"
+    doc.write_text(tei(body), encoding="utf-8")
+    assert _rules(_cached(doc, tmp_path / "c"))
+    (tmp_path / "later.xml").write_text(f'<hi xmlns="{TEI}">here now</hi>', encoding="utf-8")
+    assert _rules(_cached(doc, tmp_path / "c")) == []
+
+
+def test_a_schema_included_from_a_subfolder_is_a_dependency(project):
+    (project / "sub").mkdir()
+    (project / "g.rng").write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0">'
+                                   '<include href="sub/part.rng"/></grammar>', encoding="utf-8")
+    part = project / "sub" / "part.rng"
+    part.write_text(ANY.format(extra=""), encoding="utf-8")
+    doc = document(project, "doc.xml", model("g.rng"))
+    assert _rules(_cached(doc, project / "c")) == []
+    part.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start>'
+                    '<element name="x"><empty/></element></start></grammar>', encoding="utf-8")
+    assert _rules(_cached(doc, project / "c")) != []
+
+
+def test_a_schematron_include_from_a_subfolder_is_a_dependency(project):
+    (project / "sub").mkdir()
+    (project / "r.sch").write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+        '<ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/><include href="sub/p.sch"/></schema>',
+        encoding="utf-8")
+    pattern = ('<pattern xmlns="http://purl.oclc.org/dsdl/schematron"><rule context="tei:p">'
+               '<assert test="{}" id="p-check">paragraph</assert></rule></pattern>')
+    (project / "sub" / "p.sch").write_text(pattern.format("true()"), encoding="utf-8")
+    doc = document(project, "doc.xml", model("r.sch", "sch"))
+    assert _rules(_cached(doc, project / "c", pointers=False)) == []
+    (project / "sub" / "p.sch").write_text(pattern.format("false()"), encoding="utf-8")
+    assert set(_rules(_cached(doc, project / "c", pointers=False))) == {"p-check"}
+
+
+def test_a_utf16_document_sees_its_xml_model_schema_change(project):
+    (project / "g.rng").write_text(ANY.format(extra=""), encoding="utf-8")
+    doc = project / "doc.xml"
+    text = tei("<p>Text.</p>").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    doc.write_bytes(text.replace("<TEI ", model("g.rng") + "<TEI ", 1).encode("utf-16"))
+    assert _rules(_cached(doc, project / "c")) == []
+    (project / "g.rng").write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start>'
+                                   '<element name="x"><empty/></element></start></grammar>', encoding="utf-8")
+    assert _rules(_cached(doc, project / "c")) != []
+
+
+def test_a_forged_cache_index_does_not_make_an_invalid_document_pass(tmp_path):
+    doc = tmp_path / "doc.xml"
+    doc.write_text(tei('<p><ref target="#nowhere">x</ref></p>'), encoding="utf-8")
+    cache_dir = tmp_path / "checkout-cache"
+    assert _rules(_cached(doc, cache_dir)) == ["pointer.unresolved"]
+    index = json.loads((cache_dir / "validate.json").read_text())
+    for entry in index["entries"].values():
+        entry["result"] = []  # what an author would commit: same key and hashes, no findings
+    (cache_dir / "validate.json").write_text(json.dumps(index))
+    assert _rules(_cached(doc, cache_dir)) == ["pointer.unresolved"]
+
+
+def test_source_date_epoch_is_part_of_the_pdf_key(tmp_path, monkeypatch):
+    from teikit.write import build_batch, writer
+
+    try:
+        writer("pdf")
+    except ImportError:
+        pytest.skip("the PDF writer is not installed")
+    doc = tmp_path / "doc.xml"
+    doc.write_text(tei("<p>Text.</p>"), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    assert [p.name for p in build_batch([doc], tmp_path / "out", ["pdf", "txt"], jobs=1).written] == \
+        ["doc.pdf", "doc.txt"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    again = build_batch([doc], tmp_path / "out", ["pdf", "txt"], jobs=1)
+    assert [p.name for p in again.written] == ["doc.pdf"]
+    assert [p.name for p in again.unchanged] == ["doc.txt"]
+
+
+# ------------------------------------------------------------- F14: messages that say what is wrong
+
+
+@pytest.mark.parametrize(("codec", "name"), [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")])
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path, codec, name):
+    body = tei("<p>Text.</p>").split("?>", 1)[1]  # no XML declaration; starts with a newline
+    (tmp_path / "doc.xml").write_bytes(body.encode(codec))
+    done = teikit("validate", "doc.xml", cwd=tmp_path)
+    assert done.returncode == 1
+    assert f"doc.xml:1:1: error: [xml.encoding] the file is {name} without a byte order mark" in done.stdout
+    assert "Document is empty" not in done.stdout and f"iconv -f {name} -t UTF-8" in done.stdout
+
+
+def test_info_escapes_controls_from_the_document(tmp_path):
+    (tmp_path / "doc.xml").write_text(tei("<p>Text.</p>").replace("<title>Hostile</title>",
+                                                                  "<title>A&#x9b;2J&#x85;title</title>"),
+                                      encoding="utf-8")
+    done = teikit("info", "doc.xml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "A\\x9b2J" in done.stdout and not CONTROLS.search(done.stdout)

@@ -210,6 +210,12 @@ def test_ids_are_unique_and_every_fragment_link_lands(built):
         assert dangling == [], name
 
 
+def marker_id(marker) -> str | None:
+    """A note call's id: on the call (its link and popover button together) or on the link itself."""
+    parent = marker.getparent()
+    return marker.get("id") or (parent.get("id") if parent.get("class") == "notecall" else None)
+
+
 def test_notes_link_to_their_marker_and_back(built):
     tree = parse(built["article"])
     markers = tree.xpath("//a[@class='noteref']")
@@ -219,7 +225,7 @@ def test_notes_link_to_their_marker_and_back(built):
     for marker, note in zip(markers, notes, strict=True):
         assert marker.get("href") == "#" + note.get("id")
         back = note.xpath("a[@role='doc-backlink']/@href")[0]
-        assert back == "#" + marker.get("id")
+        assert back == "#" + marker_id(marker)
 
 
 def test_entities_are_highlighted_by_kind_and_linked_to_their_entry(built):
@@ -363,7 +369,7 @@ def test_notes_called_by_refs_link_both_ways(tmp_path):
     page = build_document(load(OUTPUTS / "novel.xml"), tmp_path, ["html"], BuildOptions())[0]
     tree = parse(page)
     markers = tree.xpath("//a[@class='noteref']")
-    assert [(m.get("href"), m.get("id"), m.text_content()) for m in markers] == [
+    assert [(m.get("href"), marker_id(m), m.text_content()) for m in markers] == [
         ("#N1", "ref-N1", "1"), ("#N2", "ref-N2", "2")]
     assert tree.xpath("//li[@class='note']/a/@href") == ["#ref-N1", "#ref-N2"]
     assert "FOOTNOTES" not in tree.text_content()
@@ -417,3 +423,84 @@ def test_thousands_of_notes_cost_linear_time(tmp_path):
         costs.append(time.process_time() - start)
         assert page.count('class="noteref"') == count and text.count("\n1. Note 0.") == 1
     assert costs[1] / costs[0] < 20  # 8 times the notes; quadratic would be 64 times the cost
+
+
+# ---------------------------------------------------------------------------
+# Locators, registers, timeline, cast list
+
+def test_paragraphs_have_stable_ids_and_permalinks(built):
+    tree = parse(built["karabakh-war"])
+    paragraphs = tree.xpath("//div[@id='tk-text']//p[a[@class='permalink']]")
+    assert len(paragraphs) > 30
+    first = paragraphs[0]
+    assert first.get("id") == "s1-p1"
+    assert first.xpath("string(a[@class='permalink']/@href)") == "#s1-p1"
+    assert first.xpath("string(a[@class='permalink'])") == "§ 1 ¶ 1"
+
+
+def test_register_occurrences_say_where_with_their_context(built):
+    tree = parse(built["karabakh-war"])
+    entry = tree.xpath("//li[@id='p-yeltsin']")[0]
+    lines = entry.xpath(".//ul[@class='occurrence-list']/li")
+    assert lines
+    for line in lines:
+        locator = line.xpath("string(a[@class='occ'])")
+        assert re.fullmatch(r"§ [\d.]+ ¶ \d+|n\. \d+|Abstract|§ [\d.]+", locator)
+        assert "Yeltsin" in line.xpath("string(.//mark)")
+        assert len(line.xpath("string(span[@class='kwic'])")) > len("Yeltsin") + 10
+
+
+def test_drama_occurrences_are_act_scene_line(built):
+    tree = parse(built["play"])
+    locators = tree.xpath("//section[@id='tk-index']//a[@class='occ']/text()")
+    assert locators and all(re.fullmatch(r"\d+\.\d+(\.\d+)?", loc) for loc in locators), locators
+
+
+def test_persons_sort_by_surname_and_places_by_name(built):
+    tree = parse(built["karabakh-war"])
+    names = tree.xpath("//section[@id='tk-register-person']//span[@class='entry-name']/text()")
+    persons = [" ".join(n.split()) for n in names]
+    surnames = [name.split()[-1] for name in persons]
+    assert persons.index("Ilham Aliyev") < persons.index("Boris Yeltsin")
+    assert surnames[:3] == sorted(surnames[:3], key=str.lower)
+    places = tree.xpath("//section[@id='tk-register-place']//span[@class='entry-name']/text()")
+    assert places == sorted(places, key=str.lower) or places[0] < places[-1]
+
+
+def test_coordinates_link_to_an_open_map(built):
+    links = parse(built["karabakh-war"]).xpath("//section[@id='tk-index']//a[@class='geo']")
+    assert links
+    assert links[0].get("href").startswith("https://www.openstreetmap.org/?mlat=")
+    assert re.fullmatch(r"[\d.]+° [NS], [\d.]+° [EW] \(map\)", links[0].text_content())
+
+
+def test_the_timeline_links_to_the_passages(built):
+    tree = parse(built["karabakh-war"])
+    items = tree.xpath("//section[@id='tk-timeline']//li")
+    targets = [li.xpath("string(a[1]/@href)")[1:] for li in items]
+    into_text = [t for t in targets if tree.xpath(f"//div[@id='tk-text']//*[@id='{t}']")]
+    assert len(into_text) >= len(items) - 2
+    assert all(li.xpath(".//a[text()='index']") for li in items)
+
+
+def test_contents_list_every_part_and_headings_hold_no_links(built):
+    tree = parse(built["karabakh-war"])
+    parts = tree.xpath("//nav[@id='tk-toc']//a/@href")[-4:]
+    assert parts == ["#tk-notes", "#tk-index", "#tk-timeline", "#tk-cite"]
+    assert tree.xpath("//h1//a | //h2//a | //h3//a[not(@class='noteref')] | //nav[@id='tk-toc']//a//a") == []
+
+
+def test_the_cast_list_is_a_list_under_a_heading(built):
+    tree = parse(built["play"])
+    cast = tree.xpath("//section[@class='castList']")[0]
+    assert cast.xpath("string(h2)") == "Persons of the play"
+    items = cast.xpath("ul[@class='cast']/li")
+    # The comma before a role description is the stylesheet's (.roleDesc::before).
+    assert [(li.xpath("string(*[contains(@class, 'role')][1])"), li.xpath("string(span[@class='roleDesc'])"))
+            for li in items] == [("Hamlet", "Prince of Denmark"), ("Horatio", "his friend")]
+
+
+def test_layout_breaks_are_explained(built):
+    tree = parse(built["karabakh-war"])
+    assert tree.xpath("//span[contains(@class, 'milestone-layoutBreak')][@title='line break in the source']")
+    assert "line break in the source" in tree.xpath("string(//nav[@class='readbar'])")

@@ -131,6 +131,7 @@ def _encrypted(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # zipfile warns while the test writes the clash
 @pytest.mark.parametrize(("case", "members", "damage", "expected"), [
     ("crc", [("b/f.txt", b"CONTENT" * 10)], _crc_broken, "damaged zip archive"),
     ("encrypted", [("b/f.txt", b"CONTENT")], _encrypted, "is encrypted"),

@@ -23,11 +23,13 @@ OUTPUTS = DATA / "outputs"
 ARTICLE = OUTPUTS / "article.xml"
 PLAY = OUTPUTS / "play.xml"
 EDITION_FILE = EDITION / "karabakh-war.xml"
+# One line per paragraph (--width 0), the form for corpus analysis; the default wraps at 78.
+UNWRAPPED = BuildOptions(width=0)
 
 
 @pytest.fixture(scope="module")
 def article() -> str:
-    return render_text(load(ARTICLE))
+    return render_text(load(ARTICLE), UNWRAPPED)
 
 
 def blocks(text: str) -> list[str]:
@@ -95,7 +97,7 @@ def test_no_markup_or_whitespace_leaks(article):
 
 
 def test_speeches_keep_speaker_and_lines_together():
-    text = render_text(load(PLAY))
+    text = render_text(load(PLAY), UNWRAPPED)
     assert "HAMLET\nWho’s there? Stand and unfold yourself.\nThe air bites shrewdly; it is very cold." in text  # noqa: RUF001
     # A stage direction inside a line is set off in brackets: it is not spoken.
     assert "HORATIO\nIt is a nipping and an eager air. [He shivers.]" in text
@@ -104,9 +106,35 @@ def test_speeches_keep_speaker_and_lines_together():
 
 
 def test_numbering_follows_document_order_when_notes_have_no_n():
-    text = render_text(load(DATA / "minimal.xml"))
+    text = render_text(load(DATA / "minimal.xml"), UNWRAPPED)
     assert "spoke.[1]" in text and "\n1. A note.\n" in text
     assert "Boris Yeltsin\n\nMoscow" not in text  # the back-matter registers are gone
+
+
+def test_the_default_width_is_78_columns():
+    text = render_text(load(ARTICLE))
+    assert max(len(line) for line in text.splitlines() if " " in line.strip()) <= 78
+    assert text != render_text(load(ARTICLE), UNWRAPPED)
+
+
+def test_the_text_ends_with_how_to_cite_and_every_rights_statement():
+    text = render_text(load(EDITION_FILE), UNWRAPPED)
+    cite = text[text.index("How to cite\n-----------"):]
+    source = ("“Russia’s Policy During the 44-Day Karabakh War,” Insight Turkey 23, no. 4 (2021): "  # noqa: RUF001
+              "213–229, https://doi.org/10.25253/99.2021234.12.")  # noqa: RUF001
+    assert source in cite
+    # The edition's own citation does not repeat the source's authors and title.
+    edition = "Digital edition: edition 1.0, teikit project, 2026, identifier teikit-edition-karabakh-war."
+    assert edition in cite
+    rights = text[text.index("Rights\n------"):]
+    assert "licensed under Creative Commons Attribution 4.0" in rights
+    assert "The text of the article is not covered by that licence" in rights
+
+
+def test_figure_captions_are_labelled():
+    text = render_text(load(EDITION_FILE), UNWRAPPED)
+    assert re.search(r"^\[Figure 1\] Russian President Putin", text, re.M)
+    assert "[Figure 2] " in text
 
 
 def test_width_wraps_long_lines_but_keeps_headings_verse_and_notes_aligned(article):
@@ -133,7 +161,7 @@ def test_cli_writes_the_text_file(tmp_path: Path):
 
 @pytest.mark.skipif(not EDITION_FILE.is_file(), reason="the edition tei/karabakh-war.xml is absent")
 def test_the_edition_reads_once_in_order_with_its_36_notes():
-    text = render_text(load(EDITION_FILE))
+    text = render_text(load(EDITION_FILE), UNWRAPPED)
     body, _, notes = text.partition("\nEndnotes\n--------\n")  # the heading as the article prints it
     assert re.findall(r"\[(\d+)\]", body) == [str(n) for n in range(1, 37)]
     assert re.findall(r"^(\d+)\. ", notes, re.M) == [str(n) for n in range(1, 37)]
@@ -144,14 +172,14 @@ def test_the_edition_reads_once_in_order_with_its_36_notes():
 
 
 def test_notes_called_by_refs_from_a_notes_division_become_endnotes():
-    text = render_text(load(OUTPUTS / "novel.xml"))
+    text = render_text(load(OUTPUTS / "novel.xml"), UNWRAPPED)
     assert "It was a dark night.[1] The wind howled, and voilà, the door opened." in text
     assert "Then came the morning.[2]" in text
     assert "FOOTNOTES" not in text
-    assert text.endswith("Notes\n-----\n\n1. A night in winter.\n\n2. The author's own note.\n")
+    assert "Notes\n-----\n\n1. A night in winter.\n\n2. The author's own note.\n\nHow to cite\n" in text
 
 
 def test_each_document_of_a_corpus_has_its_own_title():
-    text = render_text(load(OUTPUTS / "corpus.xml"))
+    text = render_text(load(OUTPUTS / "corpus.xml"), UNWRAPPED)
     assert blocks(text)[:3] == ["A corpus\n========", "One\n===", "First text.[1]"]
     assert "Grouped a L b with a x inside." in text and "v1\nv2" in text

@@ -43,7 +43,12 @@
 
   <!-- Register entries: children of register lists anywhere outside the reading text. -->
   <xsl:variable name="entries" as="element()*"
-      select="//*[tk:is-register(.)][not(ancestor::tei:text) or ancestor::tei:back]/*[exists(tk:register-kind(.))]"/>
+      select="//*[tk:is-register(.)][not(ancestor::tei:text) or ancestor::tei:back]/*[exists(tk:register-kind(.))]
+              [not(self::tei:event[@type = ('written', 'print', 'premiere')][empty(@xml:id)])]"/>
+
+  <!-- Dated events and treaties, for the timeline. -->
+  <xsl:variable name="dated-entries" as="element()*"
+      select="$entries[tk:register-kind(.) = ('event', 'treaty')][exists(tk:sort-date(.))]"/>
 
   <xsl:variable name="kinds" as="map(xs:string, xs:string)"
       select="map{'person': 'Persons', 'place': 'Places', 'org': 'Organisations', 'event': 'Events',
@@ -53,7 +58,7 @@
   <!-- The page -->
 
   <!-- Indentation inside a cast list's role (a <name> on its own line) is not text. -->
-  <xsl:strip-space elements="tei:role"/>
+  <xsl:strip-space elements="tei:role tei:castItem"/>
 
   <xsl:template match="/">
     <xsl:variable name="title" select="tk:title(.)"/>
@@ -70,8 +75,9 @@
         <style><xsl:value-of select="$css"/></style>
       </head>
       <body>
+        <a class="skip-link" href="#tk-text">Skip to the text</a>
+        <xsl:call-template name="readbar"/>
         <header class="masthead">
-          <a class="skip-link" href="#tk-text">Skip to the text</a>
           <xsl:if test="$source">
             <p class="masthead-source"><xsl:apply-templates select="$source" mode="citation"/></p>
           </xsl:if>
@@ -195,6 +201,8 @@
             <xsl:variable name="href" select="tk:href(., @ref)"/>
             <xsl:element name="{if ($href) then 'a' else 'span'}">
               <xsl:if test="$href"><xsl:attribute name="href" select="$href"/></xsl:if>
+              <!-- Like the names of the text: reached through the index, not by Tab. -->
+              <xsl:if test="$href and exists(tk:page-target(., @ref))"><xsl:attribute name="tabindex" select="-1"/></xsl:if>
               <xsl:attribute name="class" select="string-join(('keyword', tk:page-target(., @ref) ! ('ent ent-' || tk:register-kind(.))), ' ')"/>
               <xsl:call-template name="lang"/>
               <xsl:apply-templates>
@@ -209,6 +217,93 @@
   </xsl:template>
 
   <!-- ==================================================================== -->
+  <!-- The reading bar: back to the contents, to the notes, and the entity switch with its
+       legend (a checkbox the CSS reads: no script). Layout and page marks explained. -->
+
+  <xsl:template name="readbar">
+    <xsl:variable name="has-toc" select="count($tei//tei:text//*[tk:is-div(.)][tei:head][not(tk:is-notes-div(.))]) ge 2"/>
+    <xsl:variable name="names" select="exists($tei/tei:text//(tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name)[@ref])"/>
+    <nav class="readbar" aria-label="Reading tools">
+      <a href="{if ($has-toc) then '#tk-toc' else '#tk-main'}"><xsl:value-of select="if ($has-toc) then 'Contents' else 'Top'"/></a>
+      <xsl:if test="exists(tk:numbered-notes(/))"><a href="#tk-notes">Notes</a></xsl:if>
+      <xsl:if test="exists($entries)"><a href="#tk-index">Index</a></xsl:if>
+      <xsl:if test="$names">
+        <label class="ent-toggle"><input type="checkbox" id="tk-ent-switch"/> Highlight names</label>
+        <ul class="legend" aria-label="Kinds of names">
+          <xsl:for-each select="('person', 'place', 'org', 'event', 'treaty', 'work')[. = $entries ! tk:register-kind(.)]">
+            <li><span class="ent ent-{.}"><xsl:value-of select="tk:kind-label(.)"/></span></li>
+          </xsl:for-each>
+        </ul>
+      </xsl:if>
+      <xsl:variable name="breaks" select="exists($tei/tei:text//tei:milestone[@unit = 'layoutBreak'])"/>
+      <xsl:variable name="pages" select="exists($tei/tei:text//tei:pb[normalize-space(@n)])"/>
+      <xsl:if test="$breaks or $pages">
+        <p class="legend-breaks">
+          <xsl:if test="$pages"><span><span class="pb-label">p. 1</span> page of the source</span></xsl:if>
+          <xsl:if test="$breaks"><span><span class="break-mark" aria-hidden="true">¦</span> line break in the source</span></xsl:if>
+        </p>
+      </xsl:if>
+    </nav>
+  </xsl:template>
+
+  <xsl:function name="tk:kind-label" as="xs:string">
+    <xsl:param name="kind" as="xs:string"/>
+    <xsl:sequence select="(map{'person': 'Person', 'place': 'Place', 'org': 'Organisation', 'event': 'Event',
+                               'treaty': 'Treaty', 'work': 'Work', 'date': 'Date'}($kind), 'Name')[1]"/>
+  </xsl:function>
+
+  <!-- Is the link's text its own address (so print need not repeat it)? -->
+  <xsl:function name="tk:shows-address" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:param name="href" as="xs:string"/>
+    <xsl:variable name="bare" select="function($u) { replace(replace(replace(normalize-space($u), '^https?://', ''), '^www\.', ''), '/$', '') }"/>
+    <xsl:sequence select="exists($e/self::tei:ptr) or empty($e/node()) or $bare(string($e)) = $bare($href)"/>
+  </xsl:function>
+
+  <!-- ==================================================================== -->
+  <!-- Note calls: a link to the endnote (wide screens, print) and a button that opens the note
+       as a popover (narrow screens), followed by the note itself, which wide screens float into
+       the margin beside its line. The copy carries no ids. -->
+
+  <xsl:template name="note-call">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:param name="first" as="xs:boolean"/>
+    <xsl:param name="in-link" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="in-heading" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="copy" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:variable name="n" select="tk:note-number($note)"/>
+    <xsl:variable name="id" select="tk:id($note)"/>
+    <xsl:choose>
+      <xsl:when test="$in-link or $copy">
+        <span class="noteref">
+          <xsl:if test="$first and not($copy)"><xsl:attribute name="id" select="'ref-' || $id"/></xsl:if>
+          <sup><xsl:value-of select="$n"/></sup>
+        </span>
+      </xsl:when>
+      <xsl:when test="$in-heading or not($first)">
+        <a class="noteref" href="#{$id}" role="doc-noteref" aria-label="Note {$n}">
+          <xsl:if test="$first"><xsl:attribute name="id" select="'ref-' || $id"/></xsl:if>
+          <sup><xsl:value-of select="$n"/></sup>
+        </a>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="notecall" id="ref-{$id}">
+          <a class="noteref" href="#{$id}" role="doc-noteref" aria-label="Note {$n}"><sup><xsl:value-of select="$n"/></sup></a>
+          <button type="button" class="note-call" popovertarget="sn-{$id}" aria-label="Show note {$n}"><sup><xsl:value-of select="$n"/></sup></button>
+        </span>
+        <span class="sidenote" id="sn-{$id}" popover="" role="note" aria-label="Note {$n}">
+          <xsl:for-each select="$note"><xsl:call-template name="lang"/></xsl:for-each>
+          <span class="sidenote-num"><xsl:value-of select="$n"/></span>
+          <xsl:apply-templates select="$note/node()">
+            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            <xsl:with-param name="copy" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ==================================================================== -->
   <!-- Table of contents: divisions that have a heading, nested as in the text. -->
 
   <xsl:template name="toc">
@@ -216,12 +311,14 @@
                                       [empty(ancestor::*[tk:is-div(.)][tei:head])])
                                       [not(ancestor-or-self::*[tk:is-pull-quote(.)])]"/>
     <xsl:if test="count($tei//tei:text//*[tk:is-div(.)][tei:head][not(tk:is-notes-div(.))]) ge 2">
-      <nav class="toc" aria-labelledby="tk-toc-h">
+      <nav class="toc" id="tk-toc" aria-labelledby="tk-toc-h">
         <h2 id="tk-toc-h">Contents</h2>
         <ol>
           <xsl:apply-templates select="$top" mode="toc"/>
           <xsl:if test="exists(tk:numbered-notes(/))"><li><a href="#tk-notes"><xsl:value-of select="tk:notes-heading(/)"/></a></li></xsl:if>
           <xsl:if test="exists($entries)"><li><a href="#tk-index">Index</a></li></xsl:if>
+          <xsl:if test="exists($dated-entries)"><li><a href="#tk-timeline">Timeline</a></li></xsl:if>
+          <li><a href="#tk-cite">How to cite</a></li>
         </ol>
       </nav>
     </xsl:if>
@@ -256,7 +353,8 @@
   <xsl:template name="attrs">
     <xsl:param name="class" as="xs:string*" select="()"/>
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
-    <xsl:if test="not($plain) and tk:wants-id(.)">
+    <xsl:param name="copy" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:if test="not($plain) and not($copy) and tk:wants-id(.)">
       <xsl:attribute name="id" select="tk:id(.)"/>
     </xsl:if>
     <xsl:call-template name="lang"/>
@@ -397,7 +495,10 @@
       <xsl:otherwise>
         <xsl:element name="h{$level}">
           <xsl:call-template name="attrs"><xsl:with-param name="class" select="'head'"/></xsl:call-template>
-          <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates>
+          <xsl:apply-templates>
+            <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+            <xsl:with-param name="in-heading" select="true()" tunnel="yes"/>
+          </xsl:apply-templates>
         </xsl:element>
       </xsl:otherwise>
     </xsl:choose>
@@ -440,6 +541,26 @@
     <xsl:call-template name="block"><xsl:with-param name="class" select="()"/></xsl:call-template>
   </xsl:template>
 
+  <!-- A numbered paragraph of the text: id and permalink from common/locators.xsl. -->
+  <xsl:template match="tei:p[tk:is-numbered-para(.)]" priority="1">
+    <xsl:param name="phrasing" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="copy" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing or $plain or $copy"><xsl:next-match/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="id" select="tk:para-id(.)"/>
+        <p id="{$id}">
+          <xsl:call-template name="lang"/>
+          <xsl:variable name="classes" select="tk:rend-classes(.)[normalize-space()]"/>
+          <xsl:if test="exists($classes)"><xsl:attribute name="class" select="string-join(distinct-values($classes), ' ')"/></xsl:if>
+          <a class="permalink" href="#{$id}" aria-label="Link to this paragraph, {tk:para-locator(.)}"><xsl:value-of select="tk:para-locator(.)"/></a>
+          <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates>
+        </p>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template match="tei:ab | tei:trailer | tei:byline | tei:dateline | tei:salute | tei:signed
                        | tei:docTitle | tei:titlePart | tei:docAuthor | tei:docDate | tei:docImprint
                        | tei:docEdition | tei:imprimatur | tei:argument/tei:p | tei:speaker | tei:stage
@@ -469,6 +590,55 @@
   <xsl:template match="tei:stage[ancestor::tei:p or ancestor::tei:l or ancestor::tei:ab]" priority="2">
     <span><xsl:call-template name="attrs"><xsl:with-param name="class" select="'stage'"/></xsl:call-template>
       <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates></span>
+  </xsl:template>
+
+  <!-- A cast list is a list under a heading (its head, else "Cast of characters"); a cast
+       group is an item holding its own list. -->
+  <xsl:template match="tei:castList" priority="2">
+    <xsl:param name="phrasing" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:choose>
+      <xsl:when test="$phrasing or $plain"><xsl:next-match/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="level" select="min((6, 2 + count(ancestor::*[tk:is-div(.)][tei:head])))"/>
+        <section class="castList" id="{tk:id(.)}" aria-labelledby="{tk:id(.)}-h">
+          <xsl:call-template name="lang"/>
+          <xsl:element name="h{$level}">
+            <xsl:attribute name="id" select="tk:id(.) || '-h'"/>
+            <xsl:attribute name="class" select="'head cast-head'"/>
+            <xsl:choose>
+              <xsl:when test="tei:head">
+                <xsl:apply-templates select="tei:head[1]/node()">
+                  <xsl:with-param name="phrasing" select="true()" tunnel="yes"/>
+                  <xsl:with-param name="in-heading" select="true()" tunnel="yes"/>
+                </xsl:apply-templates>
+              </xsl:when>
+              <xsl:otherwise>Cast of characters</xsl:otherwise>
+            </xsl:choose>
+          </xsl:element>
+          <ul class="cast"><xsl:apply-templates select="* except tei:head[1]" mode="cast"/></ul>
+        </section>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:castGroup" mode="cast">
+    <li class="castGroup">
+      <xsl:call-template name="lang"/>
+      <xsl:for-each select="tei:head">
+        <span class="castGroup-head"><xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates></span>
+      </xsl:for-each>
+      <xsl:if test="* except tei:head">
+        <ul><xsl:apply-templates select="* except tei:head" mode="cast"/></ul>
+      </xsl:if>
+    </li>
+  </xsl:template>
+
+  <xsl:template match="*" mode="cast">
+    <li>
+      <xsl:call-template name="attrs"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
+      <xsl:apply-templates><xsl:with-param name="phrasing" select="true()" tunnel="yes"/></xsl:apply-templates>
+    </li>
   </xsl:template>
 
   <!-- A role in the cast list links to the person it stands for (castItem/@sameAs). -->
@@ -679,17 +849,10 @@
       <xsl:when test="tk:is-detached-note(.)"/>
       <xsl:when test="tk:is-numbered-note(.)">
         <xsl:if test="not($plain)">
-          <xsl:variable name="n" select="tk:note-number(.)"/>
-          <xsl:element name="{if ($in-link) then 'span' else 'a'}">
-            <xsl:attribute name="class" select="'noteref'"/>
-            <xsl:attribute name="id" select="'ref-' || tk:id(.)"/>
-            <xsl:if test="not($in-link)">
-              <xsl:attribute name="href" select="'#' || tk:id(.)"/>
-              <xsl:attribute name="role" select="'doc-noteref'"/>
-              <xsl:attribute name="aria-label" select="'Note ' || $n"/>
-            </xsl:if>
-            <sup><xsl:value-of select="$n"/></sup>
-          </xsl:element>
+          <xsl:call-template name="note-call">
+            <xsl:with-param name="note" select="."/>
+            <xsl:with-param name="first" select="true()"/>
+          </xsl:call-template>
         </xsl:if>
       </xsl:when>
       <xsl:otherwise>
@@ -813,6 +976,7 @@
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:if test="not($plain)">
       <span aria-hidden="true">
+        <xsl:if test="@unit = 'layoutBreak'"><xsl:attribute name="title" select="'line break in the source'"/></xsl:if>
         <xsl:call-template name="attrs">
           <xsl:with-param name="class" select="('milestone', @unit ! ('milestone-' || replace(., '[^A-Za-z0-9_-]', '-')),
                                                 if (@break = 'no') then 'in-word' else ())"/>
@@ -824,7 +988,8 @@
 
   <xsl:template match="tei:anchor">
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
-    <xsl:if test="not($plain) and tk:wants-id(.)"><span id="{tk:id(.)}" class="anchor"></span></xsl:if>
+    <xsl:param name="copy" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:if test="not($plain) and not($copy) and tk:wants-id(.)"><span id="{tk:id(.)}" class="anchor"></span></xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:fw | tei:teiHeader | tei:facsimile | tei:standOff | tei:interpGrp | tei:linkGrp
@@ -843,14 +1008,11 @@
                                         [self::tei:ref or self::tei:ptr][ancestor::tei:text][not(ancestor::tei:note)])[1]"/>
     <xsl:choose>
       <xsl:when test="$plain"/>
-      <xsl:when test="$in-link">
-        <span class="noteref"><sup><xsl:value-of select="$n"/></sup></span>
-      </xsl:when>
       <xsl:otherwise>
-        <a class="noteref" href="#{tk:id($note)}" role="doc-noteref" aria-label="Note {$n}">
-          <xsl:if test=". is $first"><xsl:attribute name="id" select="'ref-' || tk:id($note)"/></xsl:if>
-          <sup><xsl:value-of select="$n"/></sup>
-        </a>
+        <xsl:call-template name="note-call">
+          <xsl:with-param name="note" select="$note"/>
+          <xsl:with-param name="first" select="exists($first) and . is $first"/>
+        </xsl:call-template>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -863,7 +1025,9 @@
     <xsl:choose>
       <xsl:when test="$href and not($plain) and not($in-link)">
         <a href="{$href}">
-          <xsl:call-template name="attrs"><xsl:with-param name="class" select="local-name()"/></xsl:call-template>
+          <xsl:call-template name="attrs">
+            <xsl:with-param name="class" select="(local-name(), if (tk:shows-address(., $href)) then 'url' else ())"/>
+          </xsl:call-template>
           <xsl:choose>
             <xsl:when test="self::tei:ptr or not(node())"><xsl:value-of select="normalize-space(@target)"/></xsl:when>
             <xsl:otherwise>
@@ -887,6 +1051,7 @@
                        | tei:date | tei:time | tei:event[ancestor::tei:text] | tei:objectName">
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:param name="in-link" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:param name="in-heading" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="target" select="tk:page-target(., @ref)"/>
     <xsl:variable name="kind" select="(($target ! tk:register-kind(.)), tk:entity-kind(.), @type[normalize-space()], 'name')[1]"/>
     <xsl:variable name="href" select="tk:href(., @ref)"/>
@@ -902,9 +1067,12 @@
       </xsl:choose>
     </xsl:variable>
     <xsl:choose>
-      <xsl:when test="$href and not($plain) and not($in-link)">
-        <a href="{$href}">
+      <xsl:when test="$href and not($plain) and not($in-link) and not($in-heading)">
+        <a href="{$href}" tabindex="-1">
           <xsl:call-template name="attrs"><xsl:with-param name="class" select="$class"/></xsl:call-template>
+          <xsl:if test="$target and starts-with($href, '#')">
+            <xsl:attribute name="title" select="tk:kind-label($kind) || ': ' || tk:entry-name($target)"/>
+          </xsl:if>
           <xsl:sequence select="$inner"/>
         </a>
       </xsl:when>
@@ -973,7 +1141,7 @@
               <h3 id="tk-register-{$kind}-h"><xsl:value-of select="$kinds($kind)"/></h3>
               <ul class="entries">
                 <xsl:apply-templates select="$these" mode="entry">
-                  <xsl:sort select="lower-case(tk:entry-name(.))" lang="en"/>
+                  <xsl:sort select="lower-case(tk:sort-name(.))" lang="en"/>
                 </xsl:apply-templates>
               </ul>
             </section>
@@ -996,6 +1164,14 @@
                            tk:text($e/tei:desc[1]), string($e/@xml:id), string($e/@type), local-name($e))[normalize-space()][1]"/>
   </xsl:function>
 
+  <!-- Registers sort persons by surname (then forename), everything else by its name. -->
+  <xsl:function name="tk:sort-name" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="pn" select="($e/self::tei:person/tei:persName[tei:surname][not(@type = ('variant', 'alt'))])[1]"/>
+    <xsl:sequence select="if ($pn) then string-join(($pn/tei:surname, $pn/tei:forename) ! tk:text(.), ' ')
+                          else tk:entry-name($e)"/>
+  </xsl:function>
+
   <!-- Places in the reading text that point here, wherever they are rendered. -->
   <xsl:function name="tk:occurrences" as="element()*">
     <xsl:param name="entry" as="element()"/>
@@ -1005,6 +1181,9 @@
                                [not(self::tei:note) or tk:is-numbered-note(.)]
                           else ()"/>
   </xsl:function>
+
+  <!-- Up to this many occurrences are listed one a line with their context; more, as locators. -->
+  <xsl:variable name="kwic-max" as="xs:integer" select="12"/>
 
   <xsl:template match="*" mode="entry">
     <xsl:variable name="occ" select="tk:occurrences(.)"/>
@@ -1044,18 +1223,31 @@
         </span>
       </xsl:if>
       <xsl:call-template name="authority-links"><xsl:with-param name="owner" select="."/></xsl:call-template>
-      <span class="occurrences">
+      <div class="occurrences">
         <xsl:choose>
           <xsl:when test="empty($occ)"><span class="none">Not mentioned in the text.</span></xsl:when>
-          <xsl:otherwise>
-            <span class="label"><xsl:value-of select="if (count($occ) = 1) then 'Occurrence: ' else 'Occurrences: '"/></span>
+          <xsl:when test="count($occ) gt $kwic-max">
+            <span class="label">Occurrences: </span>
             <xsl:for-each select="$occ">
               <xsl:if test="position() gt 1">, </xsl:if>
-              <a class="occ" href="#{tk:id(.)}" title="{tk:occurrence-place(.)}"><xsl:value-of select="tk:occurrence-label(., position())"/></a>
+              <a class="occ" href="#{tk:id(.)}" title="{tk:occurrence-place(.)}"><xsl:value-of select="tk:locator(.)"/></a>
             </xsl:for-each>
+          </xsl:when>
+          <xsl:otherwise>
+            <span class="label"><xsl:value-of select="if (count($occ) = 1) then 'Occurrence:' else 'Occurrences:'"/></span>
+            <ul class="occurrence-list">
+              <xsl:for-each select="$occ">
+                <xsl:variable name="kwic" select="tk:kwic(., 40)"/>
+                <li>
+                  <a class="occ" href="#{tk:id(.)}" title="{tk:occurrence-place(.)}"><xsl:value-of select="tk:locator(.)"/></a>
+                  <xsl:text> </xsl:text>
+                  <span class="kwic"><xsl:value-of select="$kwic[1]"/><xsl:text> </xsl:text><mark><xsl:value-of select="$kwic[2]"/></mark><xsl:text> </xsl:text><xsl:value-of select="$kwic[3]"/></span>
+                </li>
+              </xsl:for-each>
+            </ul>
           </xsl:otherwise>
         </xsl:choose>
-      </span>
+      </div>
     </li>
   </xsl:template>
 
@@ -1108,7 +1300,20 @@
           <xsl:call-template name="lang"/><xsl:value-of select="tk:text(.)"/></a>
       </xsl:when>
       <xsl:when test="self::tei:geo">
-        <span class="geo"><xsl:value-of select="normalize-space(.)"/></span>
+        <xsl:variable name="ll" select="tokenize(normalize-space(replace(., ',', ' ')), ' ')"/>
+        <xsl:choose>
+          <xsl:when test="count($ll) = 2 and (every $v in $ll satisfies ($v castable as xs:double and abs(xs:double($v)) le 180))
+                          and abs(xs:double($ll[1])) le 90">
+            <xsl:variable name="lat" select="xs:double($ll[1])"/>
+            <xsl:variable name="lon" select="xs:double($ll[2])"/>
+            <a class="geo" href="https://www.openstreetmap.org/?mlat={$ll[1]}&amp;mlon={$ll[2]}#map=10/{$ll[1]}/{$ll[2]}">
+              <xsl:value-of select="format-number(abs($lat), '0.###') || '° ' || (if ($lat lt 0) then 'S' else 'N') || ', '
+                                    || format-number(abs($lon), '0.###') || '° ' || (if ($lon lt 0) then 'W' else 'E')
+                                    || ' (map)'"/>
+            </a>
+          </xsl:when>
+          <xsl:otherwise><span class="geo"><xsl:value-of select="normalize-space(.)"/></span></xsl:otherwise>
+        </xsl:choose>
       </xsl:when>
       <xsl:otherwise>
         <span><xsl:call-template name="lang"/><xsl:apply-templates select="node()" mode="entry-detail"/></span>
@@ -1155,7 +1360,7 @@
   <!-- Timeline: dated events and treaties in date order. -->
 
   <xsl:template name="timeline">
-    <xsl:variable name="dated" select="$entries[tk:register-kind(.) = ('event', 'treaty')][exists(tk:sort-date(.))]"/>
+    <xsl:variable name="dated" select="$dated-entries"/>
     <xsl:if test="exists($dated)">
       <section class="timeline" id="tk-timeline" aria-labelledby="tk-timeline-h">
         <h2 id="tk-timeline-h">Timeline</h2>
@@ -1179,8 +1384,13 @@
                 </xsl:choose>
               </xsl:if>
               <xsl:text> </xsl:text>
-              <a class="ent ent-{tk:register-kind(.)}" href="#{tk:id(.)}"><xsl:value-of select="tk:entry-name(.)"/></a>
-              <span class="timeline-kind"><xsl:value-of select="' (' || (if (tk:register-kind(.) = 'treaty') then 'treaty or instrument' else 'event') || ')'"/></span>
+              <xsl:variable name="first" select="tk:occurrences(.)[1]"/>
+              <a class="ent ent-{tk:register-kind(.)}" href="#{if ($first) then tk:id($first) else tk:id(.)}"><xsl:value-of select="tk:entry-name(.)"/></a>
+              <span class="timeline-kind">
+                <xsl:value-of select="' (' || (if (tk:register-kind(.) = 'treaty') then 'treaty or instrument' else 'event')"/>
+                <xsl:if test="$first"><xsl:value-of select="', ' || tk:locator($first)"/></xsl:if>
+                <xsl:text>; </xsl:text><a href="#{tk:id(.)}">index</a><xsl:text>)</xsl:text>
+              </span>
             </li>
           </xsl:for-each>
         </ol>
@@ -1206,51 +1416,26 @@
       <xsl:variable name="pub" select="$header/tei:fileDesc/tei:publicationStmt"/>
       <p class="citation citation-edition">
         <xsl:if test="$source"><span class="label">Digital edition: </span></xsl:if>
-        <xsl:value-of select="string-join(tk:authors(/), ', ')"/>
-        <xsl:if test="exists(tk:authors(/))">, </xsl:if>
-        <cite><xsl:value-of select="(tk:title(/)[.], 'Untitled')[1]"/></cite>
-        <xsl:for-each select="$header/tei:fileDesc/tei:editionStmt/tei:edition[@n]">
-          <xsl:value-of select="', edition ' || @n"/>
-        </xsl:for-each>
-        <xsl:value-of select="string-join((($pub/tei:publisher, $pub/tei:distributor)[1], $pub/tei:date[1]) ! tk:text(.), ', ')[.] ! (', ' || .)"/>
-        <xsl:text>.</xsl:text>
-        <xsl:for-each select="($pub/tei:idno[lower-case(@type) = 'doi'])[1]">
-          <xsl:variable name="url" select="tk:authority-url('doi', .)"/>
-          <xsl:if test="$url"><xsl:text> </xsl:text><a href="{iri-to-uri($url)}"><xsl:value-of select="$url"/></a></xsl:if>
-        </xsl:for-each>
+        <xsl:call-template name="citation-parts"><xsl:with-param name="parts" select="tk:edition-citation(/)"/></xsl:call-template>
       </p>
     </section>
   </xsl:template>
 
-  <!-- A biblStruct as a reference: Authors, “Title,” Journal 23, no. 4 (2021): 213–229, DOI. -->
+  <!-- A biblStruct as a reference, from common/citation.xsl (the PDF and the text use the same). -->
   <xsl:template match="tei:biblStruct" mode="citation">
-    <xsl:variable name="analytic" select="tei:analytic"/>
-    <xsl:variable name="monogr" select="tei:monogr[1]"/>
-    <xsl:variable name="imprint" select="$monogr/tei:imprint"/>
-    <xsl:variable name="authors" select="($analytic/tei:author, $monogr/tei:author)[1]/../tei:author ! tk:person-name(.)"/>
-    <xsl:if test="exists($authors)">
-      <xsl:value-of select="string-join($authors[position() lt last()], ', ') || (if (count($authors) gt 1) then ' and ' else '') || $authors[last()] || ', '"/>
-    </xsl:if>
-    <xsl:for-each select="($analytic/tei:title)[1]">
-      <span class="cited-title"><xsl:call-template name="lang"/><xsl:value-of select="'“' || tk:text(.) || ',”'"/></span>
-      <xsl:text> </xsl:text>
+    <xsl:call-template name="citation-parts"><xsl:with-param name="parts" select="tk:source-citation(.)"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="citation-parts">
+    <xsl:param name="parts" as="map(*)*"/>
+    <xsl:for-each select="$parts">
+      <xsl:choose>
+        <xsl:when test="?url"><a class="{if (contains(?url, 'doi.org/')) then 'doi url' else 'url'}" href="{iri-to-uri(?url)}"><xsl:value-of select="?s"/></a></xsl:when>
+        <xsl:when test="?i"><cite><xsl:value-of select="?s"/></cite></xsl:when>
+        <xsl:when test="?lang[tk:is-language-tag(.)]"><span class="cited-title" lang="{?lang}"><xsl:value-of select="?s"/></span></xsl:when>
+        <xsl:otherwise><xsl:value-of select="?s"/></xsl:otherwise>
+      </xsl:choose>
     </xsl:for-each>
-    <cite><xsl:value-of select="tk:text(($monogr/tei:title)[1])"/></cite>
-    <xsl:variable name="vol" select="tk:text(($imprint/tei:biblScope[@unit = 'volume'], $monogr/tei:biblScope[@unit = 'volume'])[1])"/>
-    <xsl:variable name="issue" select="tk:text(($imprint/tei:biblScope[@unit = 'issue'], $monogr/tei:biblScope[@unit = 'issue'])[1])"/>
-    <xsl:variable name="pages" select="tk:text(($imprint/tei:biblScope[@unit = ('page', 'pages', 'pp')], $monogr/tei:biblScope[@unit = ('page', 'pages')])[1])"/>
-    <xsl:variable name="year" select="tk:text(($imprint/tei:date)[1])"/>
-    <xsl:value-of select="($vol[.] ! (' ' || .)) || ($issue[.] ! (', no. ' || .)) || ($year[.] ! (' (' || . || ')')) || ($pages[.] ! (': ' || .))"/>
-    <xsl:variable name="doi" select="(.//tei:idno[lower-case(@type) = 'doi'])[1]"/>
-    <xsl:variable name="url" select="$doi ! tk:authority-url('doi', replace(normalize-space(.), '^(https?://(dx\.)?doi\.org/|doi:)', ''))"/>
-    <xsl:choose>
-      <xsl:when test="$url">
-        <xsl:text>, </xsl:text>
-        <a class="doi" href="{iri-to-uri($url)}"><xsl:value-of select="$url"/></a>
-        <xsl:text>.</xsl:text>
-      </xsl:when>
-      <xsl:otherwise><xsl:text>.</xsl:text></xsl:otherwise>
-    </xsl:choose>
   </xsl:template>
 
   <xsl:function name="tk:person-name" as="xs:string">

@@ -9,7 +9,8 @@
 
   Shape of the result (keys are short because novels produce megabytes of it):
     meta      title, sub, authors[{name, aff[], orcid, email}], keywords[], lang, region,
-              year/month/day, doi, journal, cite, publisher, licence, abstract[blocks]
+              year/month/day, doi, journal, cite[inlines], edition-cite[inlines], publisher,
+              licence, rights[each an array of inlines], description (plain abstract, for XMP), abstract[blocks]
     front, body, back   arrays of blocks
     notes     endnotes [{n, k, c: [inlines]}], headed by meta.notes-head
     registers [{kind, title, entries: [{k, label, extra}]}]
@@ -175,14 +176,23 @@
         'meta': map:put(tk:meta(/), 'notes-head', tk:notes-heading(/)),
         'source': tk:source-blocks(/),
         'witnesses': tk:witness-data(/),
-        'front': tk:blocks($front/node()),
-        'body': tk:blocks($body/node()),
+        'front': tk:blocks($front/node()[tk:is-title-page-part(.)]),
+        'body': tk:blocks(($front/node()[not(tk:is-title-page-part(.))], $body/node())),
         'back': tk:blocks($back/node()),
         'notes': array { for $n in $tk:notes[tk:is-endnote(.)] return map {
             'n': tk:note-number($n), 'k': tk:key($n), 'c': tk:note-content($n) } },
         'registers': tk:registers()
       }"/>
   </xsl:template>
+
+  <!-- Front matter set like a title page (centred, small): the title page and its parts. A
+       preface, dedication, cast list or any other division of the front is prose, set as the text. -->
+  <xsl:function name="tk:is-title-page-part" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="exists($n/(self::tei:titlePage | self::tei:docTitle | self::tei:titlePart | self::tei:docAuthor
+                          | self::tei:docDate | self::tei:docImprint | self::tei:docEdition | self::tei:byline
+                          | self::tei:imprimatur)) or ($n instance of text() and normalize-space($n) = '')"/>
+  </xsl:function>
 
   <!-- A note's content: inline when it holds only phrases, else its paragraphs' inlines joined. -->
   <xsl:function name="tk:note-content" as="array(*)">
@@ -250,7 +260,9 @@
               'authors': array { for $i in 1 to count($authors) return let $a := $authors[$i] return
                   if (tk:front-carries($tei, $a)) then () else map {
                   'name': tk:clean($names[$i]),
-                  'ks': array { tk:entity-targets(($a[@ref], $a/tei:persName[@ref])[1]) ! tk:key(.) },
+                  'ks': array { (tk:entity-targets(($a[@ref], $a/tei:persName[@ref])[1]),
+                                 (: the affiliation's names are on the title page too :)
+                                 $a/tei:affiliation[not(tk:front-carries($tei, .))]//*[@ref] ! tk:entity-targets(.)) ! tk:key(.) },
                   'aff': array { ($a/tei:affiliation, $a/tei:orgName)[not(tk:front-carries($tei, .))] ! tk:plain(.) },
                   'orcid': let $o := normalize-space(($a//tei:idno[lower-case(@type) = 'orcid'][not(tk:front-carries($tei, .))])[1]) return
                            if ($o = '') then '' else if (starts-with($o, 'http')) then $o else 'https://orcid.org/' || $o,
@@ -264,10 +276,14 @@
               'source-year': string($source-year),
               'publisher': tk:plain(($h/tei:fileDesc/tei:publicationStmt/(tei:publisher, tei:distributor, tei:authority))[1]),
               'licence': tk:plain(($h/tei:fileDesc/tei:publicationStmt/tei:availability/(tei:licence, tei:p))[1]),
+              'rights': array { $h/tei:fileDesc/tei:publicationStmt/tei:availability/(tei:licence | tei:p)
+                                ! tk:rights-statement(.) },
+              'description': substring(tk:plain(($h/tei:profileDesc/tei:abstract)[1]), 1, 2000),
+              'edition-cite': tk:citation-inlines(tk:edition-citation($doc)),
               'abstract': tk:blocks($abstract/node()),
               'show-journal': not($front//tei:title[@level = 'j'] or $front//tei:biblScope),
               'show-doi': not($front//tei:idno[lower-case(@type) = 'doi']),
-              'cite': tk:citation($names, $source-year, $title, $journal, $vol, $issue, $pages, $doi-text) },
+              'cite': tk:citation-inlines(tk:source-citation($bs)) },
         if (matches(string($when), '^\d{4}(-\d{2}(-\d{2})?)?')) then map {
             'year': substring($when, 1, 4),
             'month': if (matches($when, '^\d{4}-\d{2}')) then substring($when, 6, 2) else '',
@@ -275,28 +291,20 @@
       ), map { 'duplicates': 'use-last' })"/>
   </xsl:function>
 
-  <!-- How to cite: authors (year). “Title.” Journal vol(issue): pages. DOI. -->
-  <xsl:function name="tk:citation" as="xs:string">
-    <xsl:param name="names" as="xs:string*"/>
-    <xsl:param name="year" as="xs:string?"/>
-    <xsl:param name="title" as="xs:string"/>
-    <xsl:param name="journal" as="xs:string"/>
-    <xsl:param name="vol" as="xs:string"/>
-    <xsl:param name="issue" as="xs:string"/>
-    <xsl:param name="pages" as="xs:string"/>
-    <xsl:param name="doi" as="xs:string"/>
-    <xsl:variable name="who" select="if (count($names) le 2) then string-join($names, ' and ')
-        else string-join($names[position() lt last()], ', ') || ', and ' || $names[last()]"/>
-    <xsl:variable name="where" select="string-join((
-        $journal[. != ''],
-        (if ($vol != '') then $vol || (if ($issue != '') then ' (' || $issue || ')' else '') else ())),
-        ' ') || (if ($pages != '') then ': ' || $pages else '')"/>
-    <xsl:sequence select="if ($journal = '' and $doi = '') then ''
-        else string-join((
-          $who[. != ''] ! (. || (if ($year) then ' (' || $year || ')' else '') || '.'),
-          '“' || $title || '.”',
-          ($where[normalize-space(.) != ''] ! (. || '.')),
-          ($doi[. != ''] ! ('https://doi.org/' || .))), ' ')"/>
+  <!-- How to cite: the parts of common/citation.xsl as inlines (italic titles, links). -->
+  <xsl:function name="tk:citation-inlines" as="array(*)">
+    <xsl:param name="parts" as="map(*)*"/>
+    <xsl:sequence select="array { $parts ! (if (?url) then map { 't': 'link', 'url': ?url, 'c': array { ?s } }
+                                           else if (?i) then map { 't': 'i', 'c': array { ?s } }
+                                           else tk:clean(?s)) }"/>
+  </xsl:function>
+
+  <!-- Each rights statement of availability as the TEI states it; a licence names its address. -->
+  <xsl:function name="tk:rights-statement" as="array(*)">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="text" select="tk:plain($e)"/>
+    <xsl:variable name="url" select="normalize-space($e/@target)[matches(., '^https?://\S+$')]"/>
+    <xsl:sequence select="array { $text, if ($url and not(contains($text, $url))) then (' ', map { 't': 'link', 'url': $url, 'c': array { $url } }) else () }"/>
   </xsl:function>
 
   <!-- ===================================================================== -->
@@ -315,8 +323,14 @@
               <xsl:variable name="label" select="tk:entry-label(.)"/>
               <xsl:variable name="extra" select="tk:entry-extra(.)"/>
               <!-- Years the name already says are not repeated: “Treaty of 1997 (1997)”. -->
+              <!-- Entries the text never names but other entries do (a place of signature):
+                   the index refers to those entries, so every entry leads somewhere. -->
+              <xsl:variable name="me" select="."/>
+              <xsl:variable name="citing" select="(if (@xml:id) then key('tk:pointing', string(@xml:id)) else ())
+                                                  /ancestor::*[exists(. intersect $tk:entries)][1][not(. is $me)]"/>
               <xsl:sequence select="map { 'k': tk:key(.), 'label': $label,
-                  'extra': if (every $y in tokenize($extra, '–') satisfies contains($label, $y)) then '' else $extra }"/>
+                  'extra': if (every $y in tokenize($extra, '–') satisfies contains($label, $y)) then '' else $extra,
+                  'see': array { for $c in $citing return map { 'k': tk:key($c), 'label': tk:entry-label($c) } } }"/>
             </xsl:for-each>
           </xsl:variable>
           <xsl:sequence select="map { 'kind': $kinds[$i], 'title': $titles[$i], 'entries': array { $rows } }"/>
@@ -524,13 +538,23 @@
   <xsl:template match="tei:list | tei:castList | tei:listBibl | tei:castGroup" mode="block">
     <xsl:variable name="items" select="tei:item | tei:castItem | tei:castGroup | tei:bibl | tei:biblStruct | tei:listBibl | tei:msDesc"/>
     <xsl:sequence select="(tei:head ! map { 't': 'p', 'style': 'caption', 'c': tk:inlines(.) }),
+        (if (self::tei:castList and empty(tei:head)) then map { 't': 'p', 'style': 'caption', 'c': array { 'Cast of characters' } } else ()),
         map { 't': 'list', 'ord': @type = ('ordered', 'numbered') or @rend = ('numbered', 'ordered'),
               'plain': exists(self::tei:listBibl | self::tei:castList | self::tei:castGroup) or @type = ('simple', 'gloss') or @rend = ('simple', 'none'),
               'items': array { for $item in $items return
                   let $label := $item/preceding-sibling::*[1][self::tei:label]
                   return array { ($label ! map { 't': 'p', 'style': 'label', 'c': tk:inlines(.) }),
-                                 tk:blocks(if ($item/self::tei:item or $item/self::tei:castItem) then $item/node() else $item)?* } } }"/>
+                                 if ($item/self::tei:castItem[tei:role or tei:roleDesc or tei:actor]) then tk:cast-item($item)
+                                 else tk:blocks(if ($item/self::tei:item or $item/self::tei:castItem) then $item/node() else $item)?* } } }"/>
   </xsl:template>
+
+  <!-- A cast item on one line: the role, its description, the actor, comma-separated. -->
+  <xsl:function name="tk:cast-item" as="map(*)">
+    <xsl:param name="item" as="element(tei:castItem)"/>
+    <xsl:variable name="parts" select="$item/(tei:role | tei:roleDesc | tei:actor)[normalize-space()]"/>
+    <xsl:sequence select="map { 't': 'p', 'c': array:join(for $i in 1 to count($parts)
+                                 return (if ($i gt 1) then array { ', ' } else (), tk:inlines($parts[$i]))) }"/>
+  </xsl:function>
 
   <xsl:template match="tei:list/tei:label" mode="block" priority="2"/>
 
@@ -579,6 +603,14 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- A source page break with a number: its number in the outer margin (edition.typ). -->
+  <xsl:template match="tei:pb[normalize-space(@n)]" mode="block" priority="2">
+    <xsl:sequence select="map { 't': 'pb', 'n': tk:clean(normalize-space(@n)), 'block': true() }"/>
+  </xsl:template>
+  <xsl:template match="tei:pb[normalize-space(@n)]" mode="inline" priority="2">
+    <xsl:sequence select="map { 't': 'pb', 'n': tk:clean(normalize-space(@n)) }"/>
+  </xsl:template>
+
   <xsl:template match="tei:teiHeader | tei:pb | tei:lb | tei:cb | tei:milestone | tei:fw | tei:graphic
                        | tei:binaryObject | tei:space | tei:anchor | tei:index | tei:media | tei:standOff
                        | tei:facsimile | tei:sourceDoc | tei:linkGrp | tei:link | tei:interpGrp | tei:spanGrp
@@ -623,7 +655,9 @@
     <xsl:variable name="inner" as="item()*">
       <xsl:apply-templates select="$e/node()" mode="inline"/>
     </xsl:variable>
-    <xsl:sequence select="map { 't': $type, 'c': array { tk:merge($inner) } }"/>
+    <!-- A quotation carries the language of its words: the marks are the discourse's (edition.typ). -->
+    <xsl:sequence select="map:merge((map { 't': $type, 'c': array { tk:merge($inner) } },
+                                     if ($type = 'q') then map { 'l': tk:pdf-lang(tk:lang($e)) } else ()))"/>
   </xsl:function>
 
   <xsl:template match="tei:hi | tei:emph | tei:foreign | tei:term | tei:mentioned | tei:title | tei:gloss | tei:seg[@rend]"

@@ -45,6 +45,7 @@
         </xsl:for-each>
       </xsl:if>
       <xsl:sequence select="tk:apparatus-blocks(.)"/>
+      <xsl:sequence select="tk:colophon(.)"/>
     </xsl:variable>
     <xsl:value-of select="string-join($blocks[normalize-space()], $NL || $NL) || $NL"/>
   </xsl:template>
@@ -80,6 +81,26 @@
                           [not($tei/tei:text/tei:front//*[@type = 'keywords'])]">
       <xsl:sequence select="'Keywords: ' || string-join(.//tei:term ! tk:flat(.), ', ')"/>
     </xsl:for-each>
+  </xsl:function>
+
+  <!-- How to cite (common/citation.xsl, as in the HTML and the PDF) and the rights statements
+       of availability, as the TEI states them: a copy of the text carries both. -->
+  <xsl:function name="tk:colophon" as="xs:string*">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:variable name="header" select="root($doc)/*/tei:teiHeader"/>
+    <xsl:variable name="source" select="tk:citation-text(tk:source-citation(($header/tei:fileDesc/tei:sourceDesc/tei:biblStruct)[1]))"/>
+    <xsl:sequence select="tk:underline('How to cite', '-')"/>
+    <xsl:sequence select="$source[.]"/>
+    <xsl:sequence select="(if ($source) then 'Digital edition: ' else '') || tk:citation-text(tk:edition-citation($doc))"/>
+    <xsl:variable name="rights" select="$header/tei:fileDesc/tei:publicationStmt/tei:availability/(tei:licence | tei:p)"/>
+    <xsl:if test="exists($rights)">
+      <xsl:sequence select="tk:underline('Rights', '-')"/>
+      <xsl:for-each select="$rights">
+        <xsl:variable name="url" select="normalize-space(@target)[matches(., '^https?://\S+$')]"/>
+        <xsl:variable name="t" select="tk:flat(.)"/>
+        <xsl:sequence select="$t || (if ($url and not(contains($t, $url))) then ' (' || $url || ')' else '')"/>
+      </xsl:for-each>
+    </xsl:if>
   </xsl:function>
 
   <xsl:function name="tk:underline" as="xs:string">
@@ -129,6 +150,12 @@
     <xsl:call-template name="container"/>
   </xsl:template>
 
+  <!-- A cast list without a heading gets one. -->
+  <xsl:template match="tei:castList[empty(tei:head)]" mode="block" priority="2">
+    <xsl:sequence select="tk:underline('Cast of characters', '-')"/>
+    <xsl:call-template name="container"/>
+  </xsl:template>
+
   <!-- A cast item: the role, then its description, comma-separated. -->
   <xsl:template match="tei:castItem[tei:role or tei:roleDesc]" mode="block" priority="2">
     <xsl:sequence select="string-join((tei:role, tei:roleDesc, tei:actor) ! tk:flat(.), ', ')"/>
@@ -153,7 +180,10 @@
     <xsl:variable name="nested" select="tei:figure | tei:table | tei:list | tei:lg | tei:quote | tei:floatingText"/>
     <xsl:variable name="captions" select="* except ($nested | tei:graphic | tei:media | tei:figDesc)"/>
     <xsl:variable name="lines" select="(if (exists($captions)) then $captions else tei:figDesc) ! tk:flat(.)"/>
-    <xsl:sequence select="string-join($lines[normalize-space()], $NL)"/>
+    <!-- Captions are labelled, so a reader of the text knows they are not running text. -->
+    <xsl:variable name="n"><xsl:number level="any" count="tei:figure[not(tk:is-pull-quote(.))]" from="tei:text"/></xsl:variable>
+    <xsl:variable name="label" select="if (matches(($lines[normalize-space()])[1], '^(Fig\.|Figure|Photo|Plate|Map|Table)([^a-z]|$)', 'i')) then '' else '[Figure ' || $n || '] '"/>
+    <xsl:sequence select="string-join((($lines[normalize-space()])[1] ! ($label || .), subsequence($lines[normalize-space()], 2)), $NL)"/>
     <xsl:apply-templates select="$nested" mode="block"/>
   </xsl:template>
 

@@ -14,27 +14,33 @@ Entries live in a JSON index per kind (``build.json``, ``validate.json``) in the
 cache directory, ``.teikit-cache/`` inside the output directory by default. The
 index is written atomically at the end of a run (also an interrupted one); an
 entry that is lost or corrupt only costs a rebuild, because every use is verified.
+
+Entries are signed (HMAC-SHA256) with a random key kept in the user's cache folder
+(`~/.cache/teikit/cache-key`, never inside a project): an index committed into a
+checkout, or edited by a document's author, carries no valid signature and is
+ignored, so it cannot make an invalid document pass or a stale output current.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import json
 import os
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import stat as stat_module
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, fields, is_dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from teikit import __version__, fsutil, resources
 
 CACHE_DIRNAME = ".teikit-cache"
 ABSENT = "absent"  # recorded for a file whose absence a result depends on
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: entries are signed
 
 # Build options that affect only some formats; an option not listed here affects every
 # format (the safe default for options added later).
@@ -61,15 +67,20 @@ def file_sha(path: Path) -> str | None:
     by many documents is read once; an atomic replacement changes the inode.
     """
     try:
-        stat = path.stat()
+        info = path.stat()
     except OSError:
         return None
-    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+    if not stat_module.S_ISREG(info.st_mode):  # a FIFO or device is never opened: it could block
+        return f"special:{stat_module.S_IFMT(info.st_mode):o}"
+    key = (str(path), info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
     found = _file_hashes.get(key)
     if found is None:
         digest = hashlib.sha256()
         try:
-            with open(path, "rb") as handle:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            with open(fd, "rb") as handle:
+                if not stat_module.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    return "special:swapped"
                 while chunk := handle.read(1 << 20):
                     digest.update(chunk)
         except OSError:
@@ -164,6 +175,52 @@ def hash_files(paths: Iterable[Path], missing: str = "") -> dict[str, str]:
     return {str(Path(p).resolve()): file_sha(Path(p)) or missing for p in paths}
 
 
+def user_cache_dir() -> Path:
+    """The user's own cache folder ($XDG_CACHE_HOME/teikit or ~/.cache/teikit), outside any project."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "teikit"
+
+
+def default_validation_cache_dir() -> Path:
+    """Where `teikit validate --cache` keeps results: $TEIKIT_CACHE_DIR/validate, else the user's cache."""
+    env = os.environ.get("TEIKIT_CACHE_DIR")
+    return (Path(env) if env else user_cache_dir()) / "validate"
+
+
+@cache
+def signing_key() -> bytes:
+    """This user's random key for signing cache entries, made once (mode 0600).
+
+    When it cannot be stored, a key for this process alone: caches then only work within a run.
+    """
+    path = user_cache_dir() / "cache-key"
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32 and stat_module.S_ISREG(path.lstat().st_mode):
+            return data
+    except OSError:
+        pass
+    key = os.urandom(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(fd, "wb") as handle:
+            handle.write(key)
+    except FileExistsError:
+        with contextlib.suppress(OSError):
+            data = path.read_bytes()
+            if len(data) >= 32:
+                return data
+    except OSError:
+        pass
+    return key
+
+
+def _signature(name: str, entry: Mapping[str, Any]) -> str:
+    body = json.dumps([name, {k: v for k, v in entry.items() if k != "mac"}], sort_keys=True, default=str)
+    return hmac.new(signing_key(), body.encode(), hashlib.sha256).hexdigest()
+
+
 class Cache:
     """One kind of entries (``build`` or ``validate``) in a cache directory.
 
@@ -204,6 +261,9 @@ class Cache:
         entry = self.entries.get(name)
         if not entry or entry.get("key") != key:
             return None
+        if not isinstance(entry.get("mac"), str) or not hmac.compare_digest(entry["mac"],
+                                                                             _signature(name, entry)):
+            return None  # not written by this user's teikit: never trusted
         for group in ("sources", "outputs"):
             recorded = entry.get(group)
             if not isinstance(recorded, dict):
@@ -224,6 +284,7 @@ class Cache:
         entry = {"key": key, "result": result,
                  "sources": {self.relative(p): sha for p, sha in sources.items()},
                  "outputs": {self.relative(p): sha for p, sha in (outputs or {}).items()}}
+        entry["mac"] = _signature(name, entry)
         self.entries[name] = self._changed[name] = entry
         self.dirty = True
 
@@ -276,141 +337,3 @@ def diagnostics_from_json(items: Iterable[Mapping[str, Any]]) -> list[Any]:
     from teikit.diagnostics import Diagnostic, Severity
 
     return [Diagnostic(**{**item, "severity": Severity(item["severity"])}) for item in items]
-
-
-
-# --------------------------------------------------------------------------- validation results
-
-_XML_MODEL = re.compile(rb"<\?xml-model\s(.*?)\?>", re.DOTALL)
-_HREF = re.compile(rb"""href\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_SCHEMA_SUFFIXES = (".rng", ".rnc", ".sch", ".xsl", ".xslt")
-XINCLUDE_NS = b"http://www.w3.org/2001/XInclude"
-
-
-def declared_schema_files(path: Path, data: bytes) -> list[Path]:
-    """Local schema files a document's <?xml-model?> may bring in: every schema file in the folder
-    of each local href (a RELAX NG schema may include its neighbours)."""
-    found: list[Path] = []
-    for model in _XML_MODEL.finditer(data[:65536]):  # the prolog, where <?xml-model?> belongs
-        href = _HREF.search(model[1])
-        if not href:
-            continue
-        target = (href[1] or href[2] or b"").decode("utf-8", "replace")
-        url = urlparse(target)
-        if not target or url.scheme not in ("", "file") or url.netloc:
-            continue  # remote schemas are never fetched: nothing local to depend on
-        resolved = (path.parent / unquote(url.path)).resolve()
-        found.append(resolved)
-        if resolved.parent.is_dir():
-            found += sorted(p for p in resolved.parent.iterdir()
-                            if p.suffix.lower() in _SCHEMA_SUFFIXES and p.is_file() and p != resolved)
-    return found
-
-
-def validation_sources(path: Path, limits: Any, project_root: Path | None,
-                       pointer_folders: Sequence[Path] = ()) -> dict[str, str]:
-    """What one document's validation result depends on besides configuration:
-    the document, the files it XIncludes, the local schemas it declares and the files
-    its cross-file pointers point into (see `teikit.validate.xrefs`)."""
-    from teikit.errors import TeikitError
-    from teikit.load import load
-    from teikit.validate import xrefs
-
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    sources = {str(path.resolve()): hashlib.sha256(data).hexdigest()}
-    if XINCLUDE_NS in data or b".xml" in data or b"prefixDef" in data:
-        try:
-            doc = load(path, limits=limits, project_root=project_root)
-        except TeikitError:
-            pass  # the result is "cannot load", which depends on the document alone
-        else:
-            sources.update(hash_files(doc.includes))
-            sources.update(hash_files(xrefs.targets_of(doc, tuple(pointer_folders)), missing=ABSENT))
-            for included in doc.includes:
-                try:
-                    declared = declared_schema_files(included, included.read_bytes())
-                    sources.update(hash_files(declared, missing=ABSENT))
-                except OSError:
-                    sources[str(included)] = ""
-    sources.update(hash_files(declared_schema_files(path, data), missing=ABSENT))
-    return sources
-
-
-def _validate_with_sources(args: tuple[Path, Any]) -> tuple[list[Any], dict[str, str]]:
-    """Worker: validate one document and say what the result depended on.
-
-    The sources are hashed before validating, so a file edited meanwhile makes the
-    recorded hashes older than the result, which can only cause a re-validation.
-    """
-    from teikit.validate import validator_for
-
-    path, options = args
-    sources = validation_sources(path, options.limits, options.project_root, options.pointer_folders)
-    return validator_for(options).validate_path(path), sources
-
-
-def _compile_schemas_afresh() -> None:
-    """Drop the schemas and rules compiled earlier in this process before validating here.
-
-    Compiled schemas are kept per path for the life of a process, while results are
-    recorded against the schemas' content: a long-lived process (a library caller)
-    that validated, saw a schema edited and validates again must not check against
-    the old compilation and record the result under the new content.
-    """
-    import sys
-
-    for module, attribute in (("teikit.validate", "_validators"), ("teikit.validate.grammar", "_checkers"),
-                              ("teikit.validate.schematron", "_compiled")):
-        compiled = getattr(sys.modules.get(module), attribute, None)
-        if isinstance(compiled, dict):
-            compiled.clear()
-
-
-def validate_with_cache(paths: Sequence[Path], options: Any, jobs: int, cache_dir: Path,
-                        force: bool = False,
-                        progress: Callable[[int], Callable[[int], None]] | None = None) -> list[Any]:
-    """Validate documents, reusing results for documents whose sources and configuration are unchanged.
-
-    The configuration key covers teikit's code, the project schemas and rules, the
-    --schema/--schematron files and every validation option.
-    """
-    from teikit.load import display_path
-    from teikit.runner import file_weights, run_many
-
-    forget_hashes()
-    store = Cache(cache_dir, "validate")
-    explicit = [*options.schemas, *options.schematron]
-    neighbours = [p for s in explicit for p in Path(s).resolve().parent.glob("*")
-                  if p.suffix.lower() in _SCHEMA_SUFFIXES and p.is_file()]
-    base = make_key(tool_fingerprint(), schema_fingerprint([*explicit, *neighbours]), options)
-    keys = {p: make_key(base, display_path(Path(p))) for p in paths}
-    found: list[Any] = []
-    todo: list[Path] = []
-    for path in paths:
-        entry = None if force else store.fresh(store.name("validate", path), keys[path])
-        if entry is None:
-            todo.append(path)
-        else:
-            found += diagnostics_from_json(entry["result"])
-    weights = file_weights(todo)
-    if todo:  # this process validates too (and forked workers inherit what it compiled)
-        from teikit.validate import prepare_grammars
-
-        _compile_schemas_afresh()
-        prepare_grammars(options)
-    tick = progress(len(todo)) if progress else None
-    try:
-        work = [(p, options) for p in todo]
-        for path, (diags, sources) in zip(todo, run_many(_validate_with_sources, work, jobs,
-                                                         weights=weights, progress=tick),
-                                          strict=True):
-            found += diags
-            store.record(store.name("validate", path), keys[path], sources,
-                         result=diagnostics_to_json(diags))
-    finally:
-        store.save()
-    return found

@@ -161,13 +161,20 @@ def validation_cache_options(func: Callable) -> Callable:
     inner = func
 
     @functools.wraps(inner)
-    def stash(*args, cache_dir=None, force=False, **kwargs):
+    def stash(*args, cache_dir=None, use_cache=False, force=False, **kwargs):
         meta = click.get_current_context().meta
+        if use_cache and not cache_dir:
+            from teikit.cache import default_validation_cache_dir
+
+            cache_dir = str(default_validation_cache_dir())
         meta["teikit.cache_dir"], meta["teikit.force"] = cache_dir, force
         return inner(*args, **kwargs)
 
     func = click.option("--force", is_flag=True,
                         help="With --cache-dir: validate every document again and refresh the cache.")(stash)
+    func = click.option("--cache", "use_cache", is_flag=True,
+                        help="Remember results in the user's cache (~/.cache/teikit/validate, or "
+                             "$TEIKIT_CACHE_DIR/validate), outside the sources.")(func)
     func = click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
                         help="Remember results in DIR (e.g. .teikit-cache): unchanged documents, with "
                              "unchanged schemas and options, are not validated again.")(func)
@@ -320,7 +327,13 @@ def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, i
         project_root=config.root,
         pointer_folders=tuple(Path(p) for p in config.get("validate", "pointer-folders", ())),
     )
-    diagnostics = policy.apply(validate_paths(files, options, jobs=jobs, **_validation_batch(quiet)))
+    try:
+        diagnostics = policy.apply(validate_paths(files, options, jobs=jobs, **_validation_batch(quiet)))
+    except TeikitError as exc:  # unusable rules: machine-readable reports carry them as findings
+        if fmt == "text" or exc.diagnostic is None:
+            raise
+        _emit_report([exc.diagnostic], [Path(exc.diagnostic.file), *files], fmt, output, quiet)
+        sys.exit(exc.exit_code)
     _emit_report(diagnostics, files, fmt, output, quiet, group_after)
     sys.exit(EXIT_INVALID if has_errors(diagnostics) else EXIT_OK)
 
@@ -349,7 +362,7 @@ def _emit_report(diagnostics: list[Diagnostic], files: list[Path], fmt: str, out
               show_default=True, help="Output directory.")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["html", "pdf", "txt", "all"]),
               default=("all",), show_default=True, help="Output format; repeatable.")
-@click.option("--width", type=click.IntRange(min=0), default=0,
+@click.option("--width", type=click.IntRange(min=0), default=78, show_default=True,
               help="Wrap plain text at this many columns (0 = one line per paragraph).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @selection_options
@@ -449,7 +462,8 @@ def info(paths, as_json, max_bytes, max_depth):
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     else:
-        click.echo("\n\n".join(format_info(r) for r in results))
+        click.echo("\n\n".join("\n".join(printable(line) for line in format_info(r).splitlines())
+                               for r in results))
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 

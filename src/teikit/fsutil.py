@@ -136,8 +136,12 @@ def remove_stale(*folders: Path | None) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target`."""
+def atomic_path(target: Path, durable: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success it replaces `target`.
+
+    `durable=False` skips syncing the directory: for caches, whose files are checked when read
+    and remade when damaged, the rename alone is enough.
+    """
     ensure_dir(target.parent)
     tmp: Path | None = None
     try:
@@ -156,7 +160,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
         # os.replace swaps the directory entry: a symlink planted at `target` is replaced,
         # never written through, and readers see the old file or the new one, nothing between.
         os.replace(tmp, target)
-        _sync_directory(target.parent)
+        if durable:
+            _sync_directory(target.parent)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}",
                           hint="check permissions and free space; the previous file is unchanged") from None
@@ -178,18 +183,20 @@ def _sync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def write_bytes(target: Path, data: bytes) -> Path:
-    with atomic_path(target) as tmp:
+def write_bytes(target: Path, data: bytes, durable: bool = True) -> Path:
+    """Write `data` atomically; `durable` also syncs it to disk (see `atomic_path`)."""
+    with atomic_path(target, durable) as tmp:
         try:
             with open(tmp, "wb") as handle:
                 handle.write(data)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    os.fsync(handle.fileno())
         except OSError as exc:
             raise OutputError(f"{target}: cannot write: {exc.strerror or exc}",
                               hint="check free space; the previous file is unchanged") from None
     return target
 
 
-def write_text(target: Path, text: str) -> Path:
-    return write_bytes(target, text.encode("utf-8"))
+def write_text(target: Path, text: str, durable: bool = True) -> Path:
+    return write_bytes(target, text.encode("utf-8"), durable)

@@ -321,6 +321,12 @@ def _syntax_error(exc: etree.XMLSyntaxError, data: bytes, shown: str, limits: Li
     line, column = exc.position if exc.position else (0, 0)
     message = _clean_libxml2_message(exc.msg or str(exc))
     lower = message.lower()
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return _error(shown, 1, 1, "xml.encoding",
+                      f"the file is {utf16} without a byte order mark and without an XML declaration "
+                      "naming its encoding, so it cannot be read",
+                      f'convert it to UTF-8 (iconv -f {utf16} -t UTF-8), or save it with a byte order mark')
     kind = _binary_kind(data)
     if kind:
         return _error(shown, 0, 0, "xml.binary", f"this is {kind}, not an XML document",
@@ -349,6 +355,22 @@ def _syntax_error(exc: etree.XMLSyntaxError, data: bytes, shown: str, limits: Li
                       "(10,000,000 characters)",
                       "split the text into paragraphs or other elements")
     return _error(shown, line, column, "xml.syntax", message, _syntax_hint(message))
+
+
+def _bomless_utf16(data: bytes) -> str:
+    """"UTF-16LE"/"UTF-16BE" when the text looks like UTF-16 without a byte order mark, else ''.
+
+    Markup and most text are ASCII, so in UTF-16 every other byte of the start is NUL.
+    """
+    head = data[:512]
+    if len(head) < 8 or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ""
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "UTF-16LE"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "UTF-16BE"
+    return ""
 
 
 def _binary_kind(data: bytes) -> str:

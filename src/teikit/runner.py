@@ -20,6 +20,7 @@ of a second.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -125,7 +126,10 @@ def run_many(job: Callable[[A], T], items: Sequence[A], jobs: int = 0, *,
     next_out = 0
     helpers = jobs - 1  # this process is the last of the `jobs`
     context = multiprocessing.get_context(start_method())
-    with ProcessPoolExecutor(max_workers=helpers, mp_context=context) as pool:
+    from teikit.fsutil import terminate_like_interrupt
+
+    with ProcessPoolExecutor(max_workers=helpers, mp_context=context,
+                             initializer=terminate_like_interrupt) as pool:
         # Every chunk is queued for the workers at once, so they never wait for this process;
         # this process steals from the light end of the queue whatever no worker has taken yet.
         queued = [(pool.submit(_run_chunk, job, [items[i] for i in chunk]), chunk) for chunk in chunks]
@@ -155,9 +159,33 @@ def run_many(job: Callable[[A], T], items: Sequence[A], jobs: int = 0, *,
                 while next_out in results:
                     yield results.pop(next_out)
                     next_out += 1
+        except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped: stop the workers too
+            _stop_workers(pool)
+            raise
         finally:
             for future in pending:
                 future.cancel()
+
+
+STOP_GRACE = 2.0  # seconds a worker has to unwind after SIGTERM before it is killed
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Send SIGTERM to the pool's workers, which unwind like Ctrl-C (their temporaries removed),
+    instead of letting shutdown wait for every chunk they hold to finish.
+
+    The executor has no public way to reach its processes; `_processes` is what it keeps them in.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    deadline = time.monotonic() + STOP_GRACE
+    for process in processes:  # one busy in native code (Typst, Saxon) sees SIGTERM only when it returns
+        with contextlib.suppress(Exception):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()  # what it leaves, the next run removes (fsutil.remove_stale)
 
 
 class ProgressBar:

@@ -101,8 +101,13 @@ def _namespace(prefix: str | None, nsmap: dict) -> str | None:
     return nsmap.get(prefix[:-1])
 
 
-def rewrite_expression(expr: str, nsmap: dict, where: str) -> str:
-    """The expression with resource functions sent to tks:, or SandboxError for a refused function."""
+def rewrite_expression(expr: str, nsmap: dict, where) -> str:
+    """The expression with resource functions sent to tks:, or SandboxError for a refused function.
+
+    `where` (a string, or a function giving one) says where the expression is, for the error.
+    """
+    if "(" not in expr and "#" not in expr:
+        return expr  # no call, no function reference
     masked = _mask(expr)
     out, last = [], 0
     for match in _CALL.finditer(masked):
@@ -114,6 +119,8 @@ def rewrite_expression(expr: str, nsmap: dict, where: str) -> str:
                                    "switch", "typeswitch"):
             continue
         namespace = _namespace(prefix, nsmap)
+        if namespace in (SAXON, FN) and (namespace == SAXON or name in REFUSED) and callable(where):
+            where = where()
         if namespace == SAXON:
             raise SandboxError(f"{where}: {prefix}{name}() is a Saxon extension function; teikit allows none",
                                hint="use standard XPath 3.1 functions")
@@ -166,34 +173,36 @@ def _closing_brace(value: str, start: int) -> int:
 
 
 def guard(root: etree._Element, shown: str, expressions: dict[str, frozenset[str]] | None = None,
-          where_of=None) -> bool:
+          where_of=None, prefixes: dict[str, str] | None = None) -> bool:
     """Check and rewrite a stylesheet tree in place (see the module docstring); True if anything changed.
 
     `expressions` names, per namespace, attributes holding XPath in other languages that
     embed it (Schematron's @context, @test …); their other attributes are taken as literal.
-    `where_of(element)` says where an element is, for messages (default: shown:line).
+    `where_of(element)` says where an element is, for messages (default: shown:line);
+    `prefixes` are bindings declared otherwise than by xmlns (Schematron's sch:ns).
     """
     changed = False
     expressions = expressions or {}
     for element in root.iter(etree.Element):
         if where_of is not None:
-            where = where_of(element)
+            where = where_of(element)  # computed only for an error
         else:
             where = f"{shown}:{element.sourceline}" if element.sourceline else shown
         namespace = etree.QName(element).namespace
+        nsmap = {**element.nsmap, **(prefixes or {})}
         if namespace in expressions:
             for name, value in element.attrib.items():
                 if name in expressions[namespace]:
-                    new = rewrite_expression(value, element.nsmap, where)
+                    new = rewrite_expression(value, nsmap, where)
                     if new != value:
                         element.set(name, new)
                         changed = True
             continue
         in_xsl = namespace == XSL
         if in_xsl and etree.QName(element).localname == "evaluate":
+            where = where() if callable(where) else where
             raise SandboxError(f"{where}: xsl:evaluate is not allowed: it runs XPath built at run time",
                                hint="write the expression in the stylesheet or rule itself")
-        nsmap = element.nsmap
         for name, value in element.attrib.items():
             local = etree.QName(name).localname if name.startswith("{") else name
             if (in_xsl and not name.startswith("{") and local in (*XPATH_ATTRIBUTES, "use-when")) \
@@ -222,6 +231,11 @@ def _expands_text(element: etree._Element) -> bool:
 
 # --------------------------------------------------------------------------- the tks: functions
 
+def _eqnames(text: str) -> str:
+    """The library with xs: types written as EQNames: a stylesheet's own xs prefix cannot change them."""
+    return text.replace("xs:", "Q{" + XS + "}").replace('xmlns:Q{' + XS + '}', "xmlns:xs")
+
+
 def _properties_map() -> str:
     return "map{" + ", ".join(f"'{k}': '{v}'" for k, v in STANDARD_PROPERTIES.items()) + "}"
 
@@ -238,11 +252,11 @@ _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" x
     <xsl:variable name="entry" select="$tks:files($kind || ' ' || $uri)"/>
     <xsl:choose>
       <xsl:when test="empty($entry)">
-        <xsl:sequence select="error(xs:QName('tks:need'), 'tks:need ' || $kind || ' ' || $uri)"/>
+        <xsl:sequence select="error(QName('{TKS}', 'tks:need'), 'tks:need ' || $kind || ' ' || $uri)"/>
       </xsl:when>
       <xsl:when test="$must and Q{{http://www.w3.org/2005/xpath-functions/map}}contains($entry, 'error')">
-        <xsl:sequence select="error(xs:QName(if ($kind = 'doc') then 'tks:FODC0002' else 'tks:FOUT1170'),
-                              string($entry?error))"/>
+        <xsl:sequence select="error(QName('{TKS}',
+            if ($kind = 'doc') then 'tks:FODC0002' else 'tks:FOUT1170'), string($entry?error))"/>
       </xsl:when>
       <xsl:otherwise><xsl:sequence select="$entry?value"/></xsl:otherwise>
     </xsl:choose>
@@ -315,7 +329,7 @@ _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" x
   <xsl:function name="tks:collection" as="item()*">
     <xsl:param name="uri" as="xs:string?"/>
     <xsl:sequence select="if (empty($uri)) then () else
-        for $u in tks:get('dir', tks:absolute($uri, ()), true()) return tks:doc($u)"/>
+        for $u in tks:get('dir', tks:absolute($uri, ()), true())?* return tks:doc($u)"/>
   </xsl:function>
   <xsl:function name="tks:uri-collection" as="xs:anyURI*">
     <xsl:sequence select="()"/>
@@ -323,7 +337,7 @@ _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" x
   <xsl:function name="tks:uri-collection" as="xs:anyURI*">
     <xsl:param name="uri" as="xs:string?"/>
     <xsl:sequence select="if (empty($uri)) then () else
-        for $u in tks:get('dir', tks:absolute($uri, ()), true()) return xs:anyURI($u)"/>
+        for $u in tks:get('dir', tks:absolute($uri, ()), true())?* return xs:anyURI($u)"/>
   </xsl:function>
   <xsl:function name="tks:system-property" as="xs:string">
     <xsl:param name="name" as="xs:string"/>
@@ -337,22 +351,19 @@ _LIBRARY = f"""<xsl:stylesheet version="3.0" xmlns:xsl="{XSL}" xmlns:xs="{XS}" x
 
 def add_library(sheet: etree._Element) -> None:
     """Append the tks: functions and parameter to a stylesheet root (declares the tks prefix)."""
-    library = etree.fromstring(_LIBRARY)
+    library = etree.fromstring(_eqnames(_LIBRARY))
     for child in library:
         sheet.append(child)
 
 
 def declare(sheet: etree._Element) -> etree._Element:
-    """The stylesheet root with the tks: and xs: prefixes in scope (a copy when they must be added)."""
-    if sheet.nsmap.get("tks") == TKS and sheet.nsmap.get("xs") == XS:
+    """The stylesheet root with the tks: prefix in scope (a copy when it must be added)."""
+    if sheet.nsmap.get("tks") == TKS:
         return sheet
-    nsmap = {**{k: v for k, v in sheet.nsmap.items() if k not in ("tks",)}, "tks": TKS}
-    nsmap.setdefault("xs", XS)
-    if nsmap["xs"] != XS:
-        raise SandboxError("the prefix xs must be bound to the XML Schema namespace")
+    nsmap = {**{k: v for k, v in sheet.nsmap.items() if k != "tks"}, "tks": TKS}
     new = etree.Element(sheet.tag, sheet.attrib, nsmap=nsmap)
     excluded = (new.get("exclude-result-prefixes") or "").split()
-    new.set("exclude-result-prefixes", " ".join(dict.fromkeys([*excluded, "tks", "xs"])))
+    new.set("exclude-result-prefixes", " ".join(dict.fromkeys([*excluded, "tks"])))
     new.text = sheet.text
     new.sourceline = sheet.sourceline
     for child in list(sheet):
@@ -443,21 +454,12 @@ class Files:
                         entry["xdm"] = to_xdm(value, base_uri=virtual_uri(value.path, self.root))
                     xdm = entry["xdm"]
                 elif isinstance(value, list):
-                    xdm = _sequence(proc, value)
+                    xdm = proc.make_array([proc.make_string_value(v) for v in value])
                 else:
                     xdm = proc.make_string_value(value)
                 inner = {proc.make_string_value("value"): xdm}
             outer[proc.make_string_value(key)] = proc.make_map(inner)
         return proc.make_map(outer)
-
-
-def _sequence(proc, values: list[str]):
-    from saxonche import PyXdmValue
-
-    seq = PyXdmValue()
-    for v in values:
-        seq.add_xdm_item(proc.make_string_value(v))
-    return seq
 
 
 MAX_RESOURCES = 1000  # files one run may ask for: each costs a new run, so endless requests stop
@@ -505,7 +507,7 @@ def with_base(text: str, base: str) -> str:
 
 def library_text() -> str:
     """The tks: functions and parameter, as top-level declarations to append to a principal module."""
-    library = etree.fromstring(_LIBRARY)
+    library = etree.fromstring(_eqnames(_LIBRARY))
     return "".join(etree.tostring(child, encoding="unicode") for child in library)
 
 

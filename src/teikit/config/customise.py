@@ -36,7 +36,7 @@ def _digest(paths: list[Path]) -> str:
     return sha.hexdigest()
 
 
-def build_options(config: Config, width: int = 0) -> BuildOptions:
+def build_options(config: Config, width: int = BuildOptions.width) -> BuildOptions:
     """BuildOptions with the project's customisation (none without a configuration)."""
     css_parts = []
     for name in config.get("build", "css", ()):

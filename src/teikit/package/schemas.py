@@ -10,7 +10,7 @@ from teikit.package.model import (
     PackageOptions,
 )
 from teikit.validate import ValidationOptions, Validator
-from teikit.validate.models import project_root_for
+from teikit.validate.declarations import project_root_for
 from teikit.validate.schemafiles import SchemaFileError, allowed_roots, schema_closure
 
 

@@ -31,7 +31,7 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, include_root, load
-from teikit.validate import census, models, pointers, schemafiles, xrefs
+from teikit.validate import census, declarations, pointers, schemafiles, xrefs
 from teikit.validate.locate import Locator, in_own_files
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
@@ -124,7 +124,7 @@ class Validator:
 
     def validate_path(self, path: Path) -> list[Diagnostic]:
         try:
-            doc = load(path, limits=self.options.limits, project_root=self.options.project_root)
+            doc = load_for(path, self.options)
         except DocumentError as exc:
             diag = exc.diagnostic or Diagnostic(display_path(Path(path)), message=exc.message)
             return [diag]
@@ -133,9 +133,12 @@ class Validator:
     def validate_document(self, doc: Document, *, grammar: bool = True) -> list[Diagnostic]:
         """Every problem of one document: grammar, rules and pointers, sorted by position.
 
-        `grammar=False` leaves the grammar to the caller (a batch run of Jing).
+        `grammar=False` leaves the grammar to the caller (a batch run of Jing). A document
+        that is not TEI (read only when rules alone were asked for) gets the rules only.
         """
         locator = Locator(doc)
+        if not doc.is_tei:
+            return sorted(self.rules(doc, locator), key=sort_key)
         if self.options.pointers:  # one walk of the tree for the grammar's names and the pointers
             census.of(doc, pointers.MAY_POINT)
         found = self.grammar(doc) if grammar else []
@@ -159,8 +162,8 @@ class Validator:
         default = default_schema()
         return ([default] if default.is_file() else []), []
 
-    def _declared(self, doc: Document, kind: str) -> list[models.Declared]:
-        return models.declared(doc, kind, self.options.project_root, self.options.limits.max_bytes)
+    def _declared(self, doc: Document, kind: str) -> list[declarations.Declared]:
+        return declarations.declared(doc, kind, self.options.project_root, self.options.limits.max_bytes)
 
     def _checked_explicit(self, schema: Path) -> None:
         """A --schema/--schematron file and what it includes must be regular local files within
@@ -252,6 +255,27 @@ def _unique(paths: list[Path]) -> list[Path]:
     return list({Path(p).resolve(): Path(p) for p in paths}.values())
 
 
+def rules_only(options: ValidationOptions) -> bool:
+    """Only Schematron was asked for (--schematron without --schema): any XML document may be checked."""
+    return bool(options.schematron) and not options.schemas
+
+
+def load_for(path: Path, options: ValidationOptions) -> Document:
+    """Load a document to validate: TEI, or any XML when only rules were asked for.
+
+    With rules only, a root that means to be TEI (<TEI>, <teiCorpus>) must still be in the
+    TEI namespace; an ODD's <TEI>, a METS file, a register of any vocabulary are checked by
+    the rules alone (the grammar and pointer checks apply to TEI only).
+    """
+    from teikit.load import check_is_tei
+
+    relaxed = rules_only(options)
+    doc = load(path, limits=options.limits, project_root=options.project_root, require_tei=not relaxed)
+    if relaxed and not doc.is_tei and etree.QName(doc.root).localname in ("TEI", "teiCorpus"):
+        check_is_tei(doc)
+    return doc
+
+
 _validators: dict[ValidationOptions, Validator] = {}
 
 
@@ -290,9 +314,11 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
                 validator_for(options)._checked_explicit(Path(rules))
             schematron.compile_rules(Path(rules), options.phase)
     if cache_dir is not None and options.svrl_dir is None:
-        from teikit.cache import validate_with_cache
+        from teikit.validate.cached import validate_with_cache
 
-        return sorted(validate_with_cache(paths, options, jobs, cache_dir, force, progress), key=sort_key)
+        return sorted(validate_with_cache(paths, options, jobs, cache_dir, force, progress,
+                                          validate_one=_validate_one,
+                                          prepare=lambda: _prepare_afresh(options)), key=sort_key)
     if options.engine == "jing":
         return sorted(_validate_with_jing(paths, options, progress), key=sort_key)
     found: list[Diagnostic] = []
@@ -302,6 +328,24 @@ def validate_paths(paths: list[Path], options: ValidationOptions | None = None,
                           progress=tick):
         found.extend(diags)
     return sorted(found, key=sort_key)
+
+
+def _prepare_afresh(options: ValidationOptions) -> None:
+    """Drop the schemas and rules compiled earlier in this process, then prepare this batch's.
+
+    Compiled schemas are kept per path for the life of a process, while cached results are
+    recorded against the schemas' content: a long-lived process (a library caller) that
+    validated, saw a schema edited and validates again must not check against the old
+    compilation and record the result under the new content.
+    """
+    import sys
+
+    for module, attribute in (("teikit.validate", "_validators"), ("teikit.validate.grammar", "_checkers"),
+                              ("teikit.validate.schematron", "_compiled")):
+        compiled = getattr(sys.modules.get(module), attribute, None)
+        if isinstance(compiled, dict):
+            compiled.clear()
+    prepare_grammars(options)
 
 
 def prepare_grammars(options: ValidationOptions) -> None:
@@ -333,11 +377,13 @@ def _validate_with_jing(paths: list[Path], options: ValidationOptions,
         docs: list[Document] = []
         for path in paths[start:start + JING_BATCH]:
             try:
-                docs.append(load(path, limits=options.limits, project_root=options.project_root))
+                docs.append(load_for(path, options))
             except DocumentError as exc:
                 found.append(exc.diagnostic or Diagnostic(display_path(Path(path)), message=exc.message))
         by_schema: dict[Path, list[Document]] = {}
         for doc in docs:
+            if not doc.is_tei:
+                continue
             schemas, problems = validator.grammar_schemas(doc)
             found += problems
             for schema in schemas:

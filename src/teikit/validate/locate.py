@@ -36,6 +36,14 @@ _TOKENS = re.compile(
 )
 
 
+# The same tokens, for documents without XIncludes, where only where a start tag begins matters: as
+# '<' cannot occur inside a well-formed start tag, it need not be scanned to its end (2x faster).
+_STARTS = re.compile(
+    r"<(?:(?P<name>[^\s/>!?]+)|!--.*?-->|\?.*?\?>|!\[CDATA\[.*?\]\]>|!DOCTYPE(?:[^\[>]|\[.*?\])*>)",
+    re.DOTALL,
+)
+
+
 class Locator:
     """Maps elements of one `Document` to (line, column) of their start tags, 1-based."""
 
@@ -110,22 +118,24 @@ class _Positions:
 
     The k-th start tag in the text is the k-th element of the tree, as long as their names agree
     (after a disagreement the text and the tree cannot be trusted to correspond, and libxml2's
-    lines are used). Line and column are computed only for the elements asked for.
+    lines are used); when the counts agree and no entity is declared, they agree by construction.
+    Line and column are computed only for the elements asked for.
     """
 
     def __init__(self, text: str, root: etree._Element):
         self._text = text
-        starts: list[int] = []
-        names: list[str] = []
-        for name, start in [(m["name"], m.start()) for m in _TOKENS.finditer(text)]:
-            if name is not None:
-                names.append(name.rpartition(":")[2])
-                starts.append(start)
+        found = [(m.start(), m["name"]) for m in _STARTS.finditer(text)]
+        tags = [(start, name) for start, name in found if name is not None]
+        starts = [start for start, _ in tags]
         elements = list(root.iter(etree.Element))
-        locals_ = [e.tag.rpartition("}")[2] for e in elements]
-        agree = min(len(names), len(elements))
-        if names[:agree] != locals_[:agree]:
-            agree = next(i for i, (a, b) in enumerate(zip(names, locals_, strict=False)) if a != b)
+        agree = min(len(tags), len(elements))
+        if len(tags) != len(elements) or "<!ENTITY" in text[:starts[0] if starts else 0]:
+            # an entity may stand for markup, or loading took an element out: compare the names
+            names = [name.rpartition(":")[2] for _, name in tags]
+            locals_ = [e.tag.rpartition("}")[2] for e in elements]
+            if names[:agree] != locals_[:agree]:
+                agree = next(i for i, (a, b) in enumerate(zip(names, locals_, strict=False)) if a != b)
+        # else the parser made one element of each start tag, in order: nothing to compare
         self._index = dict(zip(elements[:agree], starts[:agree], strict=True))
         self._newlines: list[int] | None = None
 

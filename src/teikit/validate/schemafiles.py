@@ -94,12 +94,44 @@ def allowed_roots(root: Path | None) -> tuple[Path, ...]:
     return tuple(found)
 
 
-def schema_closure(schema: Path, roots: tuple[Path, ...] | None, max_bytes: int) -> list[Path]:
+_Stamp = tuple[int, int, int, int]
+_closures: dict[tuple, tuple[list[Path], list[Path], dict[Path, _Stamp | None]]] = {}
+
+
+def _stamp(path: Path) -> _Stamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns)
+
+
+def schema_closure(schema: Path, roots: tuple[Path, ...] | None, max_bytes: int,
+                   missing: list[Path] | None = None) -> list[Path]:
+    """`_closure`, remembered per process while none of its files (or missing includes) changed:
+    every document of a corpus declares the same schema, which is read and parsed once."""
+    key = (str(Path(schema).resolve()), roots, max_bytes)
+    known = _closures.get(key)
+    if known is not None and all(_stamp(p) == s for p, s in known[2].items()):
+        if missing is not None:
+            missing.extend(known[1])
+        return list(known[0])
+    absent: list[Path] = []
+    found = _closure(schema, roots, max_bytes, absent)
+    _closures[key] = (found, absent, {p: _stamp(p) for p in (*found, *absent)})
+    if missing is not None:
+        missing.extend(absent)
+    return list(found)
+
+
+def _closure(schema: Path, roots: tuple[Path, ...] | None, max_bytes: int,
+             missing: list[Path] | None = None) -> list[Path]:
     """`schema` and every file it includes, resolved, in the order first met.
 
     `roots` None: any local folder (a schema the user named on the command line, and
     what it includes); otherwise every file must lie inside one of `roots`. Raises
-    SchemaFileError for the first file refused.
+    SchemaFileError for the first file refused. Included files that do not exist are
+    skipped (the engine reports them) and appended to `missing` when given.
     """
     found: dict[Path, None] = {}
     pending: list[tuple[Path, Path | None]] = [(Path(schema), None)]
@@ -118,6 +150,8 @@ def schema_closure(schema: Path, roots: tuple[Path, ...] | None, max_bytes: int)
                                   hint="keep schemas and the files they include inside the project "
                                        f"({display_path(roots[0])})")
         if named_by is not None and not os.path.lexists(resolved):
+            if missing is not None:
+                missing.append(resolved)
             continue  # nothing to read: the engine reports the missing include at its position
         if len(found) >= MAX_SCHEMA_FILES:
             raise SchemaFileError(f"{display_path(schema)}: includes more than {MAX_SCHEMA_FILES} files")

@@ -22,7 +22,7 @@ class BuildOptions:
     """What the writers may vary; the project's customisation (`teikit.config.customise`) fills
     all but `embed_source`."""
 
-    width: int = 0  # plain text wrap width; 0 = no wrapping
+    width: int = 78  # plain text wrap width; 0 = no wrapping (one line per paragraph)
     embed_source: bool = True  # PDF: attach the TEI source (PDF/A-3)
     css: str = ""  # project CSS, added after teikit's in every HTML page
     stylesheets: tuple[tuple[str, str, str], ...] = ()  # (format, project stylesheet, digest of its files)
@@ -143,6 +143,13 @@ def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path,
     return diagnostics, built, sources
 
 
+def _environment_for_format(fmt: str) -> dict[str, str | None]:
+    """Environment variables a writer reads: the PDF is dated from SOURCE_DATE_EPOCH."""
+    import os
+
+    return {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH")} if fmt == "pdf" else {}
+
+
 def check_distinct_outputs(paths: Sequence[Path]) -> None:
     """Refuse, before anything is written, inputs that would write the same output file.
 
@@ -217,7 +224,8 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
         report.cache_dir = Path(cache_dir) if cache_dir else caching.default_cache_dir(out_dir)
         store = caching.Cache(report.cache_dir, "build")
         fixed = (caching.tool_fingerprint(), stylesheets, store.relative(out_dir), limits)
-        keys = {fmt: caching.make_key(*fixed, fmt, caching.options_for_format(options, fmt))
+        keys = {fmt: caching.make_key(*fixed, fmt, caching.options_for_format(options, fmt),
+                                      _environment_for_format(fmt))
                 for fmt in formats}
 
     work: list[BuildTask] = []

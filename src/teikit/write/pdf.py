@@ -12,7 +12,8 @@ ignored, so a build depends on no font a machine happens to have. A character th
 font covers is printed as a visible [U+XXXX] and reported as a warning naming the
 characters, their script and the line of the source where each first appears.
 
-The output is PDF/A-3b and reproducible: the creation date is SOURCE_DATE_EPOCH when
+The XMP metadata is completed from the header afterwards (teikit.write.xmp: each author,
+rights, DOI). The output is PDF/A-3b and reproducible: the creation date is SOURCE_DATE_EPOCH when
 set, else the document's own latest revision or publication date, so the same input
 gives the same bytes on every machine.
 """
@@ -36,7 +37,7 @@ from teikit import fsutil, resources, transform
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError, InputError, TeikitError
 from teikit.load import TEI_NS, Document
-from teikit.write import BuildOptions, output_path, warn
+from teikit.write import BuildOptions, output_path, warn, xmp
 
 PDF_STANDARD = "a-3b"  # PDF/A-3 level B: archival, and allows the embedded TEI source
 TEMPLATE = "edition.typ"
@@ -144,7 +145,7 @@ def _typeset(doc: Document, world: Path, data: str, inputs: dict[str, str],
                                 timestamp=timestamp(doc), sys_inputs=inputs)
             for finding in glyph_warnings(doc, replaced):
                 warn(finding)
-            return pdf
+            return xmp.complete(pdf, json.loads(data).get("meta", {}))
         except typst.TypstError as exc:
             missing = missing_glyphs(exc) - replaced
             if not missing:

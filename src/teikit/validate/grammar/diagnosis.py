@@ -61,7 +61,14 @@ class Diagnosis:
         self.models = checker.models
         self._missing: set[tuple[etree._Element, str]] = set()  # reported as "not allowed yet; missing X"
         self.doc = doc
-        self.tree = copy.deepcopy(doc.tree)
+        # for a root judged by parts, only its invalid children are copied; the valid ones stand as
+        # empty placeholders (a novel's text is not copied for an error in its header) until the
+        # root itself must be validated whole
+        self._placeholders: dict[etree._Element, etree._Element] = {}  # placeholder -> source child
+        if hollow is not None and invalid is not None:
+            self.tree = self._partial_copy(invalid)
+        else:
+            self.tree = copy.deepcopy(doc.tree)
         # copy node -> source node, found when a position is needed (mapping every node of a novel
         # up front costs more than the few reports need); _gone keeps the source indices of removals
         self.original: dict[etree._Element, etree._Element] = {self.tree.getroot(): doc.root}
@@ -69,6 +76,30 @@ class Diagnosis:
         self.locator = Locator(doc)
         self.found: list[Diagnostic] = []
         self._lines: Sequence[str] | None = None
+
+    def _partial_copy(self, invalid: list[etree._Element]) -> etree._ElementTree:
+        source = self.doc.root
+        examined = {id(c) for c in invalid}
+        root = etree.Element(source.tag, attrib=dict(source.attrib), nsmap=source.nsmap)
+        root.text = source.text
+        for child in source:
+            if isinstance(child.tag, str) and id(child) not in examined:
+                placeholder = etree.SubElement(root, child.tag)
+                placeholder.tail = child.tail
+                self._placeholders[placeholder] = child
+            else:
+                root.append(copy.deepcopy(child))
+        return etree.ElementTree(root)
+
+    def _whole(self) -> etree._Element:
+        """The copy's root, with every placeholder replaced by a copy of its source: ready to be
+        validated whole."""
+        for placeholder, source in self._placeholders.items():
+            parent = placeholder.getparent()
+            if parent is not None:
+                parent.replace(placeholder, copy.deepcopy(source))
+        self._placeholders = {}
+        return self.tree.getroot()
 
     # -- driving
 
@@ -82,9 +113,15 @@ class Diagnosis:
         examined = self._examine_by_parts(root) if self.hollow is not None else \
             self._examine(root, known_invalid=True)
         if not examined and not self.found:
+            root = self._whole()
             self.rng.validate(root)
             self._report(root, self._first_message() or "the document does not match the schema", "")
         return self.found[:MAX_ERRORS]
+
+    def duplicate_ids(self) -> list[Diagnostic]:
+        """Only the duplicate IDs, for a document whose parts are each valid."""
+        self._duplicate_ids()
+        return self.found
 
     def _duplicate_ids(self) -> None:
         """Report each xml:id used a second time, and remove it from the copy.
@@ -95,7 +132,10 @@ class Diagnosis:
         from teikit.validate import census
 
         source = self.doc.tree
-        for again, first in census.of(self.doc, frozenset()).duplicates[:MAX_ERRORS]:
+        duplicates = census.of(self.doc, frozenset()).duplicates
+        if duplicates:
+            self._whole()
+        for again, first in duplicates[:MAX_ERRORS]:
             found = self.tree.xpath(source.getpath(again))
             if len(found) != 1:
                 continue
@@ -169,6 +209,7 @@ class Diagnosis:
                 return False
             if self.hollow.validate(shallow(root)):
                 return True
+            root = self._whole()
             self.rng.validate(root)  # the root's own error, in the words of the whole grammar
             if not self._explain(root):
                 return False

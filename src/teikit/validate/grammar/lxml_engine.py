@@ -23,13 +23,14 @@ from teikit.validate.grammar.analysis import SchemaInfo, analyse, load_analysis,
 from teikit.validate.grammar.checker import GrammarChecker
 from teikit.validate.grammar.diagnosis import Diagnosis, shallow
 from teikit.validate.grammar.models import ContentModels
-from teikit.validate.grammar.rng_syntax import element_name
+from teikit.validate.grammar.rng_syntax import XML_NS, attribute_name, element_name
 from teikit.validate.grammar.rng_syntax import local as _local
 from teikit.validate.grammar.rng_syntax import rng as _rng
 from teikit.validate.grammar.simplification import simplified
 from teikit.validate.grammar.specialise import Specialiser, specialisable
 
 compile_count = 0  # how many schemas this process compiled: the cache's observable effect
+XML_ID = f"{{{XML_NS}}}id"
 SPECIALISE_VERSION = "1"  # bump when the specialiser's output changes, so kept grammars are remade
 
 
@@ -64,6 +65,7 @@ class LxmlChecker(GrammarChecker):
     _grammar_file: Path | None = field(init=False, repr=False, default=None)  # ... as kept on disk
     _hollow: dict[str, etree.RelaxNG] = field(init=False, repr=False, default_factory=dict)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
+    _ids: bool | None = field(init=False, repr=False, default=None)  # see `_ids_typed`
 
     def __post_init__(self) -> None:
         compiled_path = self._simple_path = simplified(self.schema)
@@ -218,7 +220,8 @@ class LxmlChecker(GrammarChecker):
         assert self._names_file is not None
         names = self._vocabulary & self._element_names
         with contextlib.suppress(OSError, TeikitError):
-            fsutil.write_text(self._names_file, "\n".join(sorted(names | self._remembered())) + "\n")
+            fsutil.write_text(self._names_file, "\n".join(sorted(names | self._remembered())) + "\n",
+                              durable=False)
 
     def check(self, doc: Document) -> list[Diagnostic]:
         relaxng = self.relaxng_for(doc)
@@ -240,8 +243,19 @@ class LxmlChecker(GrammarChecker):
         else:
             whole_ok = root_ok and (not self.info.start or root.tag in self.info.start)
         if whole_ok:
+            if hollow is not None and self._ids_typed() and census.of(doc, frozenset()).duplicates:
+                # each part alone has unique IDs, the whole has not: what one validation would say
+                return Diagnosis(self, relaxng, doc, hollow, invalid).duplicate_ids()
             return []
         return Diagnosis(self, relaxng, doc, hollow, invalid).run(root_ok)
+
+    def _ids_typed(self) -> bool:
+        """Whether the grammar types xml:id as an ID, so that libxml2 and Jing require it unique."""
+        if self._ids is None:
+            self._ids = any(
+                attribute_name(a) == XML_ID and any(d.get("type") == "ID" for d in a.iter(_rng("data")))
+                for a in self._simple_tree().getroot().iter(_rng("attribute")))
+        return self._ids
 
 
 def _hollowed(grammar: etree._ElementTree, root_name: str) -> etree._ElementTree:
@@ -265,4 +279,6 @@ def _keep(path: Path, grammar: etree._ElementTree) -> None:
     from teikit import fsutil
 
     with contextlib.suppress(OSError, TeikitError):
-        fsutil.write_bytes(path, etree.tostring(grammar, xml_declaration=True, encoding="utf-8"))
+        # not synced to disk: a file damaged by a crash fails to parse and is made again
+        fsutil.write_bytes(path, etree.tostring(grammar, xml_declaration=True, encoding="utf-8"),
+                           durable=False)

@@ -41,10 +41,9 @@ def lacking(names: frozenset[str]) -> str:
 
 
 def closest(name: str, candidates: Iterable[str]) -> str:
-    import difflib
+    from teikit.validate.similar import closest as best
 
-    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
-    return found[0] if found else ""
+    return best(name, list(candidates), 0.75)
 
 
 def datatype_hint(att: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 
 from lxml import etree
 
-from teikit.diagnostics import Severity
+from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import TeikitError
 from teikit.load import display_path
 
@@ -29,21 +31,66 @@ _ROLE_SEVERITY = {
 
 
 class SchematronError(TeikitError):
-    """The rules themselves are unusable (bad XML, unknown phase, XPath that does not compile)."""
+    """The rules themselves are unusable (bad XML, unknown phase, XPath that does not compile).
+
+    It carries the problem as a `Diagnostic` located in the schema file (rule
+    `schematron.schema`), so machine-readable reports can list it like any finding.
+    """
+
+    def __init__(self, message: str, *, hint: str = "", diagnostic: Diagnostic | None = None):
+        if diagnostic is None:
+            match = re.match(r"(?P<file>[^\s:][^:]*?)(?::(?P<line>\d+))?(?::(?P<col>\d+))?: (?P<text>.+)$",
+                             message, re.S)
+            if match:
+                diagnostic = Diagnostic(match["file"], int(match["line"] or 0), int(match["col"] or 0),
+                                        Severity.ERROR, "schematron.schema", match["text"], hint=hint,
+                                        source="schematron")
+        super().__init__(message, hint=hint, diagnostic=diagnostic)
 
 
 def _q(ns: str, local: str) -> str:
     return f"{{{ns}}}{local}"
 
 
-def where(element: etree._Element | None, path: Path) -> str:
-    """FILE:LINE of a schema element; `tkv:file` marks elements taken from an included file."""
+def where(element: etree._Element | None, path: Path, attribute: str = "") -> str:
+    """FILE:LINE:COLUMN of a schema element (or of one of its attributes), as far as known.
+
+    `tkv:file` marks elements taken from an included file. lxml keeps lines only; the
+    column is found in that line of the file: the element's start tag, or the attribute in it.
+    """
     if element is not None and element.get(_q(TKV, "file")):
         path = Path(element.get(_q(TKV, "file")))
     shown = display_path(path)
     if element is not None and element.sourceline:
         shown += f":{element.sourceline}"
+        column = _column(Path(path), element.sourceline, etree.QName(element).localname, attribute)
+        if column:
+            shown += f":{column}"
     return shown
+
+
+@functools.lru_cache(maxsize=16)
+def _lines(path: Path) -> tuple[str, ...]:
+    try:
+        return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return ()
+
+
+def _column(path: Path, line: int, local: str, attribute: str = "") -> int:
+    """1-based column of `<local` (or of `attribute=` after it) on a line of the file; 0 if not found."""
+    lines = _lines(path)
+    if not 0 < line <= len(lines):
+        return 0
+    text = lines[line - 1]
+    tag = re.search(r"<(?:[\w.\-]+:)?" + re.escape(local) + r"(?=[\s/>]|$)", text)
+    if tag is None:
+        return 0
+    if attribute:
+        found = re.compile(r"\s(" + re.escape(attribute) + r")\s*=").search(text, tag.end())
+        if found:
+            return found.start(1) + 1
+    return tag.start() + 1
 
 
 def _fail(element: etree._Element | None, path: Path, message: str, hint: str = "") -> SchematronError:

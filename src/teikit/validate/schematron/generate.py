@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from teikit import sandbox
-from teikit.validate.schematron.common import SCH, SVRL, TKV, XS, XSL, _fail, _q, where
+from teikit.validate.schematron.common import SCH, SVRL, TKV, XS, XSL, _fail, _q
 from teikit.validate.schematron.read import _copy_with_lines
 
 
@@ -57,6 +57,28 @@ class Compiled:
     executable: object = field(repr=False, default=None)
     patterns: int = 0
     rules: int = 0
+    text: str = field(repr=False, default="")  # the stylesheet as compiled (one element per line)
+    _origins: dict[int, tuple[str, str, str, str]] | None = field(repr=False, default=None)
+
+    def origin(self, line: int, rule_line: str) -> tuple[str, str, str] | None:
+        """(schema line, element name, file) of the check a line of the compiled text comes from,
+        if that line lies in the template of the rule at `rule_line` (else the error arose elsewhere,
+        in a global variable or a function, and only the rule is known)."""
+        if self._origins is None:
+            self._origins = {}
+            for element in etree.fromstring(self.text.encode("utf-8")).iter(etree.Element):
+                src = element.get(_q(TKV, "src"))
+                if src and element.sourceline:
+                    number, tag, _attr = [*src.split(" "), "", ""][:3]
+                    template = next((a for a in element.iterancestors(_q(XSL, "template"))), element)
+                    owner = (template.get(_q(TKV, "src")) or "").split(" ")[0]
+                    file = element.get(_q(TKV, "file")) or ""
+                    self._origins[element.sourceline] = (number, tag, file, owner)
+        for candidate in range(line, 0, -1):
+            found = self._origins.get(candidate)
+            if found is not None:
+                return found[:3] if found[3] == rule_line else None
+        return None
 
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -80,12 +102,15 @@ def language(element: etree._Element) -> str | None:
 
 def _src(generated: etree._Element, source: etree._Element, path: Path | None,
          attribute: str = "") -> etree._Element:
-    """Mark a generated XSLT element with the schema element (and attribute) it comes from, for errors."""
-    if path is not None:
-        generated.set(_q(TKV, "src"), where(source, path))
-        if attribute:
-            generated.set(_q(TKV, "attr"), attribute)
-            generated.set(_q(TKV, "expr"), source.get(attribute, ""))
+    """Mark a generated XSLT element with the schema element (and attribute) it comes from, for errors.
+
+    Only the line, the element's name and the attribute are kept (cheap: thousands of these for a
+    large schema); `run` turns them into FILE:LINE:COLUMN and the expression when an error needs it.
+    """
+    if path is not None and source.sourceline:
+        generated.set(_q(TKV, "src"), f"{source.sourceline} {etree.QName(source).localname} {attribute}")
+        if source.get(_q(TKV, "file")):
+            generated.set(_q(TKV, "file"), source.get(_q(TKV, "file")))
     return generated
 
 
@@ -252,6 +277,7 @@ def generate(schema: etree._Element, path: Path,
         "|| (count($a/preceding-sibling::processing-instruction()) + 1) || ']', '')"
     ))
 
+    _error_function(sheet)
     root_template = _xsl(sheet, "template", match="/")
     output = etree.SubElement(root_template, _q(SVRL, "schematron-output"))
     output.set("phase", literal(chosen))
@@ -290,6 +316,7 @@ def generate(schema: etree._Element, path: Path,
         _guarded(output, _xsl(None, "apply-templates", select=targets, mode=mode), "pattern", pattern)
         rules = [r for r in pattern.iterchildren(_q(SCH, "rule")) if r.get("abstract") != "true"]
         contexts = []
+        templates = []
         for position, rule in enumerate(rules):
             context = rule.get("context")
             if not context:
@@ -298,6 +325,7 @@ def generate(schema: etree._Element, path: Path,
             rule_count += 1
             template = _src(_xsl(sheet, "template", match=context, mode=mode,
                                  priority=str(len(rules) - position + 1)), rule, path, "context")
+            templates.append(template)
             fired = etree.SubElement(template, _q(SVRL, "fired-rule"), context=literal(context))
             for attr in ("id", "role", "flag", "see", "icon", "fpi"):
                 if rule.get(attr):
@@ -328,34 +356,45 @@ def generate(schema: etree._Element, path: Path,
         walker = _xsl(sheet, "template", match="/|@*|node()", mode=mode, priority="-10")
         traversal = _traversal(contexts)
         _xsl(walker, "apply-templates", select=traversal, mode=mode)
-        for template in sheet.iterchildren(_q(XSL, "template")):
-            if template.get("mode") == mode:
-                for apply in template.iterchildren(_q(XSL, "apply-templates")):
-                    if not apply.get("select"):
-                        apply.set("select", traversal)
-    etree.strip_attributes(sheet, _q(TKV, "file"))
+        for template in templates:
+            for apply in template.iterchildren(_q(XSL, "apply-templates")):
+                if not apply.get("select"):
+                    apply.set("select", traversal)
     return sheet, len(patterns), rule_count
 
 
 def _guarded(parent: etree._Element, content, kind: str, element: etree._Element) -> None:
     """`content` inside xsl:try: a dynamic error becomes a tkv:runtime-error record at the node,
-    naming the schema element (by line), and validation goes on. A file request of the sandbox
-    (tks:need) passes through, so that teikit can read the file and run again."""
+    naming the schema element (by line), and validation goes on (see `_error_function`)."""
     attempt = _xsl(parent, "try")
     for node in content if isinstance(content, list) else [content]:
         attempt.append(node)
-    need = _xsl(attempt, "catch", errors=f"Q{{{sandbox.TKS}}}need")
-    _xsl(need, "sequence", select=f"error($Q{{{ERR}}}code, $Q{{{ERR}}}description)")
     caught = _xsl(attempt, "catch", errors="*")
-    record = etree.SubElement(caught, _q(TKV, "runtime-error"), kind=kind,
-                              line=str(element.sourceline or 0))
-    if element.get(_q(TKV, "file")):
-        record.set("file", element.get(_q(TKV, "file")))
-    for attr, select in (("code", f"string(local-name-from-QName($Q{{{ERR}}}code))"),
-                         ("description", f"string($Q{{{ERR}}}description)"),
-                         ("location", "if (. instance of node()) then tkv:path(.) else ''"),
-                         ("document", "if (. instance of node()) then " + DOCUMENT_URI.format("root()")
-                          + " else ''")):
+    file = element.get(_q(TKV, "file")) or ""
+    _xsl(caught, "sequence", select=(
+        f"tkv:error('{kind}', {element.sourceline or 0}, '{file.replace(chr(39), chr(39) * 2)}', "
+        f"$Q{{{ERR}}}code, $Q{{{ERR}}}description, $Q{{{ERR}}}line-number, .)"))
+
+
+def _error_function(sheet: etree._Element) -> None:
+    """tkv:error: the record of a caught error; a file request of the sandbox (tks:need) is raised
+    again instead, so that teikit can read the file and run again. One function for all rules
+    keeps the stylesheet small (a large schema has hundreds of rules)."""
+    func = _xsl(sheet, "function", name="tkv:error")
+    for name in ("kind", "line", "file", "code", "description", "at", "node"):
+        _xsl(func, "param", name=name)
+    choose = _xsl(func, "choose")
+    when = _xsl(choose, "when", test=f"namespace-uri-from-QName($code) = '{sandbox.TKS}' "
+                                     "and local-name-from-QName($code) = 'need'")
+    _xsl(when, "sequence", select="error($code, $description)")
+    otherwise = _xsl(choose, "otherwise")
+    record = etree.SubElement(otherwise, _q(TKV, "runtime-error"))
+    for attr, select in (("kind", "$kind"), ("line", "$line"), ("file", "$file"), ("at", "$at"),
+                         ("code", "string(local-name-from-QName($code))"),
+                         ("description", "string($description)"),
+                         ("location", "if ($node instance of node()) then tkv:path($node) else ''"),
+                         ("document", "if ($node instance of node()) then "
+                          + DOCUMENT_URI.format("root($node)") + " else ''")):
         _xsl(record, "attribute", name=attr, select=select)
 
 
@@ -378,7 +417,7 @@ def _check(template: etree._Element, check: etree._Element, rule: etree._Element
         raise _fail(check, path, f"sch:{etree.QName(check).localname} without @test")
     is_assert = check.tag == _q(SCH, "assert")
     condition = _src(_xsl(None, "if", test=f"not({test})" if is_assert else test), check, path, "test")
-    _guarded(template, condition, etree.QName(check).localname, check)
+    template.append(condition)
     kind = "failed-assert" if is_assert else "successful-report"
     result = etree.SubElement(condition, _q(SVRL, kind), test=literal(test))
     rule_id = check.get("id") or rule.get("id") or pattern.get("id") or ""

@@ -14,7 +14,7 @@ from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError
 from teikit.load import Document, display_path, make_parser
 from teikit.validate.locate import Locator, resolve_location
-from teikit.validate.schematron.common import SCH, SVRL, TKV, SchematronError, _q, severity_of
+from teikit.validate.schematron.common import SCH, SVRL, TKV, SchematronError, _column, _q, severity_of
 from teikit.validate.schematron.common import where as located
 from teikit.validate.schematron.generate import Compiled, generate
 from teikit.validate.schematron.read import assemble
@@ -43,7 +43,8 @@ def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
         schema = assemble(path)
         try:
             sandbox.guard(schema, display_path(path), {SCH: EXPRESSION_ATTRIBUTES},
-                          where_of=lambda e: located(e, path))
+                          where_of=lambda e: lambda: located(e, path),
+                          prefixes={n.get("prefix"): n.get("uri") for n in schema.iter(_q(SCH, "ns"))})
         except sandbox.SandboxError as exc:
             raise SchematronError(exc.message, hint=exc.hint) from None
         sheet, patterns, rules = generate(schema, path, phase)
@@ -60,7 +61,7 @@ def compile_rules(path: Path, phase: str = "#DEFAULT") -> Compiled:
             raise _compile_error(exc, "".join(printed), text, schema, path) from None
         if executable is None:
             raise SchematronError(f"{display_path(path)}: rules do not compile")
-        compiled = Compiled(path, key[1], sheet, executable, patterns, rules)
+        compiled = Compiled(path, key[1], sheet, executable, patterns, rules, text)
         _compiled[key] = compiled
         return compiled
 
@@ -110,9 +111,13 @@ def _compile_error(exc: Exception, printed: str, text: str, schema: etree._Eleme
                 break
         for node in ([] if culprit is None else [culprit, *culprit.iterancestors()]):
             if node.get(_q(TKV, "src")):
-                where = node.get(_q(TKV, "src"))
-                attribute = node.get(_q(TKV, "attr")) or ""
-                expression = node.get(_q(TKV, "expr")) or ""
+                line, tag, attribute = [*node.get(_q(TKV, "src")).split(" "), "", ""][:3]
+                source = Path(node.get(_q(TKV, "file")) or path)
+                where = f"{display_path(source)}:{line}"
+                column = _column(source, int(line), tag, attribute)
+                if column:
+                    where += f":{column}"
+                expression = _expression_at(schema, int(line), tag, attribute)
                 break
     if not where:
         where = located(None, path) + _culprit_line(schema, message)
@@ -128,6 +133,16 @@ def _compile_error(exc: Exception, printed: str, text: str, schema: etree._Eleme
     parts.append(said)
     return SchematronError(" ".join(parts), hint="the XPath expression quoted is not valid XPath 3.1 "
                                                   "in this rule's context; fix it in the schema")
+
+
+def _expression_at(schema: etree._Element, line: int, tag: str, attribute: str) -> str:
+    """The value of `attribute` on the schema element named `tag` at `line` ('' if none)."""
+    if not attribute:
+        return ""
+    for element in schema.iter(_q(SCH, tag)):
+        if element.sourceline == line and element.get(attribute) is not None:
+            return element.get(attribute)
+    return ""
 
 
 def _culprit_line(schema: etree._Element, message: str) -> str:
@@ -194,7 +209,8 @@ def run_svrl(compiled: Compiled, doc: Document, node=None, root: Path | None = N
 
 
 def svrl_diagnostics(svrl: str, doc: Document, locator: Locator | None = None,
-                     schema: Path | None = None, root: Path | None = None) -> list[Diagnostic]:
+                     schema: Path | None = None, root: Path | None = None,
+                     compiled: Compiled | None = None) -> list[Diagnostic]:
     """Failed asserts, successful reports and runtime errors of an SVRL report, located.
 
     A finding in a subordinate document (pattern/@documents) is reported in that document,
@@ -227,9 +243,15 @@ def svrl_diagnostics(svrl: str, doc: Document, locator: Locator | None = None,
                                     result.get("location", ""))
         if result.tag == _q(TKV, "runtime-error"):
             origin = display_path(Path(result.get("file"))) if result.get("file") else rules_file
+            what = f"the {result.get('kind')} at {origin}:{result.get('line')}"
+            at = (compiled.origin(int(result.get("at") or 0), result.get("line", ""))
+                  if compiled and result.get("at") else None)
+            if at is not None and at[1] in ("assert", "report", "let", "value-of", "name"):
+                check_file = display_path(Path(at[2])) if at[2] else rules_file
+                what = f"the {at[1]} at {check_file}:{at[0]} (rule at line {result.get('line')})"
             found.append(Diagnostic(
                 shown, line, column, Severity.ERROR, "schematron.runtime",
-                f"the {result.get('kind')} at {origin}:{result.get('line')} failed on this node: "
+                f"{what} failed on this node: "
                 f"{explain(result.get('code', ''))}: {' '.join(result.get('description', '').split())}",
                 hint="the rule's XPath fails on this document; guard it (e.g. with an if or a type test)",
                 source="schematron"))
@@ -257,4 +279,4 @@ def check(doc: Document, path: Path, phase: str = "#DEFAULT", locator: Locator |
         svrl = run_svrl(compiled, doc, node, root)
     except DocumentError as exc:
         return [exc.diagnostic] if exc.diagnostic else [], ""
-    return svrl_diagnostics(svrl, doc, locator, compiled.path, root), svrl
+    return svrl_diagnostics(svrl, doc, locator, compiled.path, root, compiled), svrl

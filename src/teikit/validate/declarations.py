@@ -10,7 +10,8 @@ because skipping it silently would also switch off the project's house rules.
 
 The project root is `ValidationOptions.project_root` when set; otherwise the nearest
 folder above the document holding `teikit.toml`, `pyproject.toml` or `.git`, else the
-document's own folder. teikit's own `schemas/` are always allowed.
+working directory when the document lies below it, else the document's own folder.
+teikit's own `schemas/` are always allowed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from teikit.validate.schemafiles import SchemaFileError, allowed_roots, schema_c
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
-RNG_TYPES = ("application/xml", "application/relax-ng+xml", "text/xml", "")
+RNG_TYPES = ("application/xml", "application/relax-ng+xml", "application/x-relax-ng+xml", "text/xml", "")
 _PSEUDO_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 ROOT_MARKERS = ("teikit.toml", "pyproject.toml", ".git")
 
@@ -50,7 +51,8 @@ def project_root_for(path: Path, project_root: Path | None) -> Path:
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
-    return folder
+    cwd = Path.cwd().resolve()
+    return cwd if folder.is_relative_to(cwd) and cwd != Path(cwd.anchor) else folder
 
 
 def xml_models(doc: Document) -> list[tuple[etree._Element, dict[str, str]]]:
