@@ -434,6 +434,85 @@ def init(directory):
     sys.exit(EXIT_OK)
 
 
+# --------------------------------------------------------------------------- site
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="site", show_default=True,
+              help="Output folder of the site.")
+@click.option("--title", default="TEI edition", show_default=True, help="The site's title.")
+@click.option("--description", default="", help="A sentence or two about the edition (index and about page).")
+@click.option("--publisher", default="", help="Who publishes the edition (about page).")
+@click.option("--licence", default="", help="The licence of the edition (about page and every footer).")
+@click.option("--lang", "language", default="en", show_default=True,
+              help="Language of the site's pages and of its search index (ISO 639-1).")
+@click.option("--register", "registers", multiple=True, type=click.Path(dir_okay=False),
+              help="A register file (TEI lists of persons, places, …) that documents point into; repeatable.")
+@click.option("--no-search", is_flag=True, help="Leave out the full-text search (no Pagefind needed).")
+@click.option("--serve", is_flag=True,
+              help="After building, serve the site on http://127.0.0.1 for a preview.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="Port for --serve (0: any free port).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@selection_options
+@build_cache_options
+@limit_options
+@guarded
+def site(paths, out_dir, title, description, publisher, licence, language, registers, no_search, serve, port,
+         quiet, jobs, include, exclude, max_bytes, max_depth):
+    """Build a static website of a corpus: pages, index, registers, timeline, search.
+
+    Document pages come from the HTML writer; the index of documents, the registers
+    of persons, places, organisations, events and works across all documents, the
+    timeline and the about page need no server and work from disk; the full-text
+    search (Pagefind, with facets) needs the site served over HTTP (--serve).
+    A second run rebuilds only the pages of changed documents, then the registers
+    and the search index.
+
+    \b
+    Examples:
+      teikit site letters/ tei/ -o site --title "Letters"
+      teikit site corpus/ --register corpus/persons.xml --serve
+    """
+    from teikit.site import SiteOptions, build_site
+    from teikit.site.build import failed
+
+    files = _paths(paths, include, exclude)
+    meta = click.get_current_context().meta
+    options = SiteOptions(
+        title=title, description=description, publisher=publisher, licence=licence, language=language,
+        registers=tuple(Path(r) for r in registers), search=not no_search,
+        limits=Limits(max_bytes=max_bytes, max_depth=max_depth), jobs=jobs,
+        use_cache=not meta["teikit.no_cache"], force=meta["teikit.force"],
+        cache_dir=Path(meta["teikit.cache_dir"]) if meta["teikit.cache_dir"] else None)
+    out = Path(out_dir)
+    done = build_site(files, out, options, progress=_progress("site", quiet))
+    for d in done.diagnostics:
+        click.echo(d.format(), err=True)
+    if not quiet:
+        click.echo(f"wrote {out}/: {done.documents} document page(s) ({done.built_documents} built, "
+                   f"{done.skipped_documents} unchanged), {done.entities} register entries, "
+                   f"{len(done.pages)} corpus pages"
+                   + (f", search index {done.search_files} files, {done.search_bytes / 1e6:.1f} MB"
+                      if options.search else ", no search"))
+    if serve:
+        from teikit.site.serve import make_server
+
+        try:
+            server = make_server(out, port)
+        except OSError as exc:
+            _fail(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}",
+                  "choose another port with --port, or --port 0 for any free one")
+        click.echo(f"serving {out}/ on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    sys.exit(EXIT_INVALID if failed(done) else EXIT_OK)
+
+
 # --------------------------------------------------------------------------- info
 
 @main.command(context_settings=CONTEXT)

@@ -150,8 +150,12 @@ class Browser:
 
     # -- what the tests use --------------------------------------------------------------
     def open(self, path: Path, fragment: str = "") -> None:
+        self.navigate(Path(path).resolve().as_uri() + fragment)
+
+    def navigate(self, url: str) -> None:
+        """Load any URL (a site served on 127.0.0.1, say) and wait for its load event."""
         self._events.clear()
-        self.send("Page.navigate", {"url": Path(path).resolve().as_uri() + fragment})
+        self.send("Page.navigate", {"url": url})
         self._wait_event("Page.loadEventFired")
 
     def eval(self, expression: str) -> Any:
@@ -161,6 +165,21 @@ class Browser:
             details = result["exceptionDetails"]
             raise BrowserError(f"{expression}: {details.get('exception', details)}")
         return result["result"].get("value")
+
+    def wait_for(self, expression: str, timeout: float | None = None) -> Any:
+        """The value of `expression` once it is truthy (a search result, a loaded widget)."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            value = self.eval(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise BrowserError(f"{expression} still false after {timeout or self.timeout} s")
+            time.sleep(0.1)
+
+    def type(self, text: str) -> None:
+        """Text typed into the focused element, as a keyboard's input events."""
+        self.send("Input.insertText", {"text": text})
 
     def press(self, key: str, shift: bool = False) -> None:
         spec = dict(_KEYS[key], modifiers=8 if shift else 0)

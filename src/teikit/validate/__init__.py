@@ -226,8 +226,8 @@ class Validator:
 
                 source = embedded.rules_for(source, doc, _rules_cache())
             compiled = schematron.compile_rules(source, self.options.phase)
-            # rules may read files of the project (doc(), unparsed-text()…), inside its root only
-            root = include_root(doc.path, self.options.project_root)
+            # the rules read lookup files from the project, found as for the document's schemas
+            root = declarations.project_root_for(doc.path, self.options.project_root)
             if node is None:
                 from teikit import sandbox
                 from teikit.transform import to_xdm
