@@ -30,7 +30,7 @@ from lxml import etree
 
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
-from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, include_root, load
+from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
 from teikit.validate import census, declarations, pointers, schemafiles, xrefs
 from teikit.validate.locate import Locator, in_own_files
 
