@@ -227,7 +227,10 @@ class Validator:
                 source = embedded.rules_for(source, doc, _rules_cache())
             compiled = schematron.compile_rules(source, self.options.phase)
             # the rules read lookup files from the project, found as for the document's schemas
-            root = declarations.project_root_for(doc.path, self.options.project_root)
+            # (the configured root for a document inside it; for one elsewhere, its own project's)
+            inside = self.options.project_root is not None and doc.path.resolve().is_relative_to(
+                Path(self.options.project_root).resolve())
+            root = declarations.project_root_for(doc.path, self.options.project_root if inside else None)
             if node is None:
                 from teikit import sandbox
                 from teikit.transform import to_xdm
