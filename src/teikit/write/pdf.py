@@ -211,10 +211,21 @@ def glyph_warnings(doc: Document, chars: set[str]) -> list[Diagnostic]:
             doc.display, line, 0, Severity.WARNING, "pdf.glyph",
             f"no font has {len(group)} {script} character{'s' if len(group) > 1 else ''} "
             f"({shown}); the PDF shows them as [U+XXXX]",
-            hint="install Debian's Noto fonts (apt-get install fonts-noto-core; ./dev setup does it), "
-                 "or point TEIKIT_FONT_PATH at a folder of fonts covering the script",
+            hint=_font_hint(script),
             source="typst"))
     return findings
+
+
+def _font_hint(script: str) -> str:
+    """What to install: fonts-noto-core for the scripts it covers, else the Debian package that
+    has the script (teikit reads both Noto folders of NOTO_DIRS)."""
+    if not font_dirs():
+        return ("install Debian's Noto fonts (apt-get install fonts-noto-core; ./dev setup does it), "
+                "or point TEIKIT_FONT_PATH at a folder of fonts covering the script")
+    cjk = script in ("CJK", "Hiragana", "Katakana", "Hangul", "Bopomofo")
+    package = "fonts-noto-cjk" if cjk else "fonts-noto-extra"
+    return (f"no installed font covers {script}: apt-get install {package}, "
+            "or add a folder of fonts that do to TEIKIT_FONT_PATH")
 
 
 def _unescape_rust(text: str) -> str:
