@@ -157,7 +157,9 @@ def test_a_truncated_tar_is_a_clear_error(made, tmp_path):
     with tarfile.open(fileobj=buffer, mode="w") as archive:
         archive.add(made, arcname="article-bag")
     data = buffer.getvalue()
-    (tmp_path / "cut.tar").write_bytes(data[: len(data) // 2 + 100])
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        largest = max(archive.getmembers(), key=lambda m: m.size)
+    (tmp_path / "cut.tar").write_bytes(data[: largest.offset_data + largest.size // 2])  # inside its data
     done = teikit("package", "--verify", "cut.tar", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "damaged or truncated tar archive" in done.stderr

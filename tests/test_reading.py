@@ -141,6 +141,14 @@ def test_notes_open_as_popovers_on_a_phone(page, source):
         assert len(text.strip()) > 3
 
 
+@pytest.mark.parametrize("source", ALL, ids=lambda p: p.stem)
+def test_the_page_fits_a_phone_without_sideways_scrolling(page, source):
+    with Browser(**PHONE, javascript=False) as b:
+        b.open(page(source))
+        assert b.eval("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert b.eval("innerWidth") == PHONE["width"]
+
+
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_notes_are_reached_in_under_30_tab_presses(page, size):
     with Browser(**size, javascript=False) as b:

@@ -187,4 +187,42 @@ def test_a_relative_path_cannot_climb_out_of_the_project(project):
 
 def test_teikit_own_stylesheets_pass_the_sandbox(project):
     doc = load(project / "doc.xml")
-    assert transform.run("text", doc).strip() == "x"
+    assert transform.run("text", doc).splitlines()[0] == "x"  # compiled and ran: the text comes first
+
+
+def test_the_validation_cache_notices_an_edited_lookup_file(cli, project):
+    (project / "lookup.sch").write_text(textwrap.dedent("""\
+        <schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt3">
+          <ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>
+          <pattern>
+            <rule context="tei:p">
+              <assert test=". = doc('lookup.xml')//item" id="known">unknown word</assert>
+            </rule>
+          </pattern>
+        </schema>
+        """), encoding="utf-8")
+    args = ("validate", str(project / "doc.xml"), "--schematron", str(project / "lookup.sch"),
+            "--no-pointers", "--cache-dir", str(project / ".cache"), "--format", "json")
+    first = json.loads(cli(*args).stdout)
+    assert [d["rule"] for d in first["diagnostics"] if d["source"] == "schematron"] == ["known"]
+    (project / "lookup.xml").write_text("<list><item>x</item></list>", encoding="utf-8")
+    second = json.loads(cli(*args).stdout)
+    assert [d["rule"] for d in second["diagnostics"] if d["source"] == "schematron"] == []
+
+
+def test_static_expressions_may_ask_only_for_xsl_properties(project):
+    ok = project / "static.xsl"
+    ok.write_text('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                  '<xsl:output method="text"/>'
+                  '<xsl:template match="/" use-when="system-property(\'xsl:version\') = \'3.0\'">'
+                  '3</xsl:template>'
+                  '</xsl:stylesheet>', encoding="utf-8")
+    assert transform.run(str(ok), load(project / "doc.xml")) == "3"
+    bad = project / "static-bad.xsl"
+    bad.write_text('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                   '<xsl:variable name="home" static="yes" select="system-property(\'user.home\')"/>'
+                   '<xsl:template match="/"><xsl:value-of select="$home"/></xsl:template>'
+                   '</xsl:stylesheet>', encoding="utf-8")
+    with pytest.raises(TeikitError) as caught:
+        transform.run(str(bad), load(project / "doc.xml"))
+    assert "not allowed in a static expression" in caught.value.message

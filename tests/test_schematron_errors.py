@@ -212,3 +212,33 @@ def test_a_tei_root_outside_the_tei_namespace_is_still_reported_with_rules_only(
     path = schema(tmp_path, '<pattern><rule context="*"><assert test="true()"/></rule></pattern>\n')
     result = cli("validate", str(tmp_path / "doc.xml"), "--schematron", str(path))
     assert result.returncode == 1 and "tei.namespace" in result.stdout
+
+
+def test_the_same_runtime_error_on_many_nodes_is_one_finding(tmp_path, doc):
+    path = schema(tmp_path, """\
+        <pattern>
+          <rule context="tei:p">
+            <assert test="error(QName('urn:example', 'boom'), 'lookup failed')" id="known">x</assert>
+          </rule>
+        </pattern>
+        """)
+    diags, _ = schematron.check(doc, path, root=tmp_path)
+    (only,) = diags
+    assert only.rule == "schematron.runtime" and (only.line, only.column) == (2, 1)
+    assert "boom: lookup failed" in only.message
+    assert only.message.endswith("(and on 1 more node after this one)")
+
+
+def test_a_lookup_file_that_cannot_be_read_is_one_finding_for_the_document(tmp_path, doc):
+    path = schema(tmp_path, """\
+        <let name="codes" value="doc('missing.xml')//code"/>
+        <pattern>
+          <rule context="tei:p">
+            <assert test="@n = $codes" id="known">unknown n</assert>
+          </rule>
+        </pattern>
+        """)
+    diags, _ = schematron.check(doc, path, root=tmp_path)
+    (only,) = diags
+    assert only.rule == "schematron.runtime" and "failed on this document" in only.message
+    assert "project:/missing.xml: no such file in the project" in only.message

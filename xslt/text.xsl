@@ -89,9 +89,12 @@
     <xsl:param name="doc" as="node()"/>
     <xsl:variable name="header" select="root($doc)/*/tei:teiHeader"/>
     <xsl:variable name="source" select="tk:citation-text(tk:source-citation(($header/tei:fileDesc/tei:sourceDesc/tei:biblStruct)[1]))"/>
-    <xsl:sequence select="tk:underline('How to cite', '-')"/>
-    <xsl:sequence select="$source[.]"/>
-    <xsl:sequence select="(if ($source) then 'Digital edition: ' else '') || tk:citation-text(tk:edition-citation($doc))"/>
+    <!-- A document with neither a source nor a title has nothing to be cited by. -->
+    <xsl:if test="$source or tk:title($doc)">
+      <xsl:sequence select="tk:underline('How to cite', '-')"/>
+      <xsl:sequence select="$source[.]"/>
+      <xsl:sequence select="(if ($source) then 'Digital edition: ' else '') || tk:citation-text(tk:edition-citation($doc))"/>
+    </xsl:if>
     <xsl:variable name="rights" select="$header/tei:fileDesc/tei:publicationStmt/tei:availability/(tei:licence | tei:p)"/>
     <xsl:if test="exists($rights)">
       <xsl:sequence select="tk:underline('Rights', '-')"/>

@@ -30,6 +30,7 @@ show no real path of the machine, and a relative reference resolves inside the r
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,7 +102,7 @@ def _namespace(prefix: str | None, nsmap: dict) -> str | None:
     return nsmap.get(prefix[:-1])
 
 
-def rewrite_expression(expr: str, nsmap: dict, where) -> str:
+def rewrite_expression(expr: str, nsmap: dict, where, static: bool = False) -> str:
     """The expression with resource functions sent to tks:, or SandboxError for a refused function.
 
     `where` (a string, or a function giving one) says where the expression is, for the error.
@@ -129,6 +130,15 @@ def rewrite_expression(expr: str, nsmap: dict, where) -> str:
         if name in REFUSED:
             raise SandboxError(f"{where}: {name}() is not allowed: it {REFUSED[name]}",
                                hint="pass the value in the document or as a rule variable instead")
+        if name in REWRITTEN and static:
+            # A static expression (use-when, static variables) runs at compile time, where the tks:
+            # functions do not exist: only system-property('xsl:…') is left as it is.
+            if name == "system-property" and re.match(r"""\s*\(\s*(['"])xsl:[\w.\-]+\1\s*\)""",
+                                                       expr[match.end() - 1:]):
+                continue
+            where = where() if callable(where) else where
+            raise SandboxError(f"{where}: {name}() is not allowed in a static expression",
+                               hint="only system-property('xsl:…') may be used at compile time")
         if name in REWRITTEN:
             out.append(expr[last:match.start()])
             out.append(f"tks:{name}{match.group(3)}{match.group(4)}")
@@ -205,9 +215,11 @@ def guard(root: etree._Element, shown: str, expressions: dict[str, frozenset[str
                                hint="write the expression in the stylesheet or rule itself")
         for name, value in element.attrib.items():
             local = etree.QName(name).localname if name.startswith("{") else name
+            static = (local == "use-when" and (in_xsl or name == f"{{{XSL}}}use-when")) or (
+                in_xsl and local == "select" and element.get("static") in ("yes", "true", "1"))
             if (in_xsl and not name.startswith("{") and local in (*XPATH_ATTRIBUTES, "use-when")) \
                     or name == f"{{{XSL}}}use-when":
-                new = rewrite_expression(value, nsmap, where)
+                new = rewrite_expression(value, nsmap, where, static)
             else:
                 new = _rewrite_avt(value, nsmap, where)
             if new != value:
@@ -407,7 +419,7 @@ class Files:
     root: Path
     max_bytes: int = 64 * 1024 * 1024
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    read: list[Path] = field(default_factory=list)  # every file read, for caches and reports
+    read: dict[str, str] = field(default_factory=dict)  # {path: SHA-256 of the bytes read}, for caches
 
     def fetch(self, kind: str, uri: str) -> None:
         """Read one resource into the map: its value, or the reason it cannot be read."""
@@ -427,12 +439,13 @@ class Files:
 
                 value = load(path, require_tei=False, project_root=self.root,
                              limits=Limits(max_bytes=self.max_bytes))
-                self.read.append(path)
+                self.read[str(path)] = value.digest
             else:
                 if path.stat().st_size > self.max_bytes:
                     raise SandboxError(f"{uri}: larger than {self.max_bytes} bytes")
-                value = path.read_bytes().decode("utf-8-sig")
-                self.read.append(path)
+                data = path.read_bytes()
+                value = data.decode("utf-8-sig")
+                self.read[str(path)] = hashlib.sha256(data).hexdigest()
             self.entries[key] = {"value": value}
         except (SandboxError, DocumentError, OSError, UnicodeDecodeError) as exc:
             self.entries[key] = {"error": getattr(exc, "message", None) or str(exc)}
@@ -474,6 +487,14 @@ def files_for(root: Path) -> Files:
     found = _files.get(root)
     if found is None:
         found = _files[root] = Files(root)
+    return found
+
+
+def files_read() -> dict[str, str]:
+    """{path: SHA-256} of every file stylesheets and rules read in this process (what results depend on)."""
+    found: dict[str, str] = {}
+    for files in _files.values():
+        found.update(files.read)
     return found
 
 

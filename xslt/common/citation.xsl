@@ -86,7 +86,8 @@
          is not said again: "Digital edition: edition 1.0, publisher, 2026, address." -->
     <xsl:variable name="bs" select="($header/tei:fileDesc/tei:sourceDesc//tei:biblStruct)[1]"/>
     <xsl:variable name="source-authors" select="($bs/tei:analytic/tei:author, $bs/tei:monogr/tei:author)[1]/../tei:author ! tk:cite-name(.)"/>
-    <xsl:variable name="same-title" select="normalize-space(($bs/tei:analytic/tei:title, $bs/tei:monogr/tei:title)[1]) = tk:title($doc)"/>
+    <xsl:variable name="source-title" select="normalize-space(($bs/tei:analytic/tei:title, $bs/tei:monogr/tei:title)[1])"/>
+    <xsl:variable name="same-title" select="$source-title != '' and $source-title = tk:title($doc)"/>
     <xsl:if test="exists($authors) and not(deep-equal($authors, $source-authors))">
       <xsl:sequence select="map{'s': tk:name-list($authors) || ', '}"/>
     </xsl:if>

@@ -200,6 +200,16 @@ def _extract_zip(path: Path, root: Path, limits: ArchiveLimits) -> None:
                       "check free space in TMPDIR") from None
 
 
+def _require_end_marker(path: Path, offset: int) -> None:
+    """tarfile ends quietly at a header cut short after the first member; the end-of-archive
+    marker (two zero blocks where the next header would be) tells a complete archive."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        tail = handle.read(1024)
+    if len(tail) < 1024 or tail.strip(b"\0"):
+        raise _refuse(path, "damaged or truncated tar archive (it ends without its end-of-archive marker)")
+
+
 def _extract_tar(path: Path, root: Path, limits: ArchiveLimits) -> None:
     try:
         with tarfile.open(path, "r:") as archive:
@@ -210,6 +220,7 @@ def _extract_tar(path: Path, root: Path, limits: ArchiveLimits) -> None:
                 if len(infos) > limits.max_members:
                     raise _refuse(path, f"more than {limits.max_members:,} members")
                 job.check_member(info.name, info.size, info.size)
+            _require_end_marker(path, archive.offset)
             for info in infos:
                 if info.issparse():
                     raise _refuse(path, f"member {info.name!r} is a sparse file")

@@ -186,7 +186,8 @@ class Validator:
             if self.options.schematron:
                 self._checked_explicit(Path(rules))
             compiled = schematron.compile_rules(Path(rules), self.options.phase)
-            root = Path(self.options.project_root or doc.path.parent).resolve()
+            # the rules read lookup files from the project, found as for the document's schemas
+            root = declarations.project_root_for(doc.path, self.options.project_root)
             if node is None:
                 from teikit import sandbox
                 from teikit.transform import to_xdm

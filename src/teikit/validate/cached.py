@@ -130,9 +130,13 @@ def _validate_with_sources(args: tuple[Path, Any, Callable]) -> tuple[list[Any],
     The sources are hashed before validating, so a file edited meanwhile makes the
     recorded hashes older than the result, which can only cause a re-validation.
     """
+    from teikit import sandbox
+
     path, options, validate_one = args
     sources = validation_sources(path, options.limits.max_bytes)
-    return validate_one((path, options)), sources
+    result = validate_one((path, options))
+    sources.update(sandbox.files_read())  # lookup files the rules read (hashed as they were read)
+    return result, sources
 
 
 def validate_with_cache(paths: Sequence[Path], options: Any, jobs: int, cache_dir: Path, force: bool,

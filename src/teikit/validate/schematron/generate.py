@@ -175,11 +175,11 @@ def _let(parent: etree._Element, let: etree._Element, top: bool, path: Path) -> 
             raise _fail(let, path, f"sch:let {name!r} has both @value and content", "keep one of them")
         var.set("select", let.get("value"))
         return
-    content = (let.text or "") + "".join(etree.tostring(c, encoding="unicode") for c in let)
     wrapper = etree.Element("wrap", nsmap={k: v for k, v in let.nsmap.items() if k})
     wrapper.text = let.text
     for child in let:
         wrapper.append(_copy_with_lines(child))
+    etree.strip_attributes(wrapper, _q(TKV, "file"))  # teikit's mark of included elements is no content
     content = etree.tostring(wrapper, encoding="unicode")
     var.set("select", "parse-xml-fragment('" + content.replace("'", "''") + "')/*/node()")
 
@@ -360,6 +360,9 @@ def generate(schema: etree._Element, path: Path,
             for apply in template.iterchildren(_q(XSL, "apply-templates")):
                 if not apply.get("select"):
                     apply.set("select", traversal)
+    for element in sheet.iter(etree.Element):  # marks of included elements stay off literal results
+        if element.get(_q(TKV, "file")) is not None and etree.QName(element).namespace != XSL:
+            del element.attrib[_q(TKV, "file")]
     return sheet, len(patterns), rule_count
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -238,6 +239,7 @@ def svrl_diagnostics(svrl: str, doc: Document, locator: Locator | None = None,
     found: list[Diagnostic] = []
     rules_file = display_path(schema) if schema else "the rules"
     kinds = (_q(SVRL, "failed-assert"), _q(SVRL, "successful-report"), _q(TKV, "runtime-error"))
+    repeats: dict[tuple[str, str, str], list[int]] = {}
     for result in report.iter(*kinds):
         shown, line, column = place(result.get(_q(TKV, "document")) or result.get("document"),
                                     result.get("location", ""))
@@ -249,10 +251,15 @@ def svrl_diagnostics(svrl: str, doc: Document, locator: Locator | None = None,
             if at is not None and at[1] in ("assert", "report", "let", "value-of", "name"):
                 check_file = display_path(Path(at[2])) if at[2] else rules_file
                 what = f"the {at[1]} at {check_file}:{at[0]} (rule at line {result.get('line')})"
+            why = f"{explain(result.get('code', ''))}: {' '.join(result.get('description', '').split())}"
+            key = (shown, what, why)
+            if key in repeats:  # the same failure (a lookup file, a global variable) on node after node
+                repeats[key][1] += 1
+                continue
+            repeats[key] = [len(found), 0]
+            node = "this node" if result.get("location") else "this document"
             found.append(Diagnostic(
-                shown, line, column, Severity.ERROR, "schematron.runtime",
-                f"{what} failed on this node: "
-                f"{explain(result.get('code', ''))}: {' '.join(result.get('description', '').split())}",
+                shown, line, column, Severity.ERROR, "schematron.runtime", f"{what} failed on {node}: {why}",
                 hint="the rule's XPath fails on this document; guard it (e.g. with an if or a type test)",
                 source="schematron"))
             continue
@@ -268,6 +275,10 @@ def svrl_diagnostics(svrl: str, doc: Document, locator: Locator | None = None,
             result.get("id") or "schematron", message, hint="; ".join(h for h in hints if h),
             source="schematron",
         ))
+    for index, more in repeats.values():
+        if more:
+            found[index] = replace(found[index], message=f"{found[index].message} (and on {more} more "
+                                                         f"node{'s' if more > 1 else ''} after this one)")
     return found
 
 
