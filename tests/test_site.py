@@ -447,10 +447,10 @@ def test_search_a_facet_and_a_result_lead_to_the_passage(site, served):
                                 ".find(a => a.textContent.trim() === 'The engine') || {}).href")
         browser.evaluate("Array.from(document.querySelectorAll('.pagefind-ui__result-nested a'))"
                          ".find(a => a.textContent.trim() === 'The engine').click()")
-        browser.wait_for(f"location.href === {link!r}")
         assert urlsplit(link).path.endswith("/docs/letter-2.html") and urlsplit(link).fragment
-        passage = browser.evaluate("document.getElementById(decodeURIComponent(location.hash.slice(1)))"
-                                   ".closest('section').textContent")
+        passage = browser.wait_for(f"location.href === {link!r} && document.readyState === 'complete'"
+                                   " && (document.getElementById(decodeURIComponent(location.hash.slice(1)))"
+                                   " || {closest: () => null}).closest('section')?.textContent")
         assert "Bernoulli numbers" in passage and "engine" in passage
 
 
@@ -492,8 +492,10 @@ def test_the_shared_letters_and_the_edition(tmp_path):
             assert found[0].startswith("Alexander von Humboldt an Johann Moritz Rugendas")
             browser.evaluate("document.querySelector('li.pagefind-ui__result .pagefind-ui__result-title a')"
                              ".click()")
-            browser.wait_for("location.pathname.endsWith('/docs/humboldt-H0019587.html')")
-            assert "Landschaften" in browser.evaluate("document.getElementById('tk-text').textContent")
+            text = browser.wait_for("location.pathname.endsWith('/docs/humboldt-H0019587.html')"
+                                    " && document.readyState === 'complete'"
+                                    " && (document.getElementById('tk-text') || {}).textContent")
+            assert "Landschaften" in text
             browser.open(base + "timeline.html")
             years = browser.evaluate("Array.from(document.querySelectorAll('.timeline-years h2'))"
                                      ".map(h => h.textContent)")
