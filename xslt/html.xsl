@@ -39,7 +39,7 @@
   <xsl:variable name="doc-lang" as="xs:string"
       select="(($tei/@xml:lang, $tei/tei:text/@xml:lang,
                 $header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident)[normalize-space()]
-               [tk:is-language-tag(.)] ! normalize-space(.), 'en')[1]"/>
+               [tk:is-language-tag(.)] ! tk:bcp47(.), 'en')[1]"/>
 
   <!-- Register entries: children of register lists anywhere outside the reading text. -->
   <xsl:variable name="entries" as="element()*"
@@ -369,7 +369,7 @@
        language). -->
   <xsl:template name="lang">
     <xsl:if test="@xml:lang[tk:is-language-tag(.)]">
-      <xsl:attribute name="lang" select="normalize-space(@xml:lang)"/>
+      <xsl:attribute name="lang" select="tk:bcp47(@xml:lang)"/>
     </xsl:if>
     <xsl:if test="@xml:lang">
       <xsl:variable name="dir" select="tk:direction(@xml:lang)"/>

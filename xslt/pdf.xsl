@@ -434,7 +434,7 @@
       <xsl:next-match/>
     </xsl:variable>
     <xsl:sequence select="if (exists($inner)) then map { 't': 'lang', 'l': tk:pdf-lang(@xml:lang),
-                          'r': tk:pdf-region(@xml:lang), 'c': array { $inner } } else ()"/>
+                          'r': tk:pdf-region(@xml:lang), 'd': tk:direction(@xml:lang), 'c': array { $inner } } else ()"/>
   </xsl:template>
 
   <xsl:template match="tei:head" mode="block">
@@ -645,7 +645,7 @@
     <xsl:variable name="inner" as="item()*">
       <xsl:next-match/>
     </xsl:variable>
-    <xsl:sequence select="map { 't': 'lang', 'l': tk:pdf-lang(@xml:lang), 'r': tk:pdf-region(@xml:lang),
+    <xsl:sequence select="map { 't': 'lang', 'l': tk:pdf-lang(@xml:lang), 'r': tk:pdf-region(@xml:lang), 'd': tk:direction(@xml:lang),
                                 'c': array { tk:merge($inner) } }"/>
   </xsl:template>
 

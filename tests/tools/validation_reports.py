@@ -7,8 +7,8 @@ Two reports, in the text format a user reads (every finding with its hint, then 
 
 * `corpus-tei_all.txt.gz`: every file of the shared corpora (`../shared/corpora/`, all folders)
   validated with `--schema tei_all.rng` and the pointer checks, paths relative to the corpora;
-* `test-data.txt`: every XML file under `tests/data/` with the default checks (the project
-  schema, the house rules, pointers), paths relative to `tests/data/`.
+* `test-data.txt`: every XML file in the folders of `tests/data/` named in `TEST_DATA` with the
+  default checks (the project schema, the house rules, pointers), paths relative to `tests/data/`.
 
 They pin verdicts and messages, so that work on speed cannot change what a user is told.
 A deliberate change of a message regenerates them; the diff of the plain-text report, and of
@@ -39,7 +39,9 @@ def _files(folder: Path, skip: Path | None = None) -> list[str]:
 
 def run_report(cwd: Path, files: list[str], *options: str) -> str:
     """The text report of `teikit validate OPTIONS FILES`, run in `cwd` as a user would."""
-    proc = subprocess.run([sys.executable, "-m", "teikit", "validate", "-j", "2", *options, *files],
+    # --group-after 0: every finding, as JSON would have it (the text report groups by default)
+    proc = subprocess.run([sys.executable, "-m", "teikit", "validate", "-j", "2", "--group-after", "0",
+                           *options, *files],
                           cwd=cwd, capture_output=True, text=True, timeout=900,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     if proc.returncode not in (0, 1):
@@ -51,8 +53,15 @@ def corpus_report() -> str:
     return run_report(CORPORA, _files(CORPORA), "--schema", str(TEI_ALL))
 
 
+# the test documents the report covers: fixed, so that documents other tests add elsewhere in
+# tests/data/ do not change it (a change to these is a change to review)
+TEST_DATA = ("grammar", "rules", "hostile", "package", "pdf", "scale", "outputs",
+             "minimal.xml", "malformed.xml")
+
+
 def test_data_report() -> str:
-    return run_report(DATA, _files(DATA, skip=REPORTS))
+    files = [f for f in _files(DATA, skip=REPORTS) if f.split("/", 1)[0] in TEST_DATA]
+    return run_report(DATA, files)
 
 
 def stored(name: str) -> str:

@@ -29,7 +29,8 @@
 
   <!-- Notes that the outputs number: every note in the text body and back matter
        that is not a header note, not a marginal or inline gloss, and not a note that
-       belongs to a figure itself (a photo credit, printed with the caption).
+       belongs to a figure itself (a photo credit, printed with the caption), nor one inside
+       a critical apparatus entry (app: it is printed with that entry, common/textcrit.xsl).
        Numbering is by document order unless @n is given. -->
   <xsl:function name="tk:numbered-notes" as="element(tei:note)*">
     <xsl:param name="doc" as="node()"/>
@@ -40,7 +41,8 @@
     <xsl:param name="note" as="element(tei:note)"/>
     <xsl:sequence select="exists($note/ancestor::tei:text) and empty($note/ancestor::tei:note)
                           and not($note/@place = ('margin', 'inline'))
-                          and empty($note/parent::tei:figure)"/>
+                          and empty($note/parent::tei:figure)
+                          and empty($note/ancestor::tei:app)"/>
   </xsl:function>
 
   <!-- Position of every numbered note of the principal document, computed in one pass:
@@ -142,7 +144,7 @@
        'auto' where the language is unknown (und, mul, a malformed tag), else 'ltr'. -->
   <xsl:function name="tk:direction" as="xs:string">
     <xsl:param name="tag" as="xs:string?"/>
-    <xsl:variable name="parts" select="tokenize(lower-case(normalize-space($tag)), '[-_]')"/>
+    <xsl:variable name="parts" select="tokenize(lower-case(tk:bcp47($tag)), '[-_]')"/>
     <xsl:variable name="script" select="$parts[position() gt 1][string-length(.) = 4][matches(., '^[a-z]{4}$')][1]"/>
     <xsl:sequence select="
         if (empty($parts) or not(matches(normalize-space($tag), '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$'))
@@ -155,6 +157,32 @@
                               'hbo', 'phn', 'nqo', 'mid', 'ks', 'bal', 'glk',
                               'mzn', 'lrc', 'bqi', 'sdh', 'pnb', 'skr', 'khw', 'chg')) then 'rtl'
         else 'ltr'"/>
+  </xsl:function>
+
+  <!-- A language tag as BCP 47 wants it: a three-letter ISO 639-2/3 code that has a two-letter
+       one is written with that ("deu" is "de", "eng" is "en"); other subtags unchanged. -->
+  <xsl:variable name="tk:iso639-1" as="map(xs:string, xs:string)" select="map {
+      'eng': 'en', 'deu': 'de', 'ger': 'de', 'fra': 'fr', 'fre': 'fr', 'ita': 'it', 'spa': 'es', 'por': 'pt',
+      'nld': 'nl', 'dut': 'nl', 'lat': 'la', 'ell': 'el', 'gre': 'el', 'rus': 'ru', 'ukr': 'uk', 'pol': 'pl',
+      'ces': 'cs', 'cze': 'cs', 'slk': 'sk', 'slo': 'sk', 'hun': 'hu', 'ron': 'ro', 'rum': 'ro', 'bul': 'bg',
+      'srp': 'sr', 'hrv': 'hr', 'slv': 'sl', 'swe': 'sv', 'dan': 'da', 'nor': 'no', 'fin': 'fi', 'isl': 'is',
+      'ice': 'is', 'gle': 'ga', 'cym': 'cy', 'wel': 'cy', 'tur': 'tr', 'aze': 'az', 'ara': 'ar', 'heb': 'he',
+      'fas': 'fa', 'per': 'fa', 'urd': 'ur', 'hin': 'hi', 'san': 'sa', 'ben': 'bn', 'tam': 'ta', 'tel': 'te',
+      'kan': 'kn', 'mal': 'ml', 'bod': 'bo', 'tib': 'bo', 'zho': 'zh', 'chi': 'zh', 'jpn': 'ja', 'kor': 'ko',
+      'vie': 'vi', 'tha': 'th', 'ind': 'id', 'msa': 'ms', 'may': 'ms', 'jav': 'jv', 'sun': 'su', 'khm': 'km',
+      'hye': 'hy', 'arm': 'hy', 'kat': 'ka', 'geo': 'ka', 'amh': 'am', 'tir': 'ti', 'yid': 'yi', 'cat': 'ca',
+      'eus': 'eu', 'baq': 'eu', 'glg': 'gl', 'est': 'et', 'lav': 'lv', 'lit': 'lt', 'bel': 'be', 'mkd': 'mk',
+      'mac': 'mk', 'sqi': 'sq', 'alb': 'sq', 'pus': 'ps', 'kur': 'ku', 'uig': 'ug', 'mon': 'mn', 'nep': 'ne',
+      'mar': 'mr', 'guj': 'gu', 'pan': 'pa', 'ori': 'or', 'sin': 'si', 'mya': 'my', 'bur': 'my', 'lao': 'lo',
+      'swa': 'sw', 'afr': 'af', 'epo': 'eo', 'ltz': 'lb', 'fry': 'fy', 'gla': 'gd', 'bre': 'br', 'cor': 'kw',
+      'oci': 'oc', 'roh': 'rm', 'div': 'dv', 'snd': 'sd', 'kas': 'ks', 'pli': 'pi', 'ave': 'ae', 'chu': 'cu'}"/>
+
+  <xsl:function name="tk:bcp47" as="xs:string">
+    <xsl:param name="tag" as="xs:string?"/>
+    <xsl:variable name="parts" select="tokenize(normalize-space($tag), '-')"/>
+    <xsl:variable name="short" select="$tk:iso639-1(lower-case($parts[1]))"/>
+    <xsl:sequence select="if (exists($short)) then string-join(($short, subsequence($parts, 2)), '-')
+                          else normalize-space($tag)"/>
   </xsl:function>
 
 </xsl:stylesheet>

@@ -12,15 +12,18 @@
     exclude-result-prefixes="#all">
 
   <!-- The critical apparatus. What the reading text shows of an app is decided here, once:
-       its lemma (lem, also inside rdgGrp); without a lemma, the reading typed as the base
-       (rdg[@type = 'base' or 'lemma']); else the first reading in document order. Every other
-       reading goes to the apparatus, never into the text. An app inside listApp or the
-       header is an apparatus entry where it stands, not part of the text. -->
+       its lemma (lem, also inside rdgGrp); without a lemma, the reading typed as the base text
+       or the editor's (rdg[@type = 'base', 'lemma', 'correction', 'emendation', 'conjecture']);
+       else the first reading in document order that is not an addition (a reading typed
+       'addition' is what some witness adds to a text that has nothing there); else nothing.
+       Every other reading goes to the apparatus, never into the text. An app inside listApp
+       or a note is an apparatus entry where it stands, not part of the text. -->
   <xsl:function name="tk:app-lemma" as="element()?">
     <xsl:param name="app" as="element(tei:app)"/>
+    <xsl:variable name="readings" select="$app/(tei:rdg | tei:rdgGrp/tei:rdg | tei:rdgGrp/tei:rdgGrp/tei:rdg)"/>
     <xsl:sequence select="($app/tei:lem, $app/tei:rdgGrp/tei:lem,
-                           $app/(tei:rdg | tei:rdgGrp/tei:rdg)[@type = ('base', 'lemma')],
-                           $app/(tei:rdg | tei:rdgGrp/tei:rdg))[1]"/>
+                           $readings[@type = ('base', 'lemma', 'correction', 'emendation', 'conjecture')],
+                           $readings[not(tokenize(lower-case(@type)) = ('addition', 'add', 'plus'))])[1]"/>
   </xsl:function>
 
   <!-- The variant readings of an app: every reading but the one the text shows. -->
@@ -39,7 +42,8 @@
 
   <!-- Apps that get an apparatus entry: those of the reading text whose lemma or a reading has
        words (an app that only marks where witnesses start or end, witStart/witEnd, has none),
-       and that are not themselves inside a reading the text does not show. -->
+       that have a variant or a note to show, and that are not themselves inside a reading the
+       text does not show. -->
   <xsl:function name="tk:apparatus" as="element(tei:app)*">
     <xsl:param name="doc" as="node()"/>
     <xsl:sequence select="root($doc)//tei:text//tei:app[tk:app-in-text(.)][tk:is-app-entry(.)]"/>
@@ -49,6 +53,7 @@
     <xsl:param name="app" as="element(tei:app)"/>
     <xsl:sequence select="(some $r in ($app/(tei:lem | tei:rdg | tei:rdgGrp//tei:lem | tei:rdgGrp//tei:rdg))
                            satisfies (normalize-space($r) or $r/tei:gap))
+                          and (exists(tk:app-variants($app)) or exists($app//tei:note))
                           and empty($app/ancestor::*[parent::tei:app][not(. is tk:app-lemma(parent::tei:app))])"/>
   </xsl:function>
 
@@ -125,7 +130,8 @@
         'lemma-sigla': if ($lem) then tk:sigla($lem) else '',
         'readings': array { for $r in tk:app-variants($app) return map {
             'text': tk:reading-words($r), 'sigla': tk:sigla($r), 'type': string($r/@type) } },
-        'notes': array { $app/(tei:note | tei:lem/tei:note[not(tk:is-numbered-note(.))] | tei:rdg/tei:note | tei:rdgGrp/tei:note) ! normalize-space(.) }
+        'notes': array { $app/(tei:note | tei:lem/tei:note | tei:rdg/tei:note | tei:rdgGrp/tei:note
+                               | tei:rdgGrp/*/tei:note) ! normalize-space(.) }
       }"/>
   </xsl:function>
 

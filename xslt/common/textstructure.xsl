@@ -54,10 +54,15 @@
                           and normalize-space($doc-title) = tk:title($doc-title)"/>
   </xsl:function>
 
-  <!-- Section numbering for divisions that have a heading: 1, 1.2, ... -->
+  <!-- Section numbering for divisions that have a heading: 1, 1.2, ... A division without a
+       heading counts as a level when the outputs label it (an EpiDoc edition, translation,
+       commentary: tk:div-label) or when it holds headed divisions (a preface of sections beside
+       the edition, the volumes of a novel), so that sections under two such divisions are not
+       both "1". -->
   <xsl:function name="tk:div-number" as="xs:string">
     <xsl:param name="div" as="element()"/>
-    <xsl:number select="$div" level="multiple" count="tei:div[tei:head] | tei:div1 | tei:div2 | tei:div3"
+    <xsl:number select="$div" level="multiple"
+                count="tei:div[tei:head or tei:div[tei:head] or exists(tk:div-label(.))] | tei:div1 | tei:div2 | tei:div3"
                 from="tei:body | tei:front | tei:back" format="1.1"/>
   </xsl:function>
 

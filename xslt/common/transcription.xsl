@@ -88,49 +88,102 @@
                           or ($n instance of text() and normalize-space($n) = '')"/>
   </xsl:function>
 
-  <!-- How a run of breaks joins its neighbours: 'drop' (the words are joined, a line-end hyphen
-       dropped), 'keep' (a hyphen that belongs to the word, "Tschetyre-<lb/>Bugri": kept, no
-       space), or '' (the break separates words). -->
+  <!-- How each run of breaks joins its neighbours, found once for the whole document in one
+       forward pass (the tree has no cheap way back to a previous sibling). Keys: 'r' + id of a
+       node of the run, 'e' + id of the content before it, 's' + id of the content after it;
+       values: 'drop' (the words are joined, a line-end hyphen dropped) or 'keep' (a hyphen
+       that belongs to the word, "Tschetyre-<lb/>Bugri": kept, no space). A run that
+       separates words has no entry. -->
+  <xsl:variable name="tk:break-joins" as="map(xs:string, xs:string)">
+    <xsl:variable name="entries" as="map(*)*">
+      <!-- Only two kinds of run can join: one after a text ending in a hyphen, one holding a
+           break="no"; the others (nearly all line ends of a print) are never looked at. -->
+      <xsl:for-each select="(//text()[following-sibling::node()[1][tk:is-break-node(.)]]
+                               [let $n := normalize-space(.) return substring($n, string-length($n)) = ('-', '¬', '⸗')]
+                             | //*[@break = 'no'][self::tei:lb or self::tei:pb or self::tei:cb] ! tk:content-before(.))">
+        <xsl:variable name="run" select="tk:run-after(.)"/>
+        <xsl:variable name="after" select="$run[last()]/following-sibling::node()[1]"/>
+        <xsl:variable name="join" select="if (empty($after)) then ''
+            else tk:join-of(., $run[self::tei:lb or self::tei:pb or self::tei:cb][last()], $after)"/>
+        <xsl:if test="$join != ''">
+          <xsl:sequence select="map:entry('e' || generate-id(.), $join), map:entry('s' || generate-id($after), $join),
+                                $run ! map:entry('r' || generate-id(.), $join)"/>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:sequence select="map:merge($entries, map { 'duplicates': 'use-first' })"/>
+  </xsl:variable>
+
+  <!-- The nearest sibling before a node that is not part of a run of breaks. -->
+  <xsl:function name="tk:content-before" as="node()?">
+    <xsl:param name="n" as="node()"/>
+    <xsl:variable name="p" select="$n/preceding-sibling::node()[1]"/>
+    <xsl:sequence select="if (empty($p)) then () else if (tk:is-break-node($p)) then tk:content-before($p) else $p"/>
+  </xsl:function>
+
+  <xsl:function name="tk:run-after" as="node()*">
+    <xsl:param name="n" as="node()"/>
+    <xsl:variable name="f" select="$n/following-sibling::node()[1]"/>
+    <xsl:sequence select="if ($f and tk:is-break-node($f)) then ($f, tk:run-after($f)) else ()"/>
+  </xsl:function>
+
+  <!-- (Saxon's regular expressions are slow with \p{..} classes over long strings, so the
+       tests below look at single characters of the whitespace-normalised text.) -->
+  <xsl:function name="tk:join-of" as="xs:string">
+    <xsl:param name="before" as="node()"/>
+    <xsl:param name="last" as="element()?"/>
+    <xsl:param name="after" as="node()"/>
+    <xsl:variable name="b" select="if ($before instance of text()) then normalize-space($before) else ''"/>
+    <xsl:variable name="end" select="substring($b, string-length($b), 1)"/>
+    <xsl:sequence select="
+        if (empty($last) or $last/@break = 'yes') then ''
+        else if ($last/@break = 'no' or $end = ('¬', '⸗')) then 'drop'
+        else if ($end = '-' and matches(substring($b, string-length($b) - 1, 1), '\p{L}')) then
+          (if ($after instance of text() and matches(substring(normalize-space($after), 1, 1), '\p{Ll}')) then 'drop' else 'keep')
+        else ''"/>
+  </xsl:function>
+
   <xsl:function name="tk:break-join" as="xs:string">
     <xsl:param name="n" as="node()"/>
-    <xsl:variable name="before" select="$n/preceding-sibling::node()[not(tk:is-break-node(.))][1]"/>
-    <xsl:variable name="after" select="$n/following-sibling::node()[not(tk:is-break-node(.))][1]"/>
-    <xsl:variable name="last" select="$after/preceding-sibling::*[self::tei:lb or self::tei:pb or self::tei:cb][1]
-                                      [empty($before) or . >> $before]"/>
-    <xsl:variable name="b" select="string($before[. instance of text()])"/>
-    <xsl:variable name="a" select="string($after[. instance of text()])"/>
-    <xsl:sequence select="
-        if (empty($before) or empty($after) or empty($last) or $last/@break = 'yes') then ''
-        else if ($last/@break = 'no' or matches($b, '[¬⸗]\s*$')) then 'drop'
-        else if (matches($b, '\p{L}-\s*$')) then (if (matches($a, '^\s*\p{Ll}')) then 'drop' else 'keep')
-        else ''"/>
+    <xsl:sequence select="($tk:break-joins('r' || generate-id($n)), '')[1]"/>
   </xsl:function>
 
   <xsl:function name="tk:joined-run" as="xs:boolean">
     <xsl:param name="n" as="node()"/>
-    <xsl:sequence select="tk:break-join($n) != ''"/>
+    <xsl:sequence select="map:contains($tk:break-joins, 'r' || generate-id($n))"/>
   </xsl:function>
 
-  <!-- The reading text of a text node beside a break (see tk:break-join). -->
+  <!-- The reading text of a text node beside a break (see tk:break-joins): at a joined end the
+       trailing whitespace goes (and a line-end hyphen, for 'drop'), at a joined start the
+       leading whitespace; whitespace inside is collapsed, as every output prints it. -->
   <xsl:function name="tk:text-at-break" as="xs:string">
     <xsl:param name="t" as="text()"/>
-    <xsl:variable name="next" select="$t/following-sibling::node()[1]"/>
-    <xsl:variable name="prev" select="$t/preceding-sibling::node()[1]"/>
+    <xsl:variable name="id" select="generate-id($t)"/>
     <xsl:variable name="s" select="string($t)"/>
+    <xsl:variable name="join" select="($tk:break-joins('e' || $id), '')[1]"/>
+    <xsl:variable name="start" select="map:contains($tk:break-joins, 's' || $id)"/>
     <xsl:choose>
-      <xsl:when test="normalize-space($s) = ''">
-        <xsl:sequence select="if (tk:joined-run($t)) then '' else $s"/>
-      </xsl:when>
+      <xsl:when test="map:contains($tk:break-joins, 'r' || $id)"><xsl:sequence select="''"/></xsl:when>
+      <xsl:when test="$join = '' and not($start)"><xsl:sequence select="$s"/></xsl:when>
       <xsl:otherwise>
-        <xsl:variable name="join" select="if ($next and tk:is-break-node($next)) then tk:break-join($next) else ''"/>
-        <xsl:variable name="s1" select="
-            if ($join = 'drop') then replace($s, '(\p{L})[-¬⸗]\s*$|[¬⸗]\s*$|\s+$', '$1')
-            else if ($join = 'keep') then replace($s, '\s+$', '')
-            else $s"/>
-        <xsl:sequence select="
-            if ($prev and tk:is-break-node($prev) and tk:joined-run($prev)) then replace($s1, '^\s+', '') else $s1"/>
+        <xsl:variable name="n" select="normalize-space($s)"/>
+        <xsl:variable name="lead" select="if (not($start) and normalize-space(substring($s, 1, 1)) = '' and $n != '') then ' ' else ''"/>
+        <xsl:variable name="trail" select="if ($join = '' and normalize-space(substring($s, string-length($s))) = '' and $n != '') then ' ' else ''"/>
+        <xsl:variable name="core" select="if ($join = 'drop' and substring($n, string-length($n), 1) = ('-', '¬', '⸗'))
+                                          then substring($n, 1, string-length($n) - 1) else $n"/>
+        <xsl:sequence select="$lead || $core || $trail"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:function>
+
+  <!-- Is a text node inside a joined run of breaks, or the text a joined run leads to? (Output
+       stylesheets match text nodes with this rather than by their previous sibling, which the
+       tree can only find by walking from the first child.) -->
+  <xsl:function name="tk:after-break" as="xs:boolean">
+    <xsl:param name="t" as="node()"/>
+    <xsl:sequence select="map:size($tk:break-joins) gt 0
+                          and (map:contains($tk:break-joins, 's' || generate-id($t))
+                               or map:contains($tk:break-joins, 'r' || generate-id($t)))"/>
   </xsl:function>
 
   <!-- Is a line break one of a transcription whose lines are numbered (an EpiDoc edition, a

@@ -11,8 +11,8 @@
     xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     exclude-result-prefixes="#all">
 
-  <!-- Verse lines are numbered by l/@n; a line without one gets its count among the lines of
-       the text. A split line (part="M" or "F", the middle and final parts of a line shared
+  <!-- Verse lines are numbered by l/@n; a line without one counts on from the last numbered
+       line before it (editions that number every 5th line), else from the first line of the text. A split line (part="M" or "F", the middle and final parts of a line shared
        between speakers) is the same line as its initial part: it has that part's number. -->
   <xsl:variable name="tk:line-ordinals" as="map(xs:string, xs:integer)"
       select="let $all := //tei:text//tei:l[not(@part = ('M', 'F', 'm', 'f'))]
@@ -22,8 +22,13 @@
     <xsl:param name="l" as="element(tei:l)"/>
     <xsl:variable name="first" select="if ($l/@part = ('M', 'F', 'm', 'f'))
                                        then ($l/preceding::tei:l[not(@part = ('M', 'F', 'm', 'f'))][1], $l)[1] else $l"/>
+    <xsl:variable name="ord" select="($tk:line-ordinals(generate-id($first)), 0)[1]"/>
+    <xsl:variable name="known" select="$first/preceding::tei:l[matches(normalize-space(@n), '^\d+$')]
+                                       [not(@part = ('M', 'F', 'm', 'f'))][1]"/>
     <xsl:sequence select="if (normalize-space($first/@n)) then normalize-space($first/@n)
-                          else string(($tk:line-ordinals(generate-id($first)), 0)[1])"/>
+                          else if ($known) then string(xs:integer(normalize-space($known/@n)) + $ord
+                                                       - ($tk:line-ordinals(generate-id($known)), 0)[1])
+                          else string($ord)"/>
   </xsl:function>
 
   <!-- The number printed beside a line: every 5th line (a number divisible by 5), and only at

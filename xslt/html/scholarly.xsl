@@ -22,8 +22,8 @@
   <!-- ==================================================================== -->
   <!-- Text at line breaks (joined words) and in unclear (underdots) -->
 
-  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb]
-                       or preceding-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb]]">
+  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb or self::tei:fw]
+                       or tk:after-break(.)]">
     <xsl:value-of select="if (ancestor::tei:unclear) then tk:underdot(tk:text-at-break(.)) else tk:text-at-break(.)"/>
   </xsl:template>
 
@@ -33,6 +33,9 @@
 
   <!-- ==================================================================== -->
   <!-- Critical apparatus -->
+
+  <!-- A note inside an app belongs to its apparatus entry, not to the text. -->
+  <xsl:template match="tei:app//tei:note" priority="3"/>
 
   <xsl:template match="tei:app[tk:app-in-text(.)]">
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
@@ -96,7 +99,7 @@
               <xsl:variable name="e" select="tk:app-entry(.)"/>
               <li id="app-{$e?n}" class="app-item">
                 <xsl:for-each select="(ancestor-or-self::*[@xml:lang][1])[tk:is-language-tag(@xml:lang)]">
-                  <xsl:attribute name="lang" select="normalize-space(@xml:lang)"/>
+                  <xsl:attribute name="lang" select="tk:bcp47(@xml:lang)"/>
                   <xsl:if test="tk:direction(@xml:lang) = 'rtl'"><xsl:attribute name="dir" select="'rtl'"/></xsl:if>
                 </xsl:for-each>
                 <a class="app-num" href="#app-ref-{$e?n}" role="doc-backlink"

@@ -17,8 +17,8 @@
     xmlns:tk="urn:teikit"
     exclude-result-prefixes="#all">
 
-  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb]
-                       or preceding-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb]]" mode="inline">
+  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb or self::tei:fw]
+                       or tk:after-break(.)]" mode="inline">
     <xsl:sequence select="if (ancestor::tei:unclear) then tk:underdot(tk:text-at-break(.)) else tk:text-at-break(.)"/>
   </xsl:template>
 
@@ -27,6 +27,9 @@
   </xsl:template>
 
   <!-- Critical apparatus: the text reads the lemma. -->
+  <!-- A note inside an app belongs to its apparatus entry, not to the text. -->
+  <xsl:template match="tei:app//tei:note" mode="inline block" priority="3"/>
+
   <xsl:template match="tei:app[tk:app-in-text(.)]" mode="inline">
     <xsl:apply-templates select="tk:app-lemma(.)/node()" mode="inline"/>
   </xsl:template>

@@ -170,6 +170,8 @@ def _let(parent: etree._Element, let: etree._Element, top: bool, path: Path) -> 
         raise _fail(let, path, "sch:let without @name")
     var = _xsl(parent, "variable", name=name)
     _src(var, let, path, "value")
+    if let.get("as"):  # the 2025 revision's declared type
+        var.set("as", let.get("as"))
     if let.get("value") is not None:
         if len(let) or (let.text or "").strip():
             raise _fail(let, path, f"sch:let {name!r} has both @value and content", "keep one of them")
