@@ -311,6 +311,23 @@ def test_the_command_builds_a_site_and_reports_a_broken_document(tmp_path):
     assert missing.returncode == 2 and "register file not found" in missing.stderr
 
 
+def test_the_project_configuration_sets_the_site_options_and_a_flag_wins(tmp_path):
+    for letter in (*LETTERS, REGISTER):
+        shutil.copy(letter, tmp_path / letter.name)
+    (tmp_path / "teikit.toml").write_text('[site]\ntitle = "From the file"\nregisters = ["persons.xml"]\n'
+                                          'search = false\nout = "web"\n', encoding="utf-8")
+    names = [p.name for p in LETTERS]
+    done = run_cli("site", *names, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    index = parse(tmp_path / "web" / "index.html")
+    assert index.findtext(".//title") == "From the file"
+    assert not (tmp_path / "web" / "pagefind").exists()  # search = false
+    assert not (tmp_path / "web" / "docs" / "persons.html").exists()  # a register, not a document
+    assert entry(tmp_path / "web", "persons.html", "Luigi Federico Menabrea") is not None
+    done = run_cli("site", *names, "--title", "From the flag", cwd=tmp_path)
+    assert parse(tmp_path / "web" / "index.html").findtext(".//title") == "From the flag"
+
+
 def test_the_preview_server_listens_on_localhost_only(site):
     from teikit.site.serve import make_server
 
