@@ -437,6 +437,7 @@ def init(directory):
 # --------------------------------------------------------------------------- site
 
 @main.command(context_settings=CONTEXT)
+@configured("site")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="site", show_default=True,
               help="Output folder of the site.")

@@ -78,6 +78,17 @@ SECTIONS: dict[str, tuple[Key, ...]] = {
         Key("font-dirs", "list[path]", doc="folders of font files (.ttf, .otf) for the PDF"),
         Key("running-heads", "bool", doc="PDF running heads with title, authors and page numbers (true)"),
     ),
+    "site": (
+        Key("out", "path", "out_dir", doc="output folder of the site (-o)"),
+        Key("title", "str", "title", doc="the site's title (--title)"),
+        Key("description", "str", "description", doc="a sentence or two about the edition (--description)"),
+        Key("publisher", "str", "publisher", doc="who publishes the edition (--publisher)"),
+        Key("licence", "str", "licence", doc="the edition's licence (--licence)"),
+        Key("lang", "str", "language", doc="language of the pages and of the search index (--lang)"),
+        Key("registers", "list[path]", "registers", doc="register files documents point into (--register)"),
+        Key("search", "bool", "no_search", invert=True, doc="the full-text search on or off (--no-search)"),
+        Key("cache-dir", "path", "cache_dir", doc="build cache of the site (--cache-dir)"),
+    ),
     "package": (
         Key("schemas", "list[path]", "schemas", doc="RELAX NG schemas to validate with (--schema)"),
         Key("schematron", "list[path]", "schematron", doc="Schematron rules to validate with (--schematron)"),
