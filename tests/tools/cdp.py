@@ -40,6 +40,10 @@ class BrowserError(RuntimeError):
     pass
 
 
+# What Chromium answers an evaluation while the page it was aimed at is being replaced.
+_NAVIGATING = ("navigated or closed", "Execution context was destroyed", "Cannot find context")
+
+
 class Browser:
     def __init__(self, width: int = 1280, height: int = 900, javascript: bool = True,
                  color_scheme: str = "light", media: str = "screen", mobile: bool = False,
@@ -170,7 +174,13 @@ class Browser:
         """The value of `expression` once it is truthy (a search result, a loaded widget)."""
         deadline = time.monotonic() + (timeout or self.timeout)
         while True:
-            value = self.eval(expression)
+            try:
+                value = self.eval(expression)
+            except BrowserError as exc:
+                # a page that is navigating (a followed link) has no context to evaluate in yet
+                if not any(word in str(exc) for word in _NAVIGATING) or time.monotonic() > deadline:
+                    raise
+                value = None
             if value:
                 return value
             if time.monotonic() > deadline:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from functools import cache
 from pathlib import Path
 
 from lxml import etree
 
 from teikit import __version__, fsutil, resources, transform
-from teikit.errors import TeikitError
 from teikit.load import Document
 
 PAGES = ("index", "registers", "persons", "places", "organisations", "events", "works", "timeline", "about",
@@ -24,22 +22,10 @@ PAGES = ("index", "registers", "persons", "places", "organisations", "events", "
 
 
 def asset(name: str) -> str:
-    """A file of xslt/site/assets/, checked so that it cannot end the element it is inlined into."""
-    path = resources.xslt_dir() / "site" / "assets" / name
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError as exc:
-        raise TeikitError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return _read(path, stamp)
+    """A file of xslt/site/assets/, read as the HTML writer reads its stylesheet (`inlined_file`)."""
+    from teikit.write.html import inlined_file
 
-
-@cache
-def _read(path: Path, stamp: int) -> str:
-    text = path.read_text(encoding="utf-8")
-    for closing in ("</style", "</script"):
-        if closing in text.lower():
-            raise TeikitError(f"{path}: contains {closing!r}, which would end the inlined element early")
-    return text
+    return inlined_file(resources.xslt_dir() / "site" / "assets" / name)
 
 
 def site_css() -> str:

@@ -18,28 +18,34 @@ from teikit.load import Document
 from teikit.write import BuildOptions, output_path
 
 
-def page_css() -> str:
-    """The edition stylesheet; it goes into a <style> element verbatim, so it must not close it.
+def inlined_file(path: Path) -> str:
+    """A file whose text goes verbatim into a <style> or <script> element, so it must not close one.
 
     Read once per process and again only when the file changes, like the compiled XSLT.
+    The site's assets are read the same way.
     """
-    path = resources.xslt_dir() / "assets" / "edition.css"
     try:
         stamp = path.stat().st_mtime_ns
     except OSError as exc:
-        raise TeikitError(f"{path}: cannot read the page stylesheet: {exc.strerror or exc}") from None
-    return _read_css(path, stamp)
+        raise TeikitError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return _read_inlined(path, stamp)
 
 
 @cache
-def _read_css(path: Path, stamp: int) -> str:
+def _read_inlined(path: Path, stamp: int) -> str:
     try:
-        css = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise TeikitError(f"{path}: cannot read the page stylesheet: {exc.strerror or exc}") from None
-    if "</style" in css.lower():
-        raise TeikitError(f"{path}: contains '</style', which would end the inlined stylesheet early")
-    return css
+        raise TeikitError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    for closing in ("</style", "</script"):
+        if closing in text.lower():
+            raise TeikitError(f"{path}: contains {closing!r}, which would end the inlined element early")
+    return text
+
+
+def page_css() -> str:
+    """The edition stylesheet, inlined into every page."""
+    return inlined_file(resources.xslt_dir() / "assets" / "edition.css")
 
 
 def render_html(doc: Document, options: BuildOptions | None = None) -> str:
