@@ -59,6 +59,18 @@
     </xsl:if>
   </xsl:function>
 
+  <!-- Facsimiles (common/figures.xsl): after the apparatus, one line per page break with an
+       image, "p. 3  f/page3.jpg" (the page's number, else its place among the pages). -->
+  <xsl:function name="tk:facsimile-blocks" as="xs:string*">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:variable name="pbs" select="root($doc)//tei:text//tei:pb[@facs][exists(tk:pb-facs(.))]"/>
+    <xsl:if test="exists($pbs)">
+      <xsl:sequence select="tk:underline('Facsimile', '-')"/>
+      <xsl:sequence select="string-join(for $i in 1 to count($pbs) return
+          'p. ' || (normalize-space($pbs[$i]/@n)[.], '[' || $i || ']')[1] || '  ' || tk:pb-facs($pbs[$i]), $NL)"/>
+    </xsl:if>
+  </xsl:function>
+
   <!-- Leiden signs, gaps, substitutions, choices, spaces. -->
   <xsl:template match="tei:supplied | tei:ex | tei:surplus | tei:add | tei:del" mode="inline">
     <xsl:sequence select="tk:sign-open(.)"/>

@@ -111,6 +111,9 @@ def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path,
     except DocumentError as exc:
         return [exc.diagnostic or Diagnostic(str(path), message=exc.message)], [], {}
     sources = {str(Path(path).resolve()): doc.digest, **hash_files(doc.includes)}
+    if "html" in formats:  # the page embeds its local facsimile images
+        from teikit.write.facsimile import local_files
+        sources.update(hash_files(list(local_files(doc).values())))
     diagnostics: list[Diagnostic] = []
     built: list[tuple[str, Path, dict[str, str]]] = []
     take_warnings()

@@ -16,6 +16,7 @@ from teikit import __version__, fsutil, resources, transform
 from teikit.errors import TeikitError
 from teikit.load import Document
 from teikit.write import BuildOptions, output_path
+from teikit.write.facsimile import images_param
 
 
 def page_css() -> str:
@@ -44,7 +45,8 @@ def _read_css(path: Path, stamp: int) -> str:
 
 def render_html(doc: Document) -> str:
     """The page as a string (UTF-8 text with an HTML5 doctype)."""
-    return transform.run("html", doc, {"generator": f"teikit {__version__}", "css": page_css()},
+    params = {"generator": f"teikit {__version__}", "css": page_css(), "facsimiles": images_param(doc)}
+    return transform.run("html", doc, params,
                          node=transform.document_node(doc))
 
 
