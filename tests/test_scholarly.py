@@ -414,3 +414,21 @@ def test_scholarly_pages_pass_axe(built, key):
     if not (CHROMIUM and AXE.is_file()):
         pytest.skip("chromium or axe-core missing (./dev test installs them)")
     assert axe_violations(built[key]["html"]) == []
+
+
+# --------------------------------------------------------------------------------------
+# The other side of a choice, in PDF and text
+
+
+def test_the_other_side_of_a_choice_is_an_apparatus_note_in_pdf_and_text(built):
+    # P.Oxy. 1.119: the text shows the regularised spelling, the papyrus's own in the apparatus.
+    text = built["poxy"]["txt"].read_text(encoding="utf-8")
+    choices = text.split("\nChoices:\n")[1].split("\n\n")[0].splitlines()
+    assert "2  ἐποίησας] ἐποίησες (orig.)" in choices
+    assert "ἐποίησες" not in reading_txt(built, "poxy")
+    data = pdf_data(load(CORPORA / DOCS["poxy"]))
+    assert '"ἐποίησας] ἐποίησες (orig.)"' in data
+    assert "ἐποίησες" not in pdf_strings("poxy")
+    # Humboldt's letter: the expansion in the text, the abbreviation in the apparatus.
+    humboldt = built["humboldt"]["txt"].read_text(encoding="utf-8")
+    assert "¶ 2  Majestät] Maj (abbr.)" in humboldt

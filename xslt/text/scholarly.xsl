@@ -48,13 +48,18 @@
     <xsl:param name="doc" as="node()"/>
     <xsl:variable name="apps" select="tk:apparatus($doc)"/>
     <xsl:variable name="witnesses" select="tk:witnesses($doc)"/>
-    <xsl:if test="exists($apps) or exists($witnesses)">
+    <xsl:variable name="choices" select="tk:choice-notes($doc)"/>
+    <xsl:if test="exists($apps) or exists($witnesses) or exists($choices)">
       <xsl:sequence select="tk:underline('Apparatus', '-')"/>
       <xsl:if test="exists($witnesses)">
         <xsl:sequence select="'Witnesses:' || $NL || string-join($witnesses ! (tk:witness-siglum(.) || '  ' || tk:witness-description(.)), $NL)"/>
       </xsl:if>
       <xsl:if test="exists($apps)">
         <xsl:sequence select="string-join($apps ! (tk:app-number(.) || '. ' || tk:app-locus(.) || '  ' || tk:app-entry-text(.)), $NL)"/>
+      </xsl:if>
+      <!-- The other side of each choice (the text shows corr, reg, expan). -->
+      <xsl:if test="exists($choices)">
+        <xsl:sequence select="'Choices:' || $NL || string-join($choices ! (tk:app-locus(.) || '  ' || tk:choice-note-text(.)), $NL)"/>
       </xsl:if>
     </xsl:if>
   </xsl:function>
