@@ -67,7 +67,8 @@ def page(built, key):
 def reading_html(built, key) -> str:
     """The reading text of a page (title block, notes, apparatus, index and markers left out)."""
     text = page(built, key).get_element_by_id("tk-text")
-    for marker in text.xpath(".//*[@class = 'appref' or @class = 'noteref']"):
+    markers = ("appref", "noteref", "facs-link", "facs-name")
+    for marker in [e for e in text.iter() if e.get("class") in markers]:
         marker.drop_tree()
     return " ".join(text.text_content().split())
 
@@ -297,6 +298,17 @@ def test_verse_lines_are_numbered_every_fifth(built):
     assert all(int(n) % 5 == 0 for n in numbers)
     # Antigone numbers only every 5th line itself: the lines between are counted on.
     shown = page(built, "antigone").xpath("//span[@class='lineno']/@data-n")
+    assert shown[:3] == ["5", "10", "15"]
+
+
+def test_verse_lines_are_numbered_every_fifth_in_the_text_output(built):
+    lines = built["david"]["txt"].read_text(encoding="utf-8").splitlines()
+    numbers = [m.group(1) for line in lines if (m := re.match(r"^(\d+) +\S", line))]
+    assert numbers[:3] == ["5", "10", "15"] and all(int(n) % 5 == 0 for n in numbers)
+    assert "5    Merci donc, ô Seigneur merci," in lines
+    assert "     Dit-il d'une voix languissante ;" in lines  # the lines between: the gutter only
+    shown = [m.group(1) for line in built["antigone"]["txt"].read_text(encoding="utf-8").splitlines()
+             if (m := re.match(r"^(\d+) +\S", line))]
     assert shown[:3] == ["5", "10", "15"]
 
 

@@ -307,7 +307,7 @@
     <xsl:if test="exists($url)">
       <xsl:variable name="i" select="index-of(tk:facs-images(.), $url)[1]"/>
       <xsl:variable name="page" select="normalize-space(@n)[.] ! ('page ' || .)"/>
-      <xsl:text> </xsl:text>
+      <xsl:if test="exists($page)"><xsl:text> </xsl:text></xsl:if>
       <xsl:choose>
         <xsl:when test="map:contains($tk:facs-data, $url)">
           <a class="facs-link" href="#facs-{$i}" id="{'facs-ref-' || $i || (if (count(root(.)//tei:pb[tk:pb-facs(.) = $url]) gt 1) then '-' || generate-id(.) else '')}"

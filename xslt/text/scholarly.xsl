@@ -127,10 +127,18 @@
     <xsl:call-template name="container"/>
   </xsl:template>
 
-  <!-- Verse: a split line's later parts are stepped in under the earlier ones. -->
+  <!-- Verse: a 5-column gutter with every 5th line's number (tk:line-number-shown), as the
+       lines of an inscription have; a split line's later parts are stepped in under the
+       earlier ones. Verse quoted in prose, a note or a quotation keeps no gutter,
+       nor does a text whose verse never reaches a 5th line. -->
+  <xsl:variable name="tk:verse-numbered" as="xs:boolean"
+      select="some $l in //tei:text//tei:l satisfies exists(tk:line-number-shown($l))"/>
   <xsl:template match="tei:l" mode="block">
     <xsl:variable name="step" select="tk:line-step(.)"/>
-    <xsl:sequence select="(if ($step gt 0) then string-join((1 to $step) ! ' ') else '') || tk:flat(.)"/>
+    <xsl:variable name="gutter" select="if (not($tk:verse-numbered) or ancestor::tei:quote | ancestor::tei:cit | ancestor::tei:q | ancestor::tei:p
+                                            | ancestor::tei:note | ancestor::tei:figure) then ''
+        else substring((tk:line-number-shown(.), '')[1] || '     ', 1, 5)"/>
+    <xsl:sequence select="$gutter || (if ($step gt 0) then string-join((1 to $step) ! ' ') else '') || tk:flat(.)"/>
   </xsl:template>
 
   <!-- A stage direction in a speech is set off in brackets: it is not spoken. -->
