@@ -311,6 +311,23 @@ def test_the_command_builds_a_site_and_reports_a_broken_document(tmp_path):
     assert missing.returncode == 2 and "register file not found" in missing.stderr
 
 
+def test_the_project_configuration_sets_the_site_options_and_a_flag_wins(tmp_path):
+    for letter in (*LETTERS, REGISTER):
+        shutil.copy(letter, tmp_path / letter.name)
+    (tmp_path / "teikit.toml").write_text('[site]\ntitle = "From the file"\nregisters = ["persons.xml"]\n'
+                                          'search = false\nout = "web"\n', encoding="utf-8")
+    names = [p.name for p in LETTERS]
+    done = run_cli("site", *names, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    index = parse(tmp_path / "web" / "index.html")
+    assert index.findtext(".//title") == "From the file"
+    assert not (tmp_path / "web" / "pagefind").exists()  # search = false
+    assert not (tmp_path / "web" / "docs" / "persons.html").exists()  # a register, not a document
+    assert entry(tmp_path / "web", "persons.html", "Luigi Federico Menabrea") is not None
+    done = run_cli("site", *names, "--title", "From the flag", cwd=tmp_path)
+    assert parse(tmp_path / "web" / "index.html").findtext(".//title") == "From the flag"
+
+
 def test_the_preview_server_listens_on_localhost_only(site):
     from teikit.site.serve import make_server
 
@@ -447,10 +464,10 @@ def test_search_a_facet_and_a_result_lead_to_the_passage(site, served):
                                 ".find(a => a.textContent.trim() === 'The engine') || {}).href")
         browser.evaluate("Array.from(document.querySelectorAll('.pagefind-ui__result-nested a'))"
                          ".find(a => a.textContent.trim() === 'The engine').click()")
-        browser.wait_for(f"location.href === {link!r}")
         assert urlsplit(link).path.endswith("/docs/letter-2.html") and urlsplit(link).fragment
-        passage = browser.evaluate("document.getElementById(decodeURIComponent(location.hash.slice(1)))"
-                                   ".closest('section').textContent")
+        passage = browser.wait_for(f"location.href === {link!r} && document.readyState === 'complete'"
+                                   " && (document.getElementById(decodeURIComponent(location.hash.slice(1)))"
+                                   " || {closest: () => null}).closest('section')?.textContent")
         assert "Bernoulli numbers" in passage and "engine" in passage
 
 
@@ -492,8 +509,10 @@ def test_the_shared_letters_and_the_edition(tmp_path):
             assert found[0].startswith("Alexander von Humboldt an Johann Moritz Rugendas")
             browser.evaluate("document.querySelector('li.pagefind-ui__result .pagefind-ui__result-title a')"
                              ".click()")
-            browser.wait_for("location.pathname.endsWith('/docs/humboldt-H0019587.html')")
-            assert "Landschaften" in browser.evaluate("document.getElementById('tk-text').textContent")
+            text = browser.wait_for("location.pathname.endsWith('/docs/humboldt-H0019587.html')"
+                                    " && document.readyState === 'complete'"
+                                    " && (document.getElementById('tk-text') || {}).textContent")
+            assert "Landschaften" in text
             browser.open(base + "timeline.html")
             years = browser.evaluate("Array.from(document.querySelectorAll('.timeline-years h2'))"
                                      ".map(h => h.textContent)")

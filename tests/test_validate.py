@@ -154,8 +154,16 @@ def test_malformed_wikidata_identifier(tmp_path, edition_validator, source):
 
 # --------------------------------------------------------------------------- which schemas apply
 
-def test_document_without_declarations_gets_the_project_schema_and_rules():
+def test_document_without_declarations_gets_tei_all_and_no_house_rules():
+    """Any TEI is held to TEI P5 unless it says otherwise; the edition's conventions are its own."""
     doc = load(RULES / "edition.xml")
+    validator = Validator()
+    assert validator.grammar_schemas(doc)[0] == [PROJECT_RNG.parent / "tei_all.rng"]
+    assert validator.rule_files(doc) == []
+
+
+def test_the_edition_gets_its_customisation_and_house_rules_because_it_declares_them():
+    doc = load(ROOT / "tei" / "karabakh-war.xml")
     validator = Validator()
     assert validator.grammar_schemas(doc)[0] == [PROJECT_RNG]
     assert validator.rule_files(doc) == [PROJECT_SCH]

@@ -47,6 +47,9 @@ FORMAT_VERSION = 2  # 2: entries are signed
 OPTION_FORMATS: dict[str, frozenset[str]] = {
     "width": frozenset({"txt"}),
     "embed_source": frozenset({"pdf"}),
+    "css": frozenset({"html"}),
+    "pdf": frozenset({"pdf"}),
+    "font_dirs": frozenset({"pdf"}),
 }
 
 _file_hashes: dict[tuple[str, int, int, int, int], str] = {}
@@ -151,6 +154,8 @@ def _plain(value: Any) -> Any:
 def options_for_format(options: Any, fmt: str) -> dict[str, Any]:
     """The build options that can change output `fmt` (see OPTION_FORMATS)."""
     plain = _plain(options)
+    if isinstance(plain.get("stylesheets"), list):  # a project stylesheet changes only its own format
+        plain["stylesheets"] = [entry for entry in plain["stylesheets"] if entry[0] == fmt]
     return {k: v for k, v in sorted(plain.items()) if fmt in OPTION_FORMATS.get(k, frozenset({fmt}))}
 
 

@@ -81,9 +81,53 @@ def guarded(func: Callable) -> Callable:
     return wrapper
 
 
+def _config():
+    """The project configuration (see `teikit.config`), read once per command."""
+    from teikit.config import load_config
+
+    meta = click.get_current_context().find_root().meta
+    if "teikit.config" not in meta:
+        meta["teikit.config"] = load_config()
+    return meta["teikit.config"]
+
+
+def configured(section: str) -> Callable:
+    """Fill the parameters the command line left at their defaults from the project configuration
+    (its top-level keys and its [SECTION] table): a flag given always wins."""
+
+    def decorate(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            from teikit.config import command_values
+
+            ctx = click.get_current_context()
+            try:
+                values = command_values(_config(), section)
+            except TeikitError as exc:
+                _fail(exc.message, exc.hint, exc.exit_code)
+            for name, value in values.items():
+                source = ctx.get_parameter_source(name)
+                if name in kwargs and source in (None, click.core.ParameterSource.DEFAULT):
+                    kwargs[name] = value
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _default_paths() -> tuple[Path, ...]:
+    """`tei/` of the project root, else of the current folder or of teikit's checkout."""
+    ctx = click.get_current_context(silent=True)
+    config = ctx.find_root().meta.get("teikit.config") if ctx else None
+    if config is not None and (config.root / "tei").is_dir():
+        return (config.root / "tei",)
+    return (default_edition_dir(),)
+
+
 def _paths(paths: tuple[str, ...], include: tuple[str, ...] = (),
            exclude: tuple[str, ...] = ()) -> list[Path]:
-    files = discover(paths or (default_edition_dir(),), include, exclude)
+    files = discover(paths or _default_paths(), include, exclude)
     ctx = click.get_current_context(silent=True)
     meta = ctx.meta if ctx else {}
     if meta.get("teikit.changed_since"):
@@ -213,6 +257,9 @@ def main() -> None:
     Every command takes files or directories (searched recursively for *.xml)
     and defaults to the edition in ./tei/.
 
+    Settings come from teikit.toml (or [tool.teikit] in pyproject.toml) of the
+    project; flags override them. `teikit init` starts a project.
+
     \b
     Exit codes: 0 success, 1 a document has errors,
                 2 usage or I/O problem, 3 internal error.
@@ -222,10 +269,11 @@ def main() -> None:
 # --------------------------------------------------------------------------- validate
 
 @main.command(context_settings=CONTEXT)
+@configured("validate")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--schema", "schemas", multiple=True, type=click.Path(dir_okay=False),
-              help="RELAX NG schema (.rng) to validate against; repeatable. Default: the document's "
-                   "<?xml-model?>, else the project schema.")
+              help="RELAX NG schema (.rng) to validate against; repeatable (its embedded Schematron "
+                   "runs too). Default: the document's <?xml-model?>, else TEI P5 tei_all.")
 @click.option("--schematron", multiple=True, type=click.Path(dir_okay=False),
               help="Schematron rules (.sch); repeatable. Default: the document's <?xml-model?>, "
                    "else the project rules.")
@@ -236,6 +284,11 @@ def main() -> None:
 @click.option("--svrl", "svrl_dir", type=click.Path(file_okay=False),
               help="Also write each document's Schematron report (SVRL) into this directory.")
 @click.option("--no-pointers", is_flag=True, help="Skip the built-in pointer integrity checks.")
+@click.option("--ignore", multiple=True, metavar="RULE",
+              help="Do not report RULE (or every rule under a prefix, e.g. pointer); repeatable.")
+@click.option("--group-after", type=click.IntRange(min=0), default=report.GROUP_AFTER, show_default=True,
+              help="Text report: past N findings of one rule in one file, give the rest as a count "
+                   "(0 = list all).")
 @click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text", show_default=True,
               help="Report format: text for people, json, junit or sarif for CI.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
@@ -244,8 +297,8 @@ def main() -> None:
 @validation_cache_options
 @limit_options
 @guarded
-def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, fmt, output, quiet, jobs,
-             include, exclude, max_bytes, max_depth):
+def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, ignore, group_after, fmt,
+             output, quiet, jobs, include, exclude, max_bytes, max_depth):
     """Check documents: well-formedness, RELAX NG grammar, Schematron rules and pointers.
 
     Problems are reported together, sorted by file and line, as
@@ -257,9 +310,12 @@ def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, f
       teikit validate tei/ --format sarif -o teikit.sarif
       teikit validate corpus/ --schema tei_all.rng -j 8
     """
+    from teikit.policy import Policy
     from teikit.validate import ValidationOptions, validate_paths
 
+    config = _config()
     files = _paths(paths, include, exclude)
+    policy = Policy.of(config.get("validate", "select", ()), ignore, config.get("validate", "severity"))
     options = ValidationOptions(
         schemas=tuple(Path(s) for s in schemas),
         schematron=tuple(Path(s) for s in schematron),
@@ -268,24 +324,26 @@ def validate(paths, schemas, schematron, engine, phase, svrl_dir, no_pointers, f
         svrl_dir=Path(svrl_dir).resolve() if svrl_dir else None,
         pointers=not no_pointers,
         limits=Limits(max_bytes=max_bytes, max_depth=max_depth),
+        project_root=config.root,
+        pointer_folders=tuple(Path(p) for p in config.get("validate", "pointer-folders", ())),
     )
     try:
-        diagnostics = validate_paths(files, options, jobs=jobs, **_validation_batch(quiet))
+        diagnostics = policy.apply(validate_paths(files, options, jobs=jobs, **_validation_batch(quiet)))
     except TeikitError as exc:  # unusable rules: machine-readable reports carry them as findings
         if fmt == "text" or exc.diagnostic is None:
             raise
         _emit_report([exc.diagnostic], [Path(exc.diagnostic.file), *files], fmt, output, quiet)
         sys.exit(exc.exit_code)
-    _emit_report(diagnostics, files, fmt, output, quiet)
+    _emit_report(diagnostics, files, fmt, output, quiet, group_after)
     sys.exit(EXIT_INVALID if has_errors(diagnostics) else EXIT_OK)
 
 
 def _emit_report(diagnostics: list[Diagnostic], files: list[Path], fmt: str, output: str | None,
-                 quiet: bool) -> None:
+                 quiet: bool, group_after: int = report.GROUP_AFTER) -> None:
     from teikit.load import display_path
 
     names = [display_path(f) for f in files]
-    text = report.render(diagnostics, names, fmt)
+    text = report.render(diagnostics, names, fmt, group_after)
     if output:
         from teikit import fsutil
         fsutil.write_text(Path(output), text + "\n")
@@ -298,6 +356,7 @@ def _emit_report(diagnostics: list[Diagnostic], files: list[Path], fmt: str, out
 # --------------------------------------------------------------------------- build
 
 @main.command(context_settings=CONTEXT)
+@configured("build")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="build",
               show_default=True, help="Output directory.")
@@ -322,17 +381,19 @@ def build(paths, out_dir, formats, width, quiet, jobs, include, exclude, max_byt
       teikit build tei/edition.xml -f html -o site/
       teikit build corpus/ -f txt --width 72 -j 4
     """
-    from teikit.write import FORMATS, BuildOptions, build_batch
+    from teikit.config.customise import build_options
+    from teikit.write import FORMATS, build_batch
 
+    config = _config()
     chosen = FORMATS if "all" in formats else tuple(dict.fromkeys(formats))
     files = _paths(paths, include, exclude)
-    options = BuildOptions(width=width)
+    options = build_options(config, width)
     limits = Limits(max_bytes=max_bytes, max_depth=max_depth)
     meta = click.get_current_context().meta
     done = build_batch(files, Path(out_dir), chosen, options, limits, jobs=jobs,
                        use_cache=not meta["teikit.no_cache"], force=meta["teikit.force"],
                        cache_dir=Path(meta["teikit.cache_dir"]) if meta["teikit.cache_dir"] else None,
-                       progress=_progress("build", quiet))
+                       progress=_progress("build", quiet), project_root=config.root)
     diagnostics = done.diagnostics
     for d in sorted(diagnostics):
         click.echo(d.format(), err=True)
@@ -345,9 +406,38 @@ def build(paths, out_dir, formats, width, quiet, jobs, include, exclude, max_byt
     sys.exit(EXIT_INVALID if any(d.severity >= Severity.ERROR for d in diagnostics) else EXIT_OK)
 
 
+# --------------------------------------------------------------------------- init
+
+@main.command(context_settings=CONTEXT)
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+@guarded
+def init(directory):
+    """Start an edition project in DIRECTORY (default: here).
+
+    Writes a sample TEI document in tei/, teikit.toml, a GitHub Actions workflow,
+    a pre-commit configuration, a README and a .gitignore. Files that exist are
+    kept, never overwritten. The project validates and builds as it is.
+
+    \b
+    Example:
+      teikit init my-edition && cd my-edition && teikit validate && teikit build
+    """
+    from teikit.init import init_project
+
+    done = init_project(Path(directory))
+    for path in done.written:
+        click.echo(f"wrote {path}")
+    for path in done.kept:
+        click.echo(f"kept {path} (exists; not overwritten)")
+    where = "" if Path(directory) == Path(".") else f"cd {directory} && "
+    click.echo(f"next: {where}teikit validate && teikit build")
+    sys.exit(EXIT_OK)
+
+
 # --------------------------------------------------------------------------- site
 
 @main.command(context_settings=CONTEXT)
+@configured("site")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), default="site", show_default=True,
               help="Output folder of the site.")
@@ -460,6 +550,7 @@ def info(paths, as_json, max_bytes, max_depth):
 # --------------------------------------------------------------------------- package
 
 @main.command(context_settings=CONTEXT)
+@configured("package")
 @click.argument("path", required=False, type=click.Path())
 @click.option("-o", "--out", type=click.Path(), help="Bag directory (or archive) to write. "
               "Default: build/NAME-bag (.zip/.tar with --zip/--tar).")

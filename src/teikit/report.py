@@ -16,7 +16,13 @@ from teikit.diagnostics import Diagnostic, Severity, printable, sort_key
 FORMATS = ("text", "json", "junit", "sarif")
 
 
-def render(diagnostics: Sequence[Diagnostic], files: Sequence[str], fmt: str = "text") -> str:
+GROUP_AFTER = 20  # the text report's default: findings of one rule in one file shown before grouping
+
+
+def render(diagnostics: Sequence[Diagnostic], files: Sequence[str], fmt: str = "text",
+           group_after: int = GROUP_AFTER) -> str:
+    """The report in `fmt`. Only the text report groups repeated findings (see `_text`);
+    JSON, JUnit and SARIF always list every finding."""
     ordered = sorted(diagnostics, key=sort_key)
     if fmt == "json":
         return _json(ordered, files)
@@ -24,7 +30,7 @@ def render(diagnostics: Sequence[Diagnostic], files: Sequence[str], fmt: str = "
         return _junit(ordered, files)
     if fmt == "sarif":
         return _sarif(ordered)
-    return _text(ordered, files)
+    return _text(ordered, group_after)
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
@@ -35,8 +41,27 @@ def summary(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
             f"{errors} error(s), {warnings} warning(s)")
 
 
-def _text(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
-    lines = [d.format() for d in diagnostics]
+def _text(diagnostics: Sequence[Diagnostic], group_after: int) -> str:
+    """One finding per line; past `group_after` findings of one rule in one file (0 = never), the
+    rest become one line with their count, where the first of them would have stood."""
+    if not group_after:
+        return "\n".join(d.format() for d in diagnostics)
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for d in diagnostics:
+        totals[d.file, d.rule] += 1
+    shown: dict[tuple[str, str], int] = defaultdict(int)
+    lines = []
+    for d in diagnostics:
+        group = (d.file, d.rule)
+        shown[group] += 1
+        if shown[group] <= group_after:
+            lines.append(d.format())
+        elif shown[group] == group_after + 1:
+            rest = totals[group] - group_after
+            rule = f"[{d.rule}] " if d.rule else ""
+            lines.append(f"{d.location()}: {d.severity}: {rule}… and {rest} more finding(s) of this rule "
+                         f"in this file, from here on\n    hint: --group-after 0 lists them all; the json, "
+                         "sarif and junit reports always do")
     return "\n".join(lines)
 
 

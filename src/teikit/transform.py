@@ -38,12 +38,13 @@ from teikit.load import MAX_SUPPORTED_DEPTH, Document, make_parser
 
 _lock = threading.RLock()
 _processor: PySaxonProcessor | None = None
-_executables: dict[Path, PyXsltExecutable] = {}
+_executables: dict[tuple[Path, Path | None], PyXsltExecutable] = {}
 
 ALLOWED_PROTOCOLS = "http://saxon.sf.net/feature/allowedProtocols"
 JAXP_MAX_DEPTH = ("http://saxon.sf.net/feature/parserProperty"
                   "?uri=http%3A//www.oracle.com/xml/jaxp/properties/maxElementDepth")
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+TEIKIT_SCHEME = "teikit"  # xsl:import href="teikit:html.xsl" names teikit's own stylesheet
 _module_names: dict[str, str] = {}  # data: URI of an inlined stylesheet module -> its file, for messages
 
 
@@ -75,15 +76,24 @@ def _module_text(path: Path, stack: tuple[Path, ...] = (), root: Path | None = N
         raise TeikitError(f"{path}: cannot read stylesheet: {exc}") from None
     text = raw.decode(tree.docinfo.encoding or "utf-8")
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # the text is handed over decoded
-    if sandbox.guard(tree.getroot(), str(path)):  # resource functions rewritten: hand over the rewritten tree
-        text = etree.tostring(sandbox.declare(tree.getroot()), encoding="unicode")
+    sheet = tree.getroot()
+    if sandbox.guard(sheet, str(path)):  # resource functions rewritten: hand over the rewritten tree
+        sheet = sandbox.declare(sheet)  # (may be a new root holding the children: imports are there)
+        text = etree.tostring(sheet, encoding="unicode")
     text = sandbox.with_base(text, sandbox.virtual_uri(path, root or path.parent))
-    for element in tree.getroot().iter(f"{{{XSL_NS}}}import", f"{{{XSL_NS}}}include"):
+    for element in sheet.iter(f"{{{XSL_NS}}}import", f"{{{XSL_NS}}}include"):
         href = element.get("href", "")
         url = urlparse(href)
-        if url.scheme not in ("", "file") or url.netloc:
-            raise TeikitError(f"{path}: imports {href!r}; stylesheets may import only local files")
-        target = (path.parent / unquote(url.path)).resolve()
+        if url.scheme == TEIKIT_SCHEME:  # a project stylesheet importing teikit's (teikit:html.xsl)
+            target = (resources.xslt_dir() / unquote(url.path)).resolve()
+            if not target.is_relative_to(resources.xslt_dir().resolve()) or not target.is_file():
+                raise TeikitError(f"{path}: imports {href!r}, which is not one of teikit's stylesheets",
+                                  hint="teikit:html.xsl, teikit:pdf.xsl and teikit:text.xsl are")
+        elif url.scheme not in ("", "file") or url.netloc:
+            raise TeikitError(f"{path}: imports {href!r}; stylesheets may import only local files "
+                              "and teikit's own (teikit:html.xsl)")
+        else:
+            target = (path.parent / unquote(url.path)).resolve()
         if target in stack:
             raise TeikitError(f"{path}: imports {href!r} in a cycle")
         inlined = _module_text(target, (*stack, path), root or path.parent)
@@ -133,10 +143,11 @@ def _failure(exc: PySaxonApiError, printed: list[str]) -> str:
     return f"{message} ({detail})" if detail and detail not in message else message
 
 
-def _compile_file(path: Path) -> PyXsltExecutable | None:
-    """Compile a stylesheet file and everything it imports, without Saxon reading a file."""
+def _compile_file(path: Path, root: Path | None = None) -> PyXsltExecutable | None:
+    """Compile a stylesheet file and everything it imports, without Saxon reading a file; its
+    relative URIs (doc('lookup.xml')) resolve inside `root` (default: the stylesheet's folder)."""
     compiler = processor().new_xslt30_processor()
-    text = sandbox.with_library(_module_text(path))
+    text = sandbox.with_library(_module_text(path, (), root))
     return compiler.compile_stylesheet(stylesheet_text=text, encoding="UTF-8")
 
 
@@ -151,22 +162,26 @@ def stylesheet_path(name: str) -> Path:
     return path
 
 
-def compiled(name: str) -> PyXsltExecutable:
-    """The compiled executable for a stylesheet, compiling it on first use in this process."""
+def compiled(name: str, root: Path | None = None) -> PyXsltExecutable:
+    """The compiled executable for a stylesheet, compiling it on first use in this process (per
+    project root for a project's own stylesheet inside it, whose file reads resolve there)."""
     path = stylesheet_path(name)
+    if root is not None and not path.is_relative_to(Path(root).resolve()):
+        root = None  # teikit's own stylesheets: one compilation for every project
+    key = (path, Path(root).resolve() if root is not None else None)
     with _lock:
-        executable = _executables.get(path)
+        executable = _executables.get(key)
         if executable is None:
             try:
                 with _saxon_stderr() as printed:
-                    executable = _compile_file(path)
+                    executable = _compile_file(path, key[1])
             except PySaxonApiError as exc:
                 raise TeikitError(f"{path}: stylesheet does not compile: {_failure(exc, printed)}") from None
             except sandbox.SandboxError as exc:
                 raise TeikitError(f"stylesheet refused: {exc.message}", hint=exc.hint) from None
             if executable is None:
                 raise TeikitError(f"{path}: stylesheet does not compile")
-            _executables[path] = executable
+            _executables[key] = executable
     return executable
 
 
@@ -243,7 +258,7 @@ def run(name: str, doc: Document, params: dict[str, Any] | None = None,
     Pass `node` to reuse one Saxon tree for several stylesheets of the same document;
     `root` is the project root the stylesheet may read files from (default: the document's folder).
     """
-    executable = compiled(name)
+    executable = compiled(name, root)
     with _lock:
         executable.clear_parameters()
         for key, value in (params or {}).items():
@@ -260,8 +275,9 @@ def run(name: str, doc: Document, params: dict[str, Any] | None = None,
             result = sandbox.run(executable, sandbox.files_for(root or doc.path.parent), attempt)
         except (PySaxonApiError, sandbox.SandboxError) as exc:
             why = exc.message if isinstance(exc, sandbox.SandboxError) else _failure(exc, last[0])
-            diag = Diagnostic(doc.display, 0, 0, Severity.ERROR, f"transform.{name}",
-                              f"the {name} stylesheet failed: {why}", source="xslt")
+            label = Path(name).stem if name.endswith((".xsl", ".xslt")) else name
+            diag = Diagnostic(doc.display, 0, 0, Severity.ERROR, f"transform.{label}",
+                              f"the {label} stylesheet failed: {why}", source="xslt")
             raise DocumentError(diag.format(), diagnostic=diag) from None
     printed = last[0]
     if printed and printed[0].strip():  # xsl:message output of a successful run: pass it on

@@ -39,7 +39,9 @@ def _files(folder: Path, skip: Path | None = None) -> list[str]:
 
 def run_report(cwd: Path, files: list[str], *options: str) -> str:
     """The text report of `teikit validate OPTIONS FILES`, run in `cwd` as a user would."""
-    proc = subprocess.run([sys.executable, "-m", "teikit", "validate", "-j", "2", *options, *files],
+    # --group-after 0: every finding, as JSON would have it (the text report groups by default)
+    proc = subprocess.run([sys.executable, "-m", "teikit", "validate", "-j", "2", "--group-after", "0",
+                           *options, *files],
                           cwd=cwd, capture_output=True, text=True, timeout=900,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     if proc.returncode not in (0, 1):

@@ -5,21 +5,22 @@ validates; problems come back as `Diagnostic` values, never as exceptions.
 
 Which schemas apply to a document (the first that applies wins, per kind):
 
-- grammar: the `--schema` files; else the RELAX NG schemas the document declares in
-  `<?xml-model?>`; else, for a document that declares none, the project schema
-  `schemas/teikit.rng` (when it exists).
+- grammar: the `--schema` files (or the configuration's `schemas`); else the RELAX NG
+  schemas the document declares in `<?xml-model?>`; else, for a document that declares
+  none, TEI P5 `tei_all` (`schemas/tei_all.rng`, shipped with teikit): any TEI is held
+  to TEI, and nothing else, unless it says otherwise.
 - rules: the `--schematron` files; else the Schematron the document declares in
-  `<?xml-model?>`; else the project rules `schemas/teikit.sch`, but only for documents
-  that declare no grammar either, or declare the project schema. A document that
-  declares its own schemas (a third-party corpus) is checked by those, not by the
-  edition's house rules. Likewise with `--schema`: the house rules apply only when the
-  project schema is among the schemas given (`--schema tei_all.rng` checks a corpus
-  against TEI, not against the edition's conventions).
+  `<?xml-model?>`; else the edition's house rules `schemas/teikit.sch`, for documents
+  whose grammar is the edition's customisation `schemas/teikit.rng` (declared, or given
+  with `--schema`). A document that declares nothing, or its own schemas, is not held to
+  the edition's conventions. Besides these, the Schematron embedded in each `--schema`
+  grammar runs too (TEI's own constraints in `tei_all.rng`), as oXygen runs it.
 - pointers: always (built in, any TEI document).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,8 +31,8 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity, sort_key
 from teikit.errors import DocumentError, InputError
 from teikit.load import DEFAULT_LIMITS, Document, Limits, display_path, load
-from teikit.validate import census, declarations, pointers, schemafiles
-from teikit.validate.locate import Locator
+from teikit.validate import census, declarations, pointers, schemafiles, xrefs
+from teikit.validate.locate import Locator, in_own_files
 
 try:  # the grammar engine lives in its own module; validation degrades to rules + pointers without it
     from teikit.validate import grammar as relaxng
@@ -48,7 +49,8 @@ class ValidationOptions:
     svrl_dir: Path | None = None  # write each document's SVRL report here
     pointers: bool = True
     limits: Limits = DEFAULT_LIMITS
-    project_root: Path | None = None
+    project_root: Path | None = None  # XInclude and cross-file pointers stay inside it
+    pointer_folders: tuple[Path, ...] = ()  # where bare file names in pointers are looked up too
 
 
 def project_rules() -> Path:
@@ -59,11 +61,41 @@ def project_rules() -> Path:
 
 
 def project_schema() -> Path | None:
+    """The edition's own customisation (schemas/teikit.rng): its house rules go with it."""
     if relaxng is not None:
         return relaxng.project_schema()
     from teikit.resources import schemas_dir
 
     return schemas_dir() / "teikit.rng"
+
+
+def default_schema() -> Path:
+    """TEI P5 tei_all, for documents that declare no schema."""
+    from teikit.resources import schemas_dir
+
+    return schemas_dir() / "tei_all.rng"
+
+
+def embeds_schematron(schema: Path) -> bool:
+    """Whether a RELAX NG grammar carries Schematron patterns (read once per schema and process)."""
+    return _embeds(Path(schema).resolve())
+
+
+@functools.cache
+def _embeds(schema: Path) -> bool:
+    try:
+        with schema.open("rb") as handle:
+            for _event, element in etree.iterparse(handle, events=("start",), resolve_entities=False,
+                                                   no_network=True, load_dtd=False, huge_tree=True):
+                if element.tag in (SCH_PATTERN, SCH_PATTERN_OLD):
+                    return True
+    except (OSError, etree.XMLSyntaxError):
+        return False  # the grammar checker reports an unreadable schema
+    return False
+
+
+SCH_PATTERN = "{http://purl.oclc.org/dsdl/schematron}pattern"
+SCH_PATTERN_OLD = "{http://www.ascc.net/xml/schematron}pattern"
 
 
 def declares_schematron(doc: Document) -> bool:
@@ -113,7 +145,9 @@ class Validator:
         found += self.rules(doc, locator)
         if self.options.pointers:
             found += pointers.check(doc, locator)
-        return sorted(found, key=sort_key)
+            found += xrefs.check(doc, locator, project_root=self.options.project_root,
+                                 folders=self.options.pointer_folders, limits=self.options.limits)
+        return sorted(in_own_files(doc, found), key=sort_key)  # problems in XIncluded files: there
 
     # ------------------------------------------------------------------ grammar
 
@@ -125,8 +159,8 @@ class Validator:
         if declared:
             return ([d.path for d in declared if d.path is not None],
                     [d.problem for d in declared if d.problem is not None])
-        default = project_schema()
-        return ([default] if default is not None and default.is_file() else []), []
+        default = default_schema()
+        return ([default] if default.is_file() else []), []
 
     def _declared(self, doc: Document, kind: str) -> list[declarations.Declared]:
         return declarations.declared(doc, kind, self.options.project_root, self.options.limits.max_bytes)
@@ -157,22 +191,21 @@ class Validator:
 
     def rule_files(self, doc: Document) -> list[Path]:
         """The Schematron files that apply to `doc` (see the module docstring)."""
+        embedded = [Path(p) for p in self.options.schemas if embeds_schematron(Path(p))]
         if self.options.schematron:
-            return list(self.options.schematron)
+            return _unique([*self.options.schematron, *embedded])
         if declares_schematron(doc):
-            return [d.path for d in self._declared(doc, "sch") if d.path is not None]
-        if self.options.schemas:  # a grammar chosen for this run: house rules only with the house grammar
-            default = project_schema()
-            if default is None or default.resolve() not in [Path(p).resolve() for p in self.options.schemas]:
-                return []
-        if relaxng is not None:
-            declared = [d.path for d in self._declared(doc, "rng")]
-            default = project_schema()
-            if declared and not (default is not None and default.resolve() in
-                                 [p.resolve() for p in declared if p is not None]):
-                return []
+            declared = [d.path for d in self._declared(doc, "sch") if d.path is not None]
+            return _unique([*declared, *embedded])
+        house = project_schema()
+        if self.options.schemas:
+            grammars = [Path(p) for p in self.options.schemas]
+        else:
+            grammars = [d.path for d in self._declared(doc, "rng") if d.path is not None]
         rules = project_rules()
-        return [rules] if rules.is_file() else []
+        if house is not None and rules.is_file() and house.resolve() in [p.resolve() for p in grammars]:
+            return _unique([rules, *embedded])
+        return _unique(embedded)
 
     def rules(self, doc: Document, locator: Locator) -> list[Diagnostic]:
         from teikit.validate import schematron
@@ -182,26 +215,47 @@ class Validator:
         if not self.options.schematron and declares_schematron(doc):
             found += [d.problem for d in self._declared(doc, "sch") if d.problem is not None]
         node = None
+        embedded_in = {Path(p).resolve() for p in self.options.schemas}
         for rules in files:
-            if self.options.schematron:
+            if self.options.schematron and Path(rules).resolve() not in embedded_in:
                 self._checked_explicit(Path(rules))
-            compiled = schematron.compile_rules(Path(rules), self.options.phase)
+            source = Path(rules)
+            if source.resolve() in embedded_in and self.options.phase in ("", "#DEFAULT"):
+                # a grammar's own rules: only the patterns that can fire on this document
+                from teikit.validate import embedded
+
+                source = embedded.rules_for(source, doc, _rules_cache())
+            compiled = schematron.compile_rules(source, self.options.phase)
             # the rules read lookup files from the project, found as for the document's schemas
-            root = declarations.project_root_for(doc.path, self.options.project_root)
+            # (the configured root for a document inside it; for one elsewhere, its own project's)
+            inside = self.options.project_root is not None and doc.path.resolve().is_relative_to(
+                Path(self.options.project_root).resolve())
+            root = declarations.project_root_for(doc.path, self.options.project_root if inside else None)
             if node is None:
                 from teikit import sandbox
                 from teikit.transform import to_xdm
 
-                # one Saxon tree per document, shared by every rules file
+                # one Saxon tree per document, shared by every rules file, with its URI in the root
                 node = to_xdm(doc, sandbox.virtual_uri(doc.path, root))
-            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node, root)
+            diags, svrl = schematron.check(doc, compiled.path, self.options.phase, locator, node, root=root)
             found += diags
             if self.options.svrl_dir is not None and svrl:
                 from teikit import fsutil
 
-                name = svrl_name(doc, compiled.path, len(files) > 1)
+                name = svrl_name(doc, Path(rules), len(files) > 1)
                 fsutil.write_text(Path(self.options.svrl_dir) / name, svrl)
         return found
+
+
+def _rules_cache() -> Path:
+    """Where the cut-down embedded rules are written (beside the simplified grammars)."""
+    from teikit.validate.grammar.simplification import cache_dir
+
+    return cache_dir() / "sch"
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    return list({Path(p).resolve(): Path(p) for p in paths}.values())
 
 
 def rules_only(options: ValidationOptions) -> bool:

@@ -92,8 +92,9 @@ def _schema_files(schema: Path, max_bytes: int) -> dict[str, str]:
     return {**hash_files(closure, missing=ABSENT), **hash_files(missing, missing=ABSENT)}
 
 
-def validation_sources(path: Path, max_bytes: int) -> dict[str, str]:
-    """What one document's validation result depends on besides configuration (module docstring)."""
+def validation_sources(path: Path, max_bytes: int, options: Any = None) -> dict[str, str]:
+    """What one document's validation result depends on besides configuration (module docstring),
+    and, with `options`, the files its cross-file pointers point into (`teikit.validate.xrefs`)."""
     path = Path(path)
     try:
         data = path.read_bytes() if path.stat().st_size <= max_bytes else b""
@@ -121,7 +122,24 @@ def validation_sources(path: Path, max_bytes: int) -> dict[str, str]:
             sources[str(target.resolve())] = sha or ABSENT
             if sha and not sha.startswith("special:"):
                 pending.append(target)
+    if options is not None and options.pointers:
+        sources.update(_pointed_files(path, options))
     return sources
+
+
+def _pointed_files(path: Path, options: Any) -> dict[str, str]:
+    """The files a document points into, and the places looked at before each was found: a file
+    that changes, or appears where none was, invalidates the result."""
+    from teikit.errors import TeikitError
+    from teikit.load import load
+    from teikit.validate import xrefs
+
+    try:
+        doc = load(path, limits=options.limits, project_root=options.project_root)
+    except TeikitError:
+        return {}  # the result is "cannot load", which depends on the document alone
+    targets = xrefs.targets_of(doc, tuple(options.pointer_folders))
+    return {str(p): file_sha(p) or ABSENT for p in targets}
 
 
 def _validate_with_sources(args: tuple[Path, Any, Callable]) -> tuple[list[Any], dict[str, str]]:
@@ -133,7 +151,7 @@ def _validate_with_sources(args: tuple[Path, Any, Callable]) -> tuple[list[Any],
     from teikit import sandbox
 
     path, options, validate_one = args
-    sources = validation_sources(path, options.limits.max_bytes)
+    sources = validation_sources(path, options.limits.max_bytes, options)
     result = validate_one((path, options))
     sources.update(sandbox.files_read())  # lookup files the rules read (hashed as they were read)
     return result, sources

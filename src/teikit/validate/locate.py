@@ -11,12 +11,19 @@ elements in document order. The scan is lazy: a valid document never pays for it
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from pathlib import Path
 
 from lxml import etree
 
-from teikit.load import Document
+from teikit.diagnostics import Diagnostic
+from teikit.load import Document, display_path
+
+# Positions inside an XIncluded file are handed to the checkers with their line plus k times this
+# (k: the file's number in the document's includes), so that every checker keeps reporting
+# through `position` and `in_own_files` can name the file afterwards.
+INCLUDED_LINE = 100_000_000
 
 # One alternative per construct that may contain '<' without being a start tag.
 _TOKENS = re.compile(
@@ -40,10 +47,14 @@ _STARTS = re.compile(
 class Locator:
     """Maps elements of one `Document` to (line, column) of their start tags, 1-based."""
 
-    def __init__(self, doc: Document, source: bytes | None = None):
+    def __init__(self, doc: Document, source: bytes | None = None, *, own_files: bool = True):
+        """With `own_files`, XIncluded elements are located in their own files (encoded positions,
+        turned back by `in_own_files`); else at the element of this file that includes them."""
         self.doc = doc
+        self.own_files = own_files
         self._source = source
         self._positions: dict[etree._Element, tuple[int, int]] | None = None
+        self._included: dict[etree._Element, dict[etree._Element, tuple[int, int]]] = {}
 
     def position(self, node: etree._Element | None) -> tuple[int, int]:
         """(line, column) of `node`'s start tag; (line, 0) when the column is unknown."""
@@ -56,6 +67,10 @@ class Locator:
         found = self._positions.get(node)
         if found:
             return found
+        if self.doc.origins and self.own_files:
+            origin = next((e for e in (node, *node.iterancestors()) if e in self.doc.origins), None)
+            if origin is not None:  # XIncluded: at the line and column in the file it came from
+                return self._included_position(origin, node)
         if self.doc.includes and self._positions:
             # Most likely XIncluded content: its own line numbers belong to another file, so
             # report the nearest element of this file that contains it.
@@ -63,6 +78,14 @@ class Locator:
                 if ancestor in self._positions:
                     return self._positions[ancestor]
         return node.sourceline or 0, 0
+
+    def _included_position(self, origin: etree._Element, node: etree._Element) -> tuple[int, int]:
+        """A position in an included file, its line encoded with the file (see `INCLUDED_LINE`)."""
+        path = self.doc.origins[origin]
+        if origin not in self._included:
+            self._included[origin] = _align(origin, _decoded(path))
+        line, column = self._included[origin].get(node, (node.sourceline or 0, 0))
+        return (self.doc.includes.index(path) + 1) * INCLUDED_LINE + line, column
 
     def _read(self) -> str | None:
         data = self._source
@@ -87,34 +110,7 @@ class Locator:
             return {}
         if not self.doc.includes:
             return _Positions(text, self.doc.root)
-        tags: list[tuple[str, int, int, int]] = []  # (local name, line, column, line of '>')
-        line, line_start, pos = 1, 0, 0  # counted as the scan goes: tags come in order
-        for match in _TOKENS.finditer(text):
-            name = match.group("name")
-            if name is None:
-                continue
-            start = match.start()
-            between = text.count("\n", pos, start)
-            if between:
-                line += between
-                line_start = text.rindex("\n", pos, start) + 1
-            pos = start
-            end_line = line + text.count("\n", start, match.end())
-            prefix, _, local = name.rpartition(":")
-            if prefix and local in ("include", "fallback"):
-                continue  # XInclude elements are replaced in the tree by what they include
-            tags.append((local, line, start - line_start + 1, end_line))
-        positions: dict[etree._Element, tuple[int, int]] = {}
-        k = 0
-        for element in self.doc.root.iter(etree.Element):
-            if k >= len(tags):
-                break
-            local = element.tag.rpartition("}")[2]
-            name, line, column, end_line = tags[k]
-            if name == local and end_line == element.sourceline:
-                positions[element] = (line, column)
-                k += 1
-        return positions
+        return _align(self.doc.root, text)
 
 
 class _Positions:
@@ -164,6 +160,71 @@ class _Positions:
         line = bisect.bisect_left(self._newlines, start)  # newlines before the tag
         line_start = self._newlines[line - 1] + 1 if line else 0
         return line + 1, start - line_start + 1
+
+
+def in_own_files(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """`diagnostics` with every position inside an XIncluded file given as that file's own
+    (file, line, column): checkers report through `Locator.position`, which encodes them."""
+    if not doc.origins:
+        return diagnostics
+    out = []
+    for d in diagnostics:
+        if d.line >= INCLUDED_LINE and d.file == doc.display and d.line // INCLUDED_LINE <= len(doc.includes):
+            path = doc.includes[d.line // INCLUDED_LINE - 1]
+            d = dataclasses.replace(d, file=display_path(path), line=d.line % INCLUDED_LINE)
+        out.append(d)
+    return out
+
+
+def _decoded(path: Path) -> str | None:
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    declared = re.match(rb"""<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)""", data)
+    try:
+        return data.decode(declared[1].decode() if declared else "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return data.decode("utf-8", errors="replace")
+
+
+def _align(top: etree._Element, text: str | None) -> dict[etree._Element, tuple[int, int]]:
+    """Start tags of `text` matched to the elements of `top` in document order, for a tree with
+    XIncluded parts or a part of a file: a tag matches an element only where the line of its '>'
+    is the element's line, and the others are skipped; `top` starts at its own tag."""
+    if text is None:
+        return {}
+    tags: list[tuple[str, int, int, int]] = []  # (local name, line, column, line of '>')
+    line, line_start, pos = 1, 0, 0  # counted as the scan goes: tags come in order
+    for match in _TOKENS.finditer(text):
+        name = match.group("name")
+        if name is None:
+            continue
+        start = match.start()
+        between = text.count("\n", pos, start)
+        if between:
+            line += between
+            line_start = text.rindex("\n", pos, start) + 1
+        pos = start
+        end_line = line + text.count("\n", start, match.end())
+        prefix, _, local = name.rpartition(":")
+        if prefix and local in ("include", "fallback"):
+            continue  # XInclude elements are replaced in the tree by what they include
+        tags.append((local, line, start - line_start + 1, end_line))
+    positions: dict[etree._Element, tuple[int, int]] = {}
+    k = 0
+    local = top.tag.rpartition("}")[2]
+    while k < len(tags) and not (tags[k][0] == local and tags[k][3] == top.sourceline):
+        k += 1  # a part of a file (xpointer): start at the tag of its top element
+    for element in top.iter(etree.Element):
+        if k >= len(tags):
+            break
+        local = element.tag.rpartition("}")[2]
+        name, line, column, end_line = tags[k]
+        if name == local and end_line == element.sourceline:
+            positions[element] = (line, column)
+            k += 1
+    return positions
 
 
 def step_path(path: str) -> list[tuple[str, str, int]]:

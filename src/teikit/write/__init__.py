@@ -19,8 +19,20 @@ FORMATS = ("html", "pdf", "txt")
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """What the writers may vary; the project's customisation (`teikit.config.customise`) fills
+    all but `embed_source`."""
+
     width: int = 78  # plain text wrap width; 0 = no wrapping (one line per paragraph)
     embed_source: bool = True  # PDF: attach the TEI source (PDF/A-3)
+    css: str = ""  # project CSS, added after teikit's in every HTML page
+    stylesheets: tuple[tuple[str, str, str], ...] = ()  # (format, project stylesheet, digest of its files)
+    pdf: tuple[tuple[str, str], ...] = ()  # inputs of the Typst template: paper, margin-*, fonts, …
+    font_dirs: tuple[str, ...] = ()  # project font folders for the PDF
+    pointer_folders: tuple[str, ...] = ()  # where register files named in pointers are looked for
+
+    def stylesheet(self, fmt: str, default: str) -> str:
+        """The stylesheet that makes `fmt`: the project's, else teikit's `default`."""
+        return next((path for f, path, _digest in self.stylesheets if f == fmt), default)
 
 
 Writer = Callable[[Document, Path, BuildOptions], Path]
@@ -70,7 +82,7 @@ def build_document(doc: Document, out_dir: Path, formats: Sequence[str] = FORMAT
     return [writer(fmt)(doc, out_dir, options) for fmt in formats]
 
 
-BuildTask = tuple  # (path, out_dir, formats, options, limits, stylesheets): plain data for a worker
+BuildTask = tuple  # (path, out_dir, formats, options, limits, stylesheets, project_root): data for a worker
 
 _stylesheets_compiled: str | None = None  # fingerprint of xslt/ when this process last compiled
 
@@ -104,13 +116,18 @@ def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path,
     from teikit.errors import DocumentError
     from teikit.load import load
 
-    path, out_dir, formats, options, limits, stylesheets = task
+    path, out_dir, formats, options, limits, stylesheets, project_root = task
     _compile_afresh_if_changed(stylesheets)
     try:
-        doc = load(path, limits=limits)
+        doc = load(path, limits=limits, project_root=project_root)
     except DocumentError as exc:
         return [exc.diagnostic or Diagnostic(str(path), message=exc.message)], [], {}
-    sources = {str(Path(path).resolve()): doc.digest, **hash_files(doc.includes)}
+    from teikit.write import registers
+
+    # records of the register files it points into join its registers (a copy; the source is untouched)
+    doc, register_files = registers.attach(doc, tuple(Path(p) for p in options.pointer_folders), project_root)
+    sources = {str(Path(path).resolve()): doc.digest, **hash_files(doc.includes),
+               **hash_files(register_files)}
     if "html" in formats:  # the page embeds its local facsimile images
         from teikit.write.facsimile import local_files
         sources.update(hash_files(list(local_files(doc).values())))
@@ -176,10 +193,12 @@ class BuildReport:
 def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = FORMATS,
                 options: BuildOptions | None = None, limits: Limits = DEFAULT_LIMITS, jobs: int = 0, *,
                 use_cache: bool = True, cache_dir: Path | None = None, force: bool = False,
-                progress: Callable[[int], Callable[[int], None]] | None = None) -> BuildReport:
+                progress: Callable[[int], Callable[[int], None]] | None = None,
+                project_root: Path | None = None) -> BuildReport:
     """Build every document in parallel, skipping outputs the cache proves current.
 
-    Problems of one document never stop the others. `force` rebuilds everything
+    Problems of one document never stop the others. `project_root` bounds what the
+    documents inside it may XInclude (see `teikit.load.load`). `force` rebuilds everything
     (and refreshes the cache); `progress(total)` returns a callback told of each
     document built. See `teikit.cache` for what makes an output current.
     """
@@ -201,6 +220,9 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
     keys: dict[str, str] = {}
     caching.forget_hashes()
     stylesheets = caching.stylesheet_fingerprint()
+    # what workers compare to recompile: a long-lived process recompiles when a project stylesheet
+    # changes too (the cache keys hold those digests per format, through the options)
+    compiled = "+".join([stylesheets, *(digest for _fmt, _path, digest in options.stylesheets)])
     if use_cache:
         report.cache_dir = Path(cache_dir) if cache_dir else caching.default_cache_dir(out_dir)
         store = caching.Cache(report.cache_dir, "build")
@@ -219,7 +241,7 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
             else:
                 report.unchanged.append(_shown(store.absolute(entry["result"])))
         if todo:
-            work.append((path, out_dir, tuple(todo), options, limits, stylesheets))
+            work.append((path, out_dir, tuple(todo), options, limits, compiled, project_root))
         else:
             report.skipped_documents += 1
     weights = file_weights([task[0] for task in work])

@@ -43,12 +43,19 @@ def _read_css(path: Path, stamp: int) -> str:
     return css
 
 
-def render_html(doc: Document) -> str:
-    """The page as a string (UTF-8 text with an HTML5 doctype)."""
-    params = {"generator": f"teikit {__version__}", "css": page_css(), "facsimiles": images_param(doc)}
-    return transform.run("html", doc, params,
-                         node=transform.document_node(doc))
+def render_html(doc: Document, options: BuildOptions | None = None) -> str:
+    """The page as a string (UTF-8 text with an HTML5 doctype); the project's CSS follows teikit's."""
+    options = options or BuildOptions()
+    css = page_css()
+    if options.css:
+        if "</style" in options.css.lower():
+            raise TeikitError("the project CSS contains '</style', which would end the inlined "
+                              "stylesheet early")
+        css += "\n/* project */\n" + options.css
+    return transform.run(options.stylesheet("html", "html"), doc,
+                         {"generator": f"teikit {__version__}", "css": css, "facsimiles": images_param(doc)},
+                         node=transform.document_node(doc), root=doc.project_root)
 
 
 def write_html(doc: Document, out_dir: Path, options: BuildOptions) -> Path:
-    return fsutil.write_text(output_path(doc, out_dir, "html"), render_html(doc))
+    return fsutil.write_text(output_path(doc, out_dir, "html"), render_html(doc, options))

@@ -66,9 +66,12 @@ def template_dir() -> Path:
     return resources.xslt_dir() / "typst"
 
 
-def pdf_data(doc: Document) -> str:
-    """The document as the JSON tree the template typesets (the output of xslt/pdf.xsl)."""
-    return transform.run("pdf", doc, node=transform.document_node(doc))
+def pdf_data(doc: Document, options: BuildOptions | None = None) -> str:
+    """The document as the JSON tree the template typesets (the output of xslt/pdf.xsl, or of the
+    project's stylesheet importing it)."""
+    options = options or BuildOptions()
+    return transform.run(options.stylesheet("pdf", "pdf"), doc, node=transform.document_node(doc),
+                         root=doc.project_root)
 
 
 def timestamp(doc: Document) -> int:
@@ -106,7 +109,7 @@ def _parse_date(value: str) -> dt.datetime | None:
 def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
     """Typeset `doc` and return the PDF bytes; a typesetting failure is a DocumentError."""
     options = options or BuildOptions()
-    data = pdf_data(doc)
+    data = pdf_data(doc, options)
     with tempfile.TemporaryDirectory(prefix=fsutil.scratch_prefix("pdf")) as tmp:
         world = Path(tmp)
         try:
@@ -115,7 +118,7 @@ def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
             raise TeikitError(f"{template_dir() / TEMPLATE}: cannot read the PDF template: "
                               f"{exc.strerror or exc}",
                               hint="TEIKIT_XSLT_DIR must hold typst/edition.typ as well") from None
-        inputs = {"attach": ""}
+        inputs = {"attach": "", **dict(options.pdf)}
         if options.embed_source:
             try:
                 source = doc.path.read_bytes()
@@ -127,15 +130,17 @@ def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
                                  hint="build again once it is saved")
             (world / "source.xml").write_bytes(source)
             inputs["attach"] = doc.path.name
-        return _typeset(doc, world, data, inputs)
+        return _typeset(doc, world, data, inputs, list(options.font_dirs))
 
 
-def _typeset(doc: Document, world: Path, data: str, inputs: dict[str, str]) -> bytes:
+def _typeset(doc: Document, world: Path, data: str, inputs: dict[str, str],
+             project_fonts: list[str] | None = None) -> bytes:
     replaced: set[str] = set()
     for _ in range(_MAX_GLYPH_PASSES):
         (world / "data.json").write_text(data, encoding="utf-8")
         try:
-            pdf = typst.compile(str(world / TEMPLATE), root=str(world), font_paths=font_dirs(),
+            pdf = typst.compile(str(world / TEMPLATE), root=str(world),
+                                font_paths=[*(project_fonts or []), *font_dirs()],
                                 ignore_system_fonts=True, pdf_standards=[PDF_STANDARD],
                                 timestamp=timestamp(doc), sys_inputs=inputs)
             for finding in glyph_warnings(doc, replaced):

@@ -16,7 +16,8 @@ from teikit.write import BuildOptions, output_path
 
 def render_text(doc: Document, options: BuildOptions | None = None) -> str:
     options = options or BuildOptions()
-    text = transform.run("text", doc, node=transform.document_node(doc))
+    text = transform.run(options.stylesheet("txt", "text"), doc, node=transform.document_node(doc),
+                         root=doc.project_root)
     if options.width:
         text = wrap(text, options.width)
     return text
