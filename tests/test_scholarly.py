@@ -67,7 +67,8 @@ def page(built, key):
 def reading_html(built, key) -> str:
     """The reading text of a page (title block, notes, apparatus, index and markers left out)."""
     text = page(built, key).get_element_by_id("tk-text")
-    for marker in text.xpath(".//*[@class = 'appref' or @class = 'noteref']"):
+    markers = ("appref", "noteref", "facs-link", "facs-name")
+    for marker in [e for e in text.iter() if e.get("class") in markers]:
         marker.drop_tree()
     return " ".join(text.text_content().split())
 
@@ -300,6 +301,17 @@ def test_verse_lines_are_numbered_every_fifth(built):
     assert shown[:3] == ["5", "10", "15"]
 
 
+def test_verse_lines_are_numbered_every_fifth_in_the_text_output(built):
+    lines = built["david"]["txt"].read_text(encoding="utf-8").splitlines()
+    numbers = [m.group(1) for line in lines if (m := re.match(r"^(\d+) +\S", line))]
+    assert numbers[:3] == ["5", "10", "15"] and all(int(n) % 5 == 0 for n in numbers)
+    assert "5    Merci donc, ô Seigneur merci," in lines
+    assert "     Dit-il d'une voix languissante ;" in lines  # the lines between: the gutter only
+    shown = [m.group(1) for line in built["antigone"]["txt"].read_text(encoding="utf-8").splitlines()
+             if (m := re.match(r"^(\d+) +\S", line))]
+    assert shown[:3] == ["5", "10", "15"]
+
+
 def test_split_lines_are_stepped(built):
     doc = page(built, "david")
     final = doc.xpath("//div[contains(@class, 'part-F')]")
@@ -415,3 +427,21 @@ def test_scholarly_pages_pass_axe(built, key):
     if not (CHROMIUM and AXE.is_file()):
         pytest.skip("chromium or axe-core missing (./dev test installs them)")
     assert axe_violations(built[key]["html"]) == []
+
+
+# --------------------------------------------------------------------------------------
+# The other side of a choice, in PDF and text
+
+
+def test_the_other_side_of_a_choice_is_an_apparatus_note_in_pdf_and_text(built):
+    # P.Oxy. 1.119: the text shows the regularised spelling, the papyrus's own in the apparatus.
+    text = built["poxy"]["txt"].read_text(encoding="utf-8")
+    choices = text.split("\nChoices:\n")[1].split("\n\n")[0].splitlines()
+    assert "2  ἐποίησας] ἐποίησες (orig.)" in choices
+    assert "ἐποίησες" not in reading_txt(built, "poxy")
+    data = pdf_data(load(CORPORA / DOCS["poxy"]))
+    assert '"ἐποίησας] ἐποίησες (orig.)"' in data
+    assert "ἐποίησες" not in pdf_strings("poxy")
+    # Humboldt's letter: the expansion in the text, the abbreviation in the apparatus.
+    humboldt = built["humboldt"]["txt"].read_text(encoding="utf-8")
+    assert "¶ 2  Majestät] Maj (abbr.)" in humboldt

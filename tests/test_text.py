@@ -75,7 +75,9 @@ def test_figure_caption_and_credit_appear_once_and_the_description_not_at_all(ar
 
 
 def test_corrections_quotations_and_superscripts_read_naturally(article):
-    assert "conflikt" not in article and "Transnistria conflict" in article
+    reading, apparatus = article.split("\nApparatus\n---------\n")
+    assert "conflikt" not in reading and "Transnistria conflict" in reading
+    assert "conflict] conflikt (sic)" in apparatus  # the source's spelling stays available
     assert "the “Four-Day War” was halted" in article
     assert "He said “we stand by the peoples” in Москва." in article
     assert "2nd Karabakh War" in article

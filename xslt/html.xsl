@@ -32,6 +32,8 @@
   <!-- The CSS of the page (xslt/assets/edition.css), handed over by teikit.write.html:
        transformations read no files. -->
   <xsl:param name="css" as="xs:string" select="''"/>
+  <!-- The page images embedded by the build (teikit.write.facsimile): a JSON object, address → data: URI. -->
+  <xsl:param name="facsimiles" as="xs:string" select="'{}'"/>
 
   <xsl:variable name="tei" select="(/tei:TEI, /tei:teiCorpus, /*)[1]" as="element()"/>
   <xsl:variable name="header" select="$tei/tei:teiHeader"/>
@@ -102,6 +104,7 @@
             </div>
             <xsl:call-template name="endnotes"/>
             <xsl:call-template name="apparatus"/>
+            <xsl:call-template name="facsimile"/>
           </article>
           <xsl:call-template name="registers"/>
           <xsl:call-template name="timeline"/>
@@ -967,7 +970,11 @@
         <xsl:if test="normalize-space(@n)">
           <span class="pb-label">p. <xsl:value-of select="normalize-space(@n)"/></span>
         </xsl:if>
+        <xsl:call-template name="pb-facs"/>
       </span>
+    </xsl:if>
+    <xsl:if test="not($plain) and not(normalize-space(@n) or @xml:id) and tk:pb-facs(.)">
+      <span class="pb"><xsl:call-template name="pb-facs"/></span>
     </xsl:if>
     <xsl:if test="not(@break = 'no') and not(tk:joined-run(.)) and (preceding-sibling::node()[1][self::text()] and not(ends-with(preceding-sibling::node()[1], ' ')))"><xsl:text> </xsl:text></xsl:if>
   </xsl:template>

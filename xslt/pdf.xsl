@@ -604,11 +604,13 @@
   </xsl:template>
 
   <!-- A source page break with a number: its number in the outer margin (edition.typ). -->
-  <xsl:template match="tei:pb[normalize-space(@n)]" mode="block" priority="2">
-    <xsl:sequence select="map { 't': 'pb', 'n': tk:clean(normalize-space(@n)), 'block': true() }"/>
+  <!-- Its facsimile image, if any, is named under the number (common/figures.xsl). -->
+  <xsl:template match="tei:pb[normalize-space(@n) or tk:pb-facs(.)]" mode="block" priority="2">
+    <xsl:sequence select="map { 't': 'pb', 'n': tk:clean(normalize-space(@n)), 'block': true(),
+                                'facs': string(tk:pb-facs(.) ! tk:clean(.)) }"/>
   </xsl:template>
-  <xsl:template match="tei:pb[normalize-space(@n)]" mode="inline" priority="2">
-    <xsl:sequence select="map { 't': 'pb', 'n': tk:clean(normalize-space(@n)) }"/>
+  <xsl:template match="tei:pb[normalize-space(@n) or tk:pb-facs(.)]" mode="inline" priority="2">
+    <xsl:sequence select="map { 't': 'pb', 'n': tk:clean(normalize-space(@n)), 'facs': string(tk:pb-facs(.) ! tk:clean(.)) }"/>
   </xsl:template>
 
   <xsl:template match="tei:teiHeader | tei:pb | tei:lb | tei:cb | tei:milestone | tei:fw | tei:graphic

@@ -45,6 +45,7 @@
         </xsl:for-each>
       </xsl:if>
       <xsl:sequence select="tk:apparatus-blocks(.)"/>
+      <xsl:sequence select="tk:facsimile-blocks(.)"/>
       <xsl:sequence select="tk:colophon(.)"/>
     </xsl:variable>
     <xsl:value-of select="string-join($blocks[normalize-space()], $NL || $NL) || $NL"/>

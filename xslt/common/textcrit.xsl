@@ -71,7 +71,7 @@
        (l/@n, else its count), else the inscription's line (the last lb/@n before it, in an
        edition division), else the paragraph's number in the text. -->
   <xsl:function name="tk:app-locus" as="xs:string">
-    <xsl:param name="app" as="element(tei:app)"/>
+    <xsl:param name="app" as="element()"/>
     <xsl:variable name="l" select="$app/ancestor::tei:l[1]"/>
     <xsl:variable name="lb" select="if ($app/ancestor::tei:div[@type = 'edition'] or $app/ancestor::tei:ab)
                                     then $app/preceding::tei:lb[normalize-space(@n)][1] else ()"/>
@@ -85,7 +85,7 @@
 
   <!-- Paragraph-level blocks of the text in document order (for apparatus keys). -->
   <xsl:variable name="tk:block-ordinals" as="map(xs:string, xs:integer)"
-      select="if (empty(tk:apparatus(/))) then map{} else
+      select="if (empty(tk:apparatus(/)) and empty(tk:choice-notes(/))) then map{} else
               let $all := //tei:text//(tei:p | tei:ab | tei:lg | tei:head)[empty(ancestor::tei:p | ancestor::tei:ab
                                                                                | ancestor::tei:lg | ancestor::tei:head)]
               return map:merge(for $i in 1 to count($all) return map:entry(generate-id($all[$i]), $i))"/>

@@ -221,6 +221,28 @@
               else if ($other/self::tei:abbr) then 'abbreviated: ' else '') || normalize-space($other)"/>
   </xsl:function>
 
+  <!-- The choices whose other side the PDF and the text give as an apparatus note (HTML: a
+       tooltip): those of the reading text (not in a note, not in a reading or side the text
+       does not show) whose sides differ. Their note: "shown] other (sic)", "(orig.)", "(abbr.)",
+       keyed like an apparatus entry (tk:app-locus). -->
+  <xsl:function name="tk:choice-notes" as="element(tei:choice)*">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:sequence select="root($doc)//tei:text//tei:choice[empty(ancestor::tei:note | ancestor::tei:choice)]
+        [let $o := (* except tk:choice-shown(.))[1]
+         return exists($o) and normalize-space($o) != normalize-space(tk:choice-shown(.))]
+        [tk:is-shown(., ancestor::tei:text[last()])]"/>
+  </xsl:function>
+
+  <xsl:function name="tk:choice-note-text" as="xs:string">
+    <xsl:param name="choice" as="element(tei:choice)"/>
+    <xsl:variable name="other" select="($choice/* except tk:choice-shown($choice))[1]"/>
+    <xsl:variable name="kind" select="if ($other/self::tei:sic) then 'sic' else if ($other/self::tei:orig) then 'orig.'
+        else if ($other/self::tei:abbr) then 'abbr.' else if ($other/self::tei:corr) then 'corr.'
+        else if ($other/self::tei:reg) then 'reg.' else if ($other/self::tei:expan) then 'expan.' else ''"/>
+    <xsl:sequence select="normalize-space(tk:reading-words(tk:choice-shown($choice)) || '] '
+        || (tk:reading-words($other)[.], 'om.')[1] || ($kind[.] ! (' (' || . || ')')))"/>
+  </xsl:function>
+
   <!-- The label of an EpiDoc division without a head: "Edition (interpretive)", "Translation",
        a text part by its @n ("Face A"). Empty for every other division. -->
   <xsl:function name="tk:div-label" as="xs:string?">

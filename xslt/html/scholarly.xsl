@@ -17,6 +17,7 @@
     xmlns:xs="http://www.w3.org/2001/XMLSchema"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:tk="urn:teikit"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
     exclude-result-prefixes="#all">
 
   <!-- ==================================================================== -->
@@ -292,5 +293,69 @@
   <xsl:template match="tei:lb" mode="msdesc"><br/></xsl:template>
   <xsl:template match="tei:pb | tei:milestone | comment() | processing-instruction()" mode="msdesc"/>
   <xsl:template match="text()" mode="msdesc"><xsl:value-of select="."/></xsl:template>
+
+  <!-- ==================================================================== -->
+  <!-- Facsimiles (common/figures.xsl): at a page break with @facs a link to its image; the
+       images embedded by the build in a Facsimile section after the apparatus, each linked
+       back to its page; a remote image (IIIF, http) is a plain link; a local one the build
+       could not embed is named. -->
+
+  <xsl:variable name="tk:facs-data" as="map(*)" select="parse-json($facsimiles)"/>
+
+  <xsl:template name="pb-facs">
+    <xsl:variable name="url" select="tk:pb-facs(.)"/>
+    <xsl:if test="exists($url)">
+      <xsl:variable name="i" select="index-of(tk:facs-images(.), $url)[1]"/>
+      <xsl:variable name="page" select="normalize-space(@n)[.] ! ('page ' || .)"/>
+      <xsl:if test="exists($page)"><xsl:text> </xsl:text></xsl:if>
+      <xsl:choose>
+        <xsl:when test="map:contains($tk:facs-data, $url)">
+          <a class="facs-link" href="#facs-{$i}" id="{'facs-ref-' || $i || (if (count(root(.)//tei:pb[tk:pb-facs(.) = $url]) gt 1) then '-' || generate-id(.) else '')}"
+             aria-label="facs. ({string-join(('facsimile', $page), ' of ')})">facs.</a>
+        </xsl:when>
+        <xsl:when test="tk:is-remote($url)">
+          <a class="facs-link" href="{$url}" aria-label="facs. ({string-join(('facsimile', $page), ' of ')}, external)">facs.</a>
+        </xsl:when>
+        <xsl:otherwise><span class="facs-name" title="facsimile image (not in the page)">facs. <xsl:value-of select="$url"/></span></xsl:otherwise>
+      </xsl:choose>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="facsimile">
+    <xsl:variable name="images" select="tk:facs-images(/)[map:contains($tk:facs-data, .) or tk:is-remote(.)]"/>
+    <xsl:variable name="all" select="tk:facs-images(/)"/>
+    <xsl:variable name="doc" select="/"/>
+    <xsl:if test="exists($images)">
+      <section class="facsimile" id="tk-facsimile" aria-labelledby="tk-facsimile-h">
+        <h2 id="tk-facsimile-h">Facsimile</h2>
+        <ol class="facs-images">
+          <xsl:for-each select="$images">
+            <xsl:variable name="url" select="."/>
+            <xsl:variable name="i" select="index-of($all, $url)[1]"/>
+            <xsl:variable name="pbs" select="$doc//tei:text//tei:pb[tk:pb-facs(.) = $url]"/>
+            <xsl:variable name="label" select="string-join(('Facsimile', ($pbs/@n[normalize-space()])[1] ! ('page ' || normalize-space(.))), ' of ')"/>
+            <li id="facs-{$i}">
+              <figure>
+                <xsl:choose>
+                  <xsl:when test="map:contains($tk:facs-data, $url)">
+                    <img src="{$tk:facs-data($url)}" alt="{$label}" loading="lazy"/>
+                  </xsl:when>
+                  <xsl:otherwise><a href="{$url}"><xsl:value-of select="$url"/></a></xsl:otherwise>
+                </xsl:choose>
+                <figcaption>
+                  <xsl:value-of select="$label"/>
+                  <xsl:if test="map:contains($tk:facs-data, $url)"><xsl:text> · </xsl:text><xsl:value-of select="$url"/></xsl:if>
+                  <xsl:if test="exists($pbs) and map:contains($tk:facs-data, $url)">
+                    <xsl:text> · </xsl:text>
+                    <a href="#facs-ref-{$i}{if (count($pbs) gt 1) then '-' || generate-id($pbs[1]) else ''}" role="doc-backlink">back to the text</a>
+                  </xsl:if>
+                </figcaption>
+              </figure>
+            </li>
+          </xsl:for-each>
+        </ol>
+      </section>
+    </xsl:if>
+  </xsl:template>
 
 </xsl:stylesheet>

@@ -28,6 +28,7 @@
   </xsl:template>
 
   <!-- Critical apparatus -->
+  <xsl:variable name="tk:choice-notes" select="tk:choice-notes(/)"/>
   <!-- A note inside an app belongs to its apparatus entry, not to the text. -->
   <xsl:template match="tei:app//tei:note" mode="inline block" priority="3"/>
 
@@ -74,8 +75,12 @@
     <xsl:apply-templates select="tk:subst-shown(.)/node()" mode="inline"/>
   </xsl:template>
 
+  <!-- The other side of a choice is an entry of the foot apparatus, keyed like the others. -->
   <xsl:template match="tei:choice" mode="inline">
     <xsl:apply-templates select="tk:choice-shown(.)" mode="inline"/>
+    <xsl:if test=". intersect $tk:choice-notes">
+      <xsl:sequence select="map { 't': 'app', 'n': tk:app-locus(.), 'c': array { tk:clean(tk:choice-note-text(.)) } }"/>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:lb" mode="inline">

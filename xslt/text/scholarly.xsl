@@ -48,7 +48,8 @@
     <xsl:param name="doc" as="node()"/>
     <xsl:variable name="apps" select="tk:apparatus($doc)"/>
     <xsl:variable name="witnesses" select="tk:witnesses($doc)"/>
-    <xsl:if test="exists($apps) or exists($witnesses)">
+    <xsl:variable name="choices" select="tk:choice-notes($doc)"/>
+    <xsl:if test="exists($apps) or exists($witnesses) or exists($choices)">
       <xsl:sequence select="tk:underline('Apparatus', '-')"/>
       <xsl:if test="exists($witnesses)">
         <xsl:sequence select="'Witnesses:' || $NL || string-join($witnesses ! (tk:witness-siglum(.) || '  ' || tk:witness-description(.)), $NL)"/>
@@ -56,6 +57,22 @@
       <xsl:if test="exists($apps)">
         <xsl:sequence select="string-join($apps ! (tk:app-number(.) || '. ' || tk:app-locus(.) || '  ' || tk:app-entry-text(.)), $NL)"/>
       </xsl:if>
+      <!-- The other side of each choice (the text shows corr, reg, expan). -->
+      <xsl:if test="exists($choices)">
+        <xsl:sequence select="'Choices:' || $NL || string-join($choices ! (tk:app-locus(.) || '  ' || tk:choice-note-text(.)), $NL)"/>
+      </xsl:if>
+    </xsl:if>
+  </xsl:function>
+
+  <!-- Facsimiles (common/figures.xsl): after the apparatus, one line per page break with an
+       image, "p. 3  f/page3.jpg" (the page's number, else its place among the pages). -->
+  <xsl:function name="tk:facsimile-blocks" as="xs:string*">
+    <xsl:param name="doc" as="node()"/>
+    <xsl:variable name="pbs" select="root($doc)//tei:text//tei:pb[@facs][exists(tk:pb-facs(.))]"/>
+    <xsl:if test="exists($pbs)">
+      <xsl:sequence select="tk:underline('Facsimile', '-')"/>
+      <xsl:sequence select="string-join(for $i in 1 to count($pbs) return
+          'p. ' || (normalize-space($pbs[$i]/@n)[.], '[' || $i || ']')[1] || '  ' || tk:pb-facs($pbs[$i]), $NL)"/>
     </xsl:if>
   </xsl:function>
 
@@ -110,10 +127,18 @@
     <xsl:call-template name="container"/>
   </xsl:template>
 
-  <!-- Verse: a split line's later parts are stepped in under the earlier ones. -->
+  <!-- Verse: a 5-column gutter with every 5th line's number (tk:line-number-shown), as the
+       lines of an inscription have; a split line's later parts are stepped in under the
+       earlier ones. Verse quoted in prose, a note or a quotation keeps no gutter,
+       nor does a text whose verse never reaches a 5th line. -->
+  <xsl:variable name="tk:verse-numbered" as="xs:boolean"
+      select="some $l in //tei:text//tei:l satisfies exists(tk:line-number-shown($l))"/>
   <xsl:template match="tei:l" mode="block">
     <xsl:variable name="step" select="tk:line-step(.)"/>
-    <xsl:sequence select="(if ($step gt 0) then string-join((1 to $step) ! ' ') else '') || tk:flat(.)"/>
+    <xsl:variable name="gutter" select="if (not($tk:verse-numbered) or ancestor::tei:quote | ancestor::tei:cit | ancestor::tei:q | ancestor::tei:p
+                                            | ancestor::tei:note | ancestor::tei:figure) then ''
+        else substring((tk:line-number-shown(.), '')[1] || '     ', 1, 5)"/>
+    <xsl:sequence select="$gutter || (if ($step gt 0) then string-join((1 to $step) ! ' ') else '') || tk:flat(.)"/>
   </xsl:template>
 
   <!-- A stage direction in a speech is set off in brackets: it is not spoken. -->

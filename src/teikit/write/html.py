@@ -16,6 +16,7 @@ from teikit import __version__, fsutil, resources, transform
 from teikit.errors import TeikitError
 from teikit.load import Document
 from teikit.write import BuildOptions, output_path
+from teikit.write.facsimile import images_param
 
 
 def inlined_file(path: Path) -> str:
@@ -58,7 +59,7 @@ def render_html(doc: Document, options: BuildOptions | None = None) -> str:
                               "stylesheet early")
         css += "\n/* project */\n" + options.css
     return transform.run(options.stylesheet("html", "html"), doc,
-                         {"generator": f"teikit {__version__}", "css": css},
+                         {"generator": f"teikit {__version__}", "css": css, "facsimiles": images_param(doc)},
                          node=transform.document_node(doc), root=doc.project_root)
 
 
