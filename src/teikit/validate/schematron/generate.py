@@ -100,6 +100,17 @@ def language(element: etree._Element) -> str | None:
     return None
 
 
+def copy_attributes(target: etree._Element, source: etree._Element, names: tuple[str, ...],
+                    lang: bool = True) -> None:
+    """Copy a schema element's attributes into an SVRL element as literals, with the
+    xml:lang in scope when `lang` (the SVRL carries the language of every message)."""
+    for name in names:
+        if source.get(name):
+            target.set(name, literal(source.get(name)))
+    if lang and (value := language(source)) is not None:
+        target.set(XML_LANG, value)
+
+
 def _src(generated: etree._Element, source: etree._Element, path: Path | None,
          attribute: str = "") -> etree._Element:
     """Mark a generated XSLT element with the schema element (and attribute) it comes from, for errors.
@@ -124,12 +135,7 @@ def _message_content(target: etree._Element, source: etree._Element,
     gives its text.
     """
     text = etree.SubElement(target, _q(SVRL, "text"))
-    for attr in ("see", "icon", "fpi"):
-        if source.get(attr):
-            text.set(attr, literal(source.get(attr)))
-    lang = language(source)
-    if lang is not None:
-        text.set(XML_LANG, lang)
+    copy_attributes(text, source, ("see", "icon", "fpi"))
     pieces: list[tuple[str, object]] = []
     if source.text:
         pieces.append(("text", source.text))
@@ -283,9 +289,7 @@ def generate(schema: etree._Element, path: Path,
     root_template = _xsl(sheet, "template", match="/")
     output = etree.SubElement(root_template, _q(SVRL, "schematron-output"))
     output.set("phase", literal(chosen))
-    for attr in ("schemaVersion", "title"):
-        if schema.get(attr):
-            output.set(attr, literal(schema.get(attr)))
+    copy_attributes(output, schema, ("schemaVersion", "title"), lang=False)
     title = schema.find(_q(SCH, "title"))
     if title is not None and not output.get("title"):
         output.set("title", literal(" ".join("".join(title.itertext()).split())))
@@ -306,12 +310,7 @@ def generate(schema: etree._Element, path: Path,
             output.addprevious(_src(documents, pattern, path, "documents"))
             targets = f"$tkv:d{index}"
         active = etree.SubElement(output, _q(SVRL, "active-pattern"))
-        for attr in ("id", "name", "role"):
-            if pattern.get(attr):
-                active.set(attr, literal(pattern.get(attr)))
-        lang = language(pattern)
-        if lang is not None:
-            active.set(XML_LANG, lang)
+        copy_attributes(active, pattern, ("id", "name", "role"))
         _xsl(active, "attribute", name="documents",
              select=f"string-join(for $d in {targets if pattern.get('documents') else '(/)'} "
                     "return " + DOCUMENT_URI.format("$d") + ", ' ')")
@@ -329,12 +328,7 @@ def generate(schema: etree._Element, path: Path,
                                  priority=str(len(rules) - position + 1)), rule, path, "context")
             templates.append(template)
             fired = etree.SubElement(template, _q(SVRL, "fired-rule"), context=literal(context))
-            for attr in ("id", "role", "flag", "see", "icon", "fpi"):
-                if rule.get(attr):
-                    fired.set(attr, literal(rule.get(attr)))
-            lang = language(rule)
-            if lang is not None:
-                fired.set(XML_LANG, lang)
+            copy_attributes(fired, rule, ("id", "role", "flag", "see", "icon", "fpi"))
             _xsl(fired, "attribute", name="document", select=DOCUMENT_URI.format("root()"))
             body = _xsl(None, "sequence", select="()")  # a holder; its children go into a try
             names: dict[str, etree._Element] = {}
@@ -434,12 +428,7 @@ def _check(template: etree._Element, check: etree._Element, rule: etree._Element
         result.set("role", literal(role))
     if flag:
         result.set("flag", literal(flag))
-    for attr in ("see", "icon", "fpi"):
-        if check.get(attr):
-            result.set(attr, literal(check.get(attr)))
-    lang = language(check)
-    if lang is not None:
-        result.set(XML_LANG, lang)
+    copy_attributes(result, check, ("see", "icon", "fpi"))
     subject = check.get("subject") or rule.get("subject")
     here = "(if (. instance of node()) then . else $tkv:context)" if visiting else "."
     location = _src(_xsl(result, "attribute", name="location"), check if check.get("subject") else rule, path,
@@ -455,7 +444,5 @@ def _check(template: etree._Element, check: etree._Element, rule: etree._Element
     for ref, prop in _references(check, "properties", properties, path):
         holder = etree.SubElement(result, _q(SVRL, "property-reference"), property=literal(prop.get(
             _q(TKV, "id")) or ref))
-        for attr in ("role", "scheme"):
-            if prop.get(attr):
-                holder.set(attr, literal(prop.get(attr)))
+        copy_attributes(holder, prop, ("role", "scheme"), lang=False)
         _message_content(holder, prop, path)
