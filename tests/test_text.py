@@ -185,3 +185,17 @@ def test_each_document_of_a_corpus_has_its_own_title():
     text = render_text(load(OUTPUTS / "corpus.xml"), UNWRAPPED)
     assert blocks(text)[:3] == ["A corpus\n========", "One\n===", "First text.[1]"]
     assert "Grouped a L b with a x inside." in text and "v1\nv2" in text
+
+
+def test_a_closer_inside_a_postscript_keeps_its_signature_and_dateline_apart(tmp_path: Path):
+    letter = tmp_path / "letter.xml"
+    letter.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>A letter</title>'
+        "</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>"
+        "</teiHeader><text><body><div type=\"letter\"><p>Body.</p>"
+        "<postscript><p>Received with thanks.</p><closer><signed>Rugendas</signed>"
+        "<dateline>Paris den 30. März 1831.</dateline></closer></postscript></div></body></text></TEI>",
+        encoding="utf-8")
+    expected = ["Received with thanks.", "Rugendas", "Paris den 30. März 1831."]
+    # each part of the closer is a block of its own, in order (they were once run together)
+    assert [p for p in blocks(render_text(load(letter), UNWRAPPED)) if p in expected] == expected

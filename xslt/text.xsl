@@ -149,7 +149,8 @@
 
   <!-- Containers of blocks inside these elements stay containers. -->
   <xsl:template match="tei:quote[tei:p | tei:lg | tei:l | tei:list | tei:sp | tei:ab]
-                       | tei:item[tei:p | tei:list | tei:lg] | tei:epigraph/tei:cit | tei:argument/tei:list"
+                       | tei:item[tei:p | tei:list | tei:lg] | tei:epigraph/tei:cit | tei:argument/tei:list
+                       | tei:postscript/tei:opener | tei:postscript/tei:closer"
                 mode="block" priority="2">
     <xsl:call-template name="container"/>
   </xsl:template>
