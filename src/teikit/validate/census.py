@@ -1,9 +1,12 @@
 """One pass over a document's elements, shared by the checkers that need to see all of them.
 
-Walking every element of a novel in Python costs about as much as parsing it. The grammar
-engine needs the set of element names (to choose its specialised grammar) and the pointer
-check needs the xml:ids and the elements that carry attributes that may be pointers: one walk
-gathers both, kept on the document for the checkers that come after.
+Walking every element of a novel in Python costs about a third of parsing it, so it is done
+once. The grammar engine needs the set of element names (to choose its specialised grammar)
+and the pointer checks need the xml:ids and the attributes that may be pointers: one walk
+gathers all three, kept on the document for the checkers that come after. Selecting the same
+attributes with libxml2's XPath instead (`//@*[...]`, `//@xml:id`) was measured slower: its
+node sets cost more than one lxml iteration (0.32 s and 0.19 s against 0.26 s for all three,
+on the 105 shared corpus files; parsing them takes 0.30 s).
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ class Census:
     pointer_names: frozenset[str] | None = None  # None: only `tags` was gathered
     ids: dict[str, etree._Element] = field(default_factory=dict)  # xml:id -> its first element
     duplicates: list[tuple[etree._Element, etree._Element]] = field(default_factory=list)  # (again, first)
-    candidates: list[etree._Element] = field(default_factory=list)  # elements with a may-be pointer
+    # (element, attribute name, value) of each attribute named in `pointer_names`, in document order
+    attributes: list[tuple[etree._Element, str, str]] = field(default_factory=list)
 
 
 def of(doc: Document, pointer_names: frozenset[str] | None = None) -> Census:
-    """The census of `doc`; with `pointer_names`, also its xml:ids and the elements with an attribute
-    of those names (`frozenset()`: the ids only).
+    """The census of `doc`; with `pointer_names`, also its xml:ids and the attributes of those
+    names (`frozenset()`: the ids only).
 
     Made once per document and kept on it (a document's tree is never changed after loading);
     asking for more than a kept census holds walks the tree again.
@@ -53,19 +57,21 @@ def _full(root: etree._Element, pointer_names: frozenset[str]) -> Census:
     tags: set[str] = set()
     ids: dict[str, etree._Element] = {}
     duplicates: list[tuple[etree._Element, etree._Element]] = []
-    candidates: list[etree._Element] = []
+    attributes: list[tuple[etree._Element, str, str]] = []
     add_tag = tags.add
-    disjoint = pointer_names.isdisjoint
-    for element in root.iter(etree.Element):  # most elements of a text have no attributes
+    keep = attributes.append
+    for element in root.iter(etree.Element):
         add_tag(element.tag)
-        attributes = element.keys()
-        if not attributes:
+        items = element.items()
+        if not items:  # most elements of a text have no attributes
             continue
-        if not disjoint(attributes):
-            candidates.append(element)
-        value = element.get(XML_ID)
-        if value is not None:
-            first = ids.setdefault(value, element)
-            if first is not element:
-                duplicates.append((element, first))
-    return Census(root, frozenset(tags), pointer_names, ids, duplicates, candidates)
+        for name, value in items:
+            if name in pointer_names:
+                keep((element, name, value))
+            elif name == XML_ID:
+                first = ids.get(value)
+                if first is None:
+                    ids[value] = element
+                else:
+                    duplicates.append((element, first))
+    return Census(root, frozenset(tags), pointer_names, ids, duplicates, attributes)

@@ -130,14 +130,19 @@ def _pointers_on(local: str) -> frozenset[str]:
     return found
 
 
-def pointer_attributes(element: etree._Element) -> list[tuple[str, str]]:
-    """(attribute name, value) of the attributes of `element` that hold TEI pointers, in order."""
+def pointer_names(element: etree._Element) -> frozenset[str]:
+    """The names of the attributes that hold TEI pointers on `element` (none off TEI elements)."""
     tag = element.tag
     if not isinstance(tag, str) or not tag.startswith(_TEI):
-        return []
+        return frozenset()
     # namespaced attributes (xml:id, xml:lang, foreign) are never in the tables: not TEI pointers
-    names = _pointers_on(tag[len(_TEI):])
-    return [(name, value) for name, value in element.items() if name in names]
+    return _pointers_on(tag[len(_TEI):])
+
+
+def pointer_attributes(element: etree._Element) -> list[tuple[str, str]]:
+    """(attribute name, value) of the attributes of `element` that hold TEI pointers, in order."""
+    names = pointer_names(element)
+    return [(name, value) for name, value in element.items() if name in names] if names else []
 
 
 def _prefix_defs(root: etree._Element) -> dict[str, list[PrefixDef]]:
@@ -197,7 +202,6 @@ def _suggest(name: str, ids: list[str], lowered: tuple[str, list[int]],
     return similarity.closest(name, similar, 0.7)
 
 
-_TEI_LEN = len(_TEI)
 
 
 def _external_or_expanded(token: str, name: str, element: etree._Element, ids: dict[str, etree._Element],
@@ -279,34 +283,34 @@ def check(doc: Document, locator: Locator | None = None, unreferenced: bool = Tr
     defs = _prefix_defs(root)
     hints = _Hints(ids)
     referenced: dict[str, list[etree._Element]] = defaultdict(list)
-    for element in scan.candidates:
-        tag = element.tag
-        if not tag.startswith(_TEI):
+    names: frozenset[str] = frozenset()
+    last = None
+    for element, name, value in scan.attributes:  # the may-be pointers, in document order
+        if element is not last:
+            last = element
+            names = pointer_names(element)
+        if name not in names:
             continue
-        names = _pointers_on(tag[_TEI_LEN:])
-        for name, value in element.items():
-            if name not in names:
-                continue
-            for token in value.split():
-                if token[:1] == "#":
-                    target = token
-                    if token[1:] in ids:  # by far the most common case: a local pointer that resolves
-                        referenced[token[1:]].append(element)
-                        continue
-                else:
-                    target = _external_or_expanded(token, name, element, ids, defs, diag)
-                    if target is None:
-                        continue
-                    if target[1:] in ids:
-                        referenced[target[1:]].append(element)
-                        continue
-                name_id = target[1:]
-                suggestion = hints.suggest(name_id)
-                via = f" (expanded from '{token}')" if target != token else ""
-                diag(element, Severity.ERROR, "pointer.unresolved",
-                     f"@{name} points to '{target}'{via}, but no element has xml:id '{name_id}'",
-                     f"did you mean '#{suggestion}'?" if suggestion
-                     else "add the target (e.g. a register record) or fix the pointer")
+        for token in value.split():
+            if token[:1] == "#":
+                target = token
+                if token[1:] in ids:  # by far the most common case: a local pointer that resolves
+                    referenced[token[1:]].append(element)
+                    continue
+            else:
+                target = _external_or_expanded(token, name, element, ids, defs, diag)
+                if target is None:
+                    continue
+                if target[1:] in ids:
+                    referenced[target[1:]].append(element)
+                    continue
+            name_id = target[1:]
+            suggestion = hints.suggest(name_id)
+            via = f" (expanded from '{token}')" if target != token else ""
+            diag(element, Severity.ERROR, "pointer.unresolved",
+                 f"@{name} points to '{target}'{via}, but no element has xml:id '{name_id}'",
+                 f"did you mean '#{suggestion}'?" if suggestion
+                 else "add the target (e.g. a register record) or fix the pointer")
 
     if unreferenced:
         seen: set[etree._Element] = set()

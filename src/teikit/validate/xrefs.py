@@ -31,8 +31,9 @@ from lxml import etree
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import TeikitError
 from teikit.load import DEFAULT_LIMITS, TEI_NS, XML_NS, Document, Limits, display_path, load
+from teikit.validate import census
 from teikit.validate.locate import Locator
-from teikit.validate.pointers import pointer_attributes
+from teikit.validate.pointers import MAY_POINT, pointer_names
 
 XML_ID = f"{{{XML_NS}}}id"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -125,9 +126,24 @@ _PREFIXED_VALUES = etree.XPath("//*[@*[contains(., '.xml') or contains(., '.tei'
 
 
 def _may_point_to_files(root: etree._Element, prefixed: bool) -> list[etree._Element]:
-    """The elements with an attribute that could name a file, found by libxml2 in one pass: most
-    documents point into no other file, and pay almost nothing for this check."""
+    """The elements with an attribute that could name a file, found by libxml2 in one pass (for
+    callers without a census of the document)."""
     return (_PREFIXED_VALUES if prefixed else _FILE_VALUES)(root)
+
+
+def file_attributes(doc: Document, prefixed: bool) -> list[tuple[etree._Element, str, str]]:
+    """(element, name, value) of the pointer attributes whose value could name a file, taken from
+    the document's census (the walk the local pointer check makes anyway): most documents point
+    into no other file, and pay almost nothing for this check."""
+    found = []
+    for element, name, value in census.of(doc, MAY_POINT).attributes:
+        if value[:1] == "#" and " " not in value:
+            continue  # one local pointer: by far the most common value
+        lowered = value.lower()
+        if (".xml" in lowered or ".tei" in lowered or (prefixed and ":" in value)) and (
+                name in pointer_names(element)):
+            found.append((element, name, value))
+    return found
 
 
 def candidates(doc: Document, relative: str, folders: tuple[Path, ...]) -> list[Path]:
@@ -145,12 +161,11 @@ def targets_of(doc: Document, folders: tuple[Path, ...] = ()) -> list[Path]:
     prefixes = _prefixes(doc.root)
     seen: dict[Path, None] = {}
     files: dict[str, None] = {}
-    for element in _may_point_to_files(doc.root, bool(prefixes)):
-        for _name, value in pointer_attributes(element):
-            for token in value.split():
-                ref = file_pointer(token, prefixes)
-                if ref is not None:
-                    files[urlparse(ref).path] = None
+    for _element, _name, value in file_attributes(doc, bool(prefixes)):
+        for token in value.split():
+            ref = file_pointer(token, prefixes)
+            if ref is not None:
+                files[urlparse(ref).path] = None
     for relative in files:
         for path in candidates(doc, relative, folders):
             seen[path] = None
@@ -173,47 +188,46 @@ def check(doc: Document, locator: Locator | None = None, *, project_root: Path |
         line, column = locator.position(element)
         found.append(Diagnostic(doc.display, line, column, severity, rule, message, hint, source="pointers"))
 
-    for element in _may_point_to_files(doc.root, bool(prefixes)):
-        for name, value in pointer_attributes(element):
-            for token in value.split():
-                ref = file_pointer(token, prefixes)
-                if ref is None:
-                    continue
-                url = urlparse(ref)
-                via = f" (expanded from '{token}')" if ref != token else ""
-                if url.path not in resolved:
-                    looked = candidates(doc, url.path, folders)
-                    resolved[url.path] = (next((p for p in looked if p.is_file()), None), looked)
-                path, looked = resolved[url.path]
-                if path is None:
-                    where = ", ".join(display_path(p.parent) + "/" for p in looked)
-                    diag(element, "pointer.file-missing",
-                         f"@{name} points into '{url.path}'{via}, which does not exist (looked in {where})",
-                         "add the file, fix the pointer, or name the folder that holds it in "
-                         "[validate] pointer-folders of teikit.toml")
-                    continue
-                if not path.is_relative_to(root_dir):
-                    diag(element, "pointer.outside",
-                         f"@{name} points into {display_path(path)}{via}, outside the project root "
-                         f"{display_path(root_dir)}; it was not read",
-                         "keep register files inside the project (teikit.toml marks its root)",
-                         Severity.WARNING)
-                    continue
-                target = read_target(path, limits, root_dir)
-                if target.problem:
-                    diag(element, "pointer.target-unreadable",
-                         f"@{name} points into {display_path(path)}{via}, which cannot be read: "
-                         f"{target.problem}",
-                         "fix that file first")
-                    continue
-                ident = unquote(url.fragment)
-                if not ident or ident in target.ids:
-                    continue
-                close = difflib.get_close_matches(ident, list(target.ids), n=1, cutoff=0.7)
-                shown = display_path(path)
-                hint = (f"did you mean '{close[0]}' ({shown}:{target.ids[close[0]]})?" if close
-                        else f"add a record with xml:id '{ident}' to {shown}, or fix the pointer")
-                diag(element, "pointer.unresolved",
-                     f"@{name} points to '{ref}'{via}, but {display_path(path)} has no element with "
-                     f"xml:id '{ident}'", hint)
+    for element, name, value in file_attributes(doc, bool(prefixes)):
+        for token in value.split():
+            ref = file_pointer(token, prefixes)
+            if ref is None:
+                continue
+            url = urlparse(ref)
+            via = f" (expanded from '{token}')" if ref != token else ""
+            if url.path not in resolved:
+                looked = candidates(doc, url.path, folders)
+                resolved[url.path] = (next((p for p in looked if p.is_file()), None), looked)
+            path, looked = resolved[url.path]
+            if path is None:
+                where = ", ".join(display_path(p.parent) + "/" for p in looked)
+                diag(element, "pointer.file-missing",
+                     f"@{name} points into '{url.path}'{via}, which does not exist (looked in {where})",
+                     "add the file, fix the pointer, or name the folder that holds it in "
+                     "[validate] pointer-folders of teikit.toml")
+                continue
+            if not path.is_relative_to(root_dir):
+                diag(element, "pointer.outside",
+                     f"@{name} points into {display_path(path)}{via}, outside the project root "
+                     f"{display_path(root_dir)}; it was not read",
+                     "keep register files inside the project (teikit.toml marks its root)",
+                     Severity.WARNING)
+                continue
+            target = read_target(path, limits, root_dir)
+            if target.problem:
+                diag(element, "pointer.target-unreadable",
+                     f"@{name} points into {display_path(path)}{via}, which cannot be read: "
+                     f"{target.problem}",
+                     "fix that file first")
+                continue
+            ident = unquote(url.fragment)
+            if not ident or ident in target.ids:
+                continue
+            close = difflib.get_close_matches(ident, list(target.ids), n=1, cutoff=0.7)
+            shown = display_path(path)
+            hint = (f"did you mean '{close[0]}' ({shown}:{target.ids[close[0]]})?" if close
+                    else f"add a record with xml:id '{ident}' to {shown}, or fix the pointer")
+            diag(element, "pointer.unresolved",
+                 f"@{name} points to '{ref}'{via}, but {display_path(path)} has no element with "
+                 f"xml:id '{ident}'", hint)
     return found
