@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import DATA, corpus_files, requires_corpora
 from teikit.diagnostics import Severity
 from teikit.load import TEI_NS, load
-from teikit.validate import pointers
+from teikit.validate import pointers, similar
 from teikit.validate.locate import Locator
 from teikit.validate.pointers import pointer_attributes
 
@@ -135,3 +138,20 @@ def test_a_locator_without_own_files_places_included_content_at_the_including_el
     doc = load(DATA / "rules" / "xinclude-main.xml")
     found = [(d.line, d.column) for d in pointers.check(doc, Locator(doc, own_files=False))]
     assert found == [(3, 9), (5, 14)]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text("abcdeéİΣς-_0123", min_size=1, max_size=12),
+       st.lists(st.text("abcdeéİΣς-_0123", max_size=14), max_size=60))
+def test_the_fast_closest_name_is_difflibs(word, names):
+    expected = difflib.get_close_matches(word, names, n=1, cutoff=0.7)
+    assert similar.closest(word, names, 0.7) == (expected[0] if expected else "")
+
+
+def test_hints_prefer_an_id_that_contains_the_name_then_the_closest_of_similar_length():
+    ids = {i: None for i in ["pers-putin", "PUTIN-wife", "karabakh", "karabah2", "İstanbul", "x" * 40]}
+    hints = pointers._Hints(ids)  # type: ignore[arg-type]
+    assert hints.suggest("putin") == "PUTIN-wife"  # the shortest containing it, in any case
+    assert hints.suggest("karabkh") == "karabakh"  # none contains it: the closest of similar length
+    assert hints.suggest("istanbul") == "İstanbul"  # 'İ' lowers to two characters: no id contains it
+    assert hints.suggest("qqq") == ""

@@ -176,12 +176,13 @@ def _expand(token: str, defs: dict[str, list[PrefixDef]]) -> tuple[str | None, b
 
 
 def _suggest(name: str, ids: list[str], lowered: tuple[str, list[int]],
-             by_length: dict[int, list[str]]) -> str:
+             by_length: tuple[list[str], list[int]]) -> str:
     """The id the author most likely meant, for a did-you-mean hint.
 
     An id containing the name ('putin' -> 'pers-putin') is the likeliest; otherwise the closest
     by difflib among at most 500 ids of similar length (a play with 30,000 word ids stays fast).
-    `lowered`: the ids in lower case joined by newlines (searched in one go), and where each begins.
+    `lowered`: the ids in lower case joined by newlines (searched in one go), and where each begins;
+    `by_length`: the ids ordered by length (then as in `ids`), and the length of each.
     """
     if not ids or not name:
         return ""
@@ -196,12 +197,10 @@ def _suggest(name: str, ids: list[str], lowered: tuple[str, list[int]],
     if containing:
         return min(containing, key=len)
     slack = max(3, len(name) // 3)
-    similar: list[str] = []
-    for length in range(max(1, len(name) - slack), len(name) + slack + 1):
-        similar += by_length.get(length, ())[:500 - len(similar)]
-    return similarity.closest(name, similar, 0.7)
-
-
+    ordered, lengths = by_length
+    first = bisect.bisect_left(lengths, max(1, len(name) - slack))
+    last = bisect.bisect_right(lengths, len(name) + slack)
+    return similarity.closest(name, ordered[first:min(last, first + 500)], 0.7)
 
 
 def _external_or_expanded(token: str, name: str, element: etree._Element, ids: dict[str, etree._Element],
@@ -240,7 +239,23 @@ class _Hints:
         self._given: dict[str, str] = {}
         self._sorted: list[str] | None = None
         self._lowered: tuple[str, list[int]] = ("", [])
-        self._by_length: dict[int, list[str]] = defaultdict(list)
+        self._by_length: tuple[list[str], list[int]] = ([], [])
+
+    def _prepare(self) -> None:
+        """The ids sorted, lowered and joined, and ordered by length: a few C calls for 30,000 ids."""
+        ids = self._sorted = sorted(self._ids)
+        lengths = list(map(len, ids))
+        joined = "\n".join(ids)
+        lowered = joined.lower()
+        if len(lowered) != len(joined):  # a letter whose lower case is longer ('İ'): id by id
+            parts = [i.lower() for i in ids]
+            lowered, lengths_low = "\n".join(parts), list(map(len, parts))
+        else:
+            lengths_low = lengths
+        starts = [0, *itertools.accumulate(n + 1 for n in lengths_low)][:-1]
+        self._lowered = (lowered, starts)
+        ordered = sorted(ids, key=len)  # stable: ids of one length stay sorted
+        self._by_length = (ordered, sorted(lengths))
 
     def suggest(self, name: str) -> str:
         found = self._given.get(name)
@@ -248,12 +263,7 @@ class _Hints:
             found = ""
             if len(self._given) < 100:
                 if self._sorted is None:
-                    self._sorted = sorted(self._ids)
-                    lowered = [i.lower() for i in self._sorted]
-                    starts = [0, *itertools.accumulate(len(i) + 1 for i in lowered)][:-1]
-                    self._lowered = ("\n".join(lowered), starts)
-                    for ident in self._sorted:
-                        self._by_length[len(ident)].append(ident)
+                    self._prepare()
                 found = _suggest(name, self._sorted, self._lowered, self._by_length)
             self._given[name] = found
         return found
