@@ -141,6 +141,19 @@ def test_the_vocabulary_is_remembered_for_the_next_run(tmp_path, fresh_checker):
     assert lxml_engine.compile_count == compiled + 1
 
 
+def test_a_widening_takes_in_what_other_processes_learnt_meanwhile(tmp_path, fresh_checker):
+    richer = tmp_path / "richer.xml"
+    richer.write_text((GRAMMAR / "valid.xml").read_text().replace("</p>", " <emph>new</emph></p>", 1))
+    other = tmp_path / "other.xml"
+    other.write_text((GRAMMAR / "valid.xml").read_text().replace("</p>", " <hi>new</hi></p>", 1))
+    first, second = fresh_checker(), fresh_checker()  # two workers of one first run
+    first.check(load(richer))  # learns emph, and writes it down
+    second.check(load(other))  # meets hi: its widening takes emph in too
+    compiled = lxml_engine.compile_count
+    assert second.check(load(richer)) == []
+    assert lxml_engine.compile_count == compiled  # no compilation for emph
+
+
 def test_names_the_schema_does_not_define_are_not_remembered(tmp_path, fresh_checker):
     foreign = tmp_path / "foreign.xml"
     foreign.write_text((GRAMMAR / "valid.xml").read_text().replace("</p>", '<x:y xmlns:x="urn:x"/></p>', 1))

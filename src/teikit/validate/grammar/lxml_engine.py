@@ -143,9 +143,12 @@ class LxmlChecker(GrammarChecker):
         with self._lock:
             if self._compiled is None or not names <= self._vocabulary:
                 known = self._vocabulary
-                self._vocabulary = known | names
+                # with the names other processes learnt meanwhile (workers of a machine's first run
+                # learn side by side): one widening then serves them too
+                learnt = self._remembered() if self._names_file is not None else frozenset()
+                self._vocabulary = known | names | learnt
                 self._specialise()
-                if not self._vocabulary <= known:
+                if not self._vocabulary <= known | learnt:
                     self._remember()
             return self._compiled
 
