@@ -139,7 +139,9 @@ class LxmlChecker(GrammarChecker):
         if not self._specialisable:
             assert self._compiled is not None
             return self._compiled
-        names = census.of(doc).tags
+        # xml:ids typed as ID: the by-parts verdict and the diagnosis need the duplicates, which the
+        # same walk gathers (one walk of the document, not two)
+        names = census.of(doc, frozenset() if self._ids_typed() else None).tags
         with self._lock:
             if self._compiled is None or not names <= self._vocabulary:
                 known = self._vocabulary
