@@ -120,6 +120,20 @@ def test_columns_skip_markup_that_only_looks_like_tags(tmp_path):
     assert found == [(4, 34, "#gone"), (5, 38, "#also-gone")]
 
 
+@pytest.mark.parametrize("path", [DATA / "rules" / "pointers.xml",
+                                  *[p for p in corpus_files("shakedracor") if p.name == "hamlet.xml"]])
+def test_positions_from_the_census_are_those_of_the_walk(path):
+    from teikit.validate import census
+
+    plain = load(path)
+    counted = load(path)
+    census.of(counted, pointers.MAY_POINT)  # its elements with attributes are located by their index
+    walked, indexed = Locator(plain), Locator(counted)
+    expected = [walked.position(e) for e in plain.root.iter(etree.Element)]
+    assert [indexed.position(e) for e in counted.root.iter(etree.Element)] == expected
+    assert all(column > 0 for _, column in expected)
+
+
 def test_xincluded_content_is_located_in_its_own_file():
     from teikit.validate import Validator
 

@@ -30,6 +30,18 @@ class Census:
     duplicates: list[tuple[etree._Element, etree._Element]] = field(default_factory=list)  # (again, first)
     # (element, attribute name, value) of each attribute named in `pointer_names`, in document order
     attributes: list[tuple[etree._Element, str, str]] = field(default_factory=list)
+    # document-order index of each element with attributes (those the checkers report on), and the
+    # number of elements: `Locator` finds their start tags without walking the tree again
+    order: dict[etree._Element, int] = field(default_factory=dict)
+    count: int = -1  # -1: not counted
+
+
+def kept(doc: Document) -> Census | None:
+    """The census a document holds already, if it has the xml:ids and the order (else None)."""
+    found: Census | None = getattr(doc, _ATTRIBUTE, None)
+    if found is None or found.root is not doc.root or found.pointer_names is None:
+        return None
+    return found
 
 
 def of(doc: Document, pointer_names: frozenset[str] | None = None) -> Census:
@@ -58,13 +70,16 @@ def _full(root: etree._Element, pointer_names: frozenset[str]) -> Census:
     ids: dict[str, etree._Element] = {}
     duplicates: list[tuple[etree._Element, etree._Element]] = []
     attributes: list[tuple[etree._Element, str, str]] = []
+    order: dict[etree._Element, int] = {}
     add_tag = tags.add
     keep = attributes.append
-    for element in root.iter(etree.Element):
+    index = -1
+    for index, element in enumerate(root.iter(etree.Element)):  # the index counts them too
         add_tag(element.tag)
         items = element.items()
         if not items:  # most elements of a text have no attributes
             continue
+        order[element] = index
         for name, value in items:
             if name in pointer_names:
                 keep((element, name, value))
@@ -74,4 +89,4 @@ def _full(root: etree._Element, pointer_names: frozenset[str]) -> Census:
                     ids[value] = element
                 else:
                     duplicates.append((element, first))
-    return Census(root, frozenset(tags), pointer_names, ids, duplicates, attributes)
+    return Census(root, frozenset(tags), pointer_names, ids, duplicates, attributes, order, index + 1)

@@ -19,6 +19,7 @@ from lxml import etree
 
 from teikit.diagnostics import Diagnostic
 from teikit.load import Document, display_path
+from teikit.validate import census
 
 # Positions inside an XIncluded file are handed to the checkers with their line plus k times this
 # (k: the file's number in the document's includes), so that every checker keeps reporting
@@ -42,6 +43,9 @@ _STARTS = re.compile(
     r"<(?:(?P<name>[^\s/>!?]+)|!--.*?-->|\?.*?\?>|!\[CDATA\[.*?\]\]>|!DOCTYPE(?:[^\[>]|\[.*?\])*>)",
     re.DOTALL,
 )
+
+
+_NAME = re.compile(r"<([^\s/>!?]+)")  # the name of the start tag at a position
 
 
 class Locator:
@@ -109,7 +113,7 @@ class Locator:
         if text is None:
             return {}
         if not self.doc.includes:
-            return _Positions(text, self.doc.root)
+            return _Positions(text, self.doc.root, census.kept(self.doc))
         return _align(self.doc.root, text)
 
 
@@ -119,31 +123,44 @@ class _Positions:
     The k-th start tag in the text is the k-th element of the tree, as long as their names agree
     (after a disagreement the text and the tree cannot be trusted to correspond, and libxml2's
     lines are used); when the counts agree and no entity is declared, they agree by construction.
+    The index of an element is taken from the document's census when it has one (the elements
+    with attributes, those pointer checks report on); the tree is walked for the others, once.
     Line and column are computed only for the elements asked for.
     """
 
-    def __init__(self, text: str, root: etree._Element):
+    def __init__(self, text: str, root: etree._Element, known: census.Census | None = None):
         self._text = text
-        found = [(m.start(), m["name"]) for m in _STARTS.finditer(text)]
-        tags = [(start, name) for start, name in found if name is not None]
-        starts = [start for start, _ in tags]
-        elements = list(root.iter(etree.Element))
-        agree = min(len(tags), len(elements))
-        if len(tags) != len(elements) or "<!ENTITY" in text[:starts[0] if starts else 0]:
-            # an entity may stand for markup, or loading took an element out: compare the names
-            names = [name.rpartition(":")[2] for _, name in tags]
-            locals_ = [e.tag.rpartition("}")[2] for e in elements]
-            if names[:agree] != locals_[:agree]:
-                agree = next(i for i, (a, b) in enumerate(zip(names, locals_, strict=False)) if a != b)
-        # else the parser made one element of each start tag, in order: nothing to compare
-        self._index = dict(zip(elements[:agree], starts[:agree], strict=True))
+        self._root = root
+        # where each start tag begins (`name`, the only group, matched: a start tag)
+        self._starts = [m.start() for m in _STARTS.finditer(text) if m.lastindex]
+        self._entities = "<!ENTITY" in text[:self._starts[0] if self._starts else 0]
+        self._order: dict[etree._Element, int] | None = None
+        if known is not None and known.count == len(self._starts) and not self._entities:
+            self._order = known.order  # one start tag per element, in order: nothing to compare
+        self._index: dict[etree._Element, int] | None = None
         self._newlines: list[int] | None = None
 
+    def _aligned(self) -> dict[etree._Element, int]:
+        """Every element with the offset of its start tag (the tree walked once, when first needed)."""
+        if self._index is None:
+            starts = self._starts
+            elements = list(self._root.iter(etree.Element))
+            agree = min(len(starts), len(elements))
+            if len(starts) != len(elements) or self._entities:
+                # an entity may stand for markup, or loading took an element out: compare the names
+                names = [_NAME.match(self._text, start)[1].rpartition(":")[2] for start in starts]
+                locals_ = [e.tag.rpartition("}")[2] for e in elements]
+                if names[:agree] != locals_[:agree]:
+                    agree = next(i for i, (a, b) in enumerate(zip(names, locals_, strict=False)) if a != b)
+            # else the parser made one element of each start tag, in order: nothing to compare
+            self._index = dict(zip(elements[:agree], starts[:agree], strict=True))
+        return self._index
+
     def __bool__(self) -> bool:
-        return bool(self._index)
+        return bool(self._starts) and (self._order is not None or bool(self._aligned()))
 
     def __contains__(self, element: etree._Element) -> bool:
-        return element in self._index
+        return self.get(element) is not None
 
     def __getitem__(self, element: etree._Element) -> tuple[int, int]:
         found = self.get(element)
@@ -152,7 +169,8 @@ class _Positions:
         return found
 
     def get(self, element: etree._Element) -> tuple[int, int] | None:
-        start = self._index.get(element)
+        index = self._order.get(element) if self._order is not None else None
+        start = self._starts[index] if index is not None else self._aligned().get(element)
         if start is None:
             return None
         if self._newlines is None:
