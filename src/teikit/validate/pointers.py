@@ -244,18 +244,17 @@ class _Hints:
     def _prepare(self) -> None:
         """The ids sorted, lowered and joined, and ordered by length: a few C calls for 30,000 ids."""
         ids = self._sorted = sorted(self._ids)
-        lengths = list(map(len, ids))
         joined = "\n".join(ids)
         lowered = joined.lower()
         if len(lowered) != len(joined):  # a letter whose lower case is longer ('İ'): id by id
             parts = [i.lower() for i in ids]
             lowered, lengths_low = "\n".join(parts), list(map(len, parts))
         else:
-            lengths_low = lengths
-        starts = [0, *itertools.accumulate(n + 1 for n in lengths_low)][:-1]
+            lengths_low = list(map(len, ids))
+        starts = list(itertools.accumulate(map((1).__add__, lengths_low[:-1]), initial=0))
         self._lowered = (lowered, starts)
         ordered = sorted(ids, key=len)  # stable: ids of one length stay sorted
-        self._by_length = (ordered, sorted(lengths))
+        self._by_length = (ordered, list(map(len, ordered)))
 
     def suggest(self, name: str) -> str:
         found = self._given.get(name)
