@@ -130,13 +130,19 @@ def _pointers_on(local: str) -> frozenset[str]:
     return found
 
 
+_BY_TAG: dict[str, frozenset[str]] = {}  # Clark name -> its attributes that are pointers
+
+
 def pointer_names(element: etree._Element) -> frozenset[str]:
     """The names of the attributes that hold TEI pointers on `element` (none off TEI elements)."""
     tag = element.tag
-    if not isinstance(tag, str) or not tag.startswith(_TEI):
-        return frozenset()
-    # namespaced attributes (xml:id, xml:lang, foreign) are never in the tables: not TEI pointers
-    return _pointers_on(tag[len(_TEI):])
+    found = _BY_TAG.get(tag)  # type: ignore[arg-type]
+    if found is None:
+        if not isinstance(tag, str):
+            return frozenset()
+        # namespaced attributes (xml:id, xml:lang, foreign) are never in the tables: not TEI pointers
+        found = _BY_TAG[tag] = _pointers_on(tag[len(_TEI):]) if tag.startswith(_TEI) else frozenset()
+    return found
 
 
 def pointer_attributes(element: etree._Element) -> list[tuple[str, str]]:
