@@ -260,3 +260,12 @@ def grammar_checker_for_tests() -> rng.LxmlChecker:
     assert isinstance(checker, rng.LxmlChecker)
     checker.relaxng_for(load(EDITION / "karabakh-war.xml"))  # a grammar exists before any judgement
     return checker
+
+
+def test_what_every_worker_would_make_is_made_once_before_the_fork(fresh_checker):
+    checker = fresh_checker()  # a first run: no grammar compiled yet
+    checker.prepare()
+    assert checker._simple is not None and checker._models is not None and checker._specialiser is not None
+    compiled = lxml_engine.compile_count
+    assert checker.check(load(GRAMMAR / "valid.xml")) == []
+    assert lxml_engine.compile_count == compiled + 1  # only the compilation was left

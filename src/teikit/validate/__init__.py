@@ -362,7 +362,7 @@ def prepare_grammars(options: ValidationOptions) -> None:
         return
     for schema in options.schemas:
         if Path(schema).is_file():
-            relaxng.grammar_checker(Path(schema))
+            relaxng.grammar_checker(Path(schema)).prepare()
 
 
 JING_BATCH = 200  # documents per Jing process: one JVM start per batch, bounded memory

@@ -23,6 +23,11 @@ class GrammarChecker(abc.ABC):
     def check(self, doc: Document) -> list[Diagnostic]:
         """Every grammar error of `doc` (rule "rng", severity ERROR, source "relaxng")."""
 
+    def prepare(self) -> None:
+        """Make now what every process would otherwise make for itself on its first document: called
+        before workers are forked, which then inherit it. Engines with such state override this."""
+        return None
+
     def check_many(self, docs: list[Document]) -> dict[str, list[Diagnostic]]:
         """Diagnostics per `doc.display`; engines with a start-up cost override this."""
         return {doc.display: self.check(doc) for doc in docs}

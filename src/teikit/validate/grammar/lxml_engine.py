@@ -98,6 +98,16 @@ class LxmlChecker(GrammarChecker):
             # the root cannot be judged by name alone: keep the original start for the verdict
             self._whole = self._compile(etree.parse(str(self.schema), make_parser()))
 
+    def prepare(self) -> None:
+        """What each process would make on its first document, made once before workers are forked:
+        the simplified schema parsed (whether xml:id is an ID), the content models the diagnosis of
+        an invalid document needs and, on a first run, with no grammar compiled yet, the
+        specialiser (then only the compilations are left to each worker)."""
+        self._ids_typed()
+        _ = self.models
+        if self._specialisable and self._compiled is None:
+            _ = self.specialiser
+
     def _simple_tree(self) -> etree._ElementTree:
         """The simplified schema, parsed when first needed."""
         if self._simple is None:
