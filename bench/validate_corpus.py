@@ -16,11 +16,13 @@ a machine's first run, which simplifies the schema, checks that it compiles and 
 corpus's element names. Without it, one unmeasured run fills the cache first.
 
 For every command it prints the median and the best wall time of `--repeat` rounds, the ratio
-of Jing's median to its median (above 1: teikit is faster), the CPU time of the whole process
-tree and its peak memory (the largest sum of the resident sizes of the process and all its
-descendants, sampled every 20 ms). Finally it checks that teikit's verdict and number of grammar
-errors equal Jing's on every file. `--per-file` also times Jing run once per file, as a
-pre-commit hook or a per-file CI step would (slow: a minute or more).
+of Jing's median to its median (above 1: teikit is faster), the median CPU time (user + system)
+of the whole process tree and the same ratio for it (the comparable figure on a shared
+machine, where wall time measures the scheduler), and its peak memory (the largest sum of the
+resident sizes of the process and all its descendants, sampled every 20 ms). Finally it checks
+that teikit's verdict and number of grammar errors equal Jing's on every file. `--per-file`
+also times Jing run once per file, as a pre-commit hook or a per-file CI step would (slow: a
+minute or more).
 """
 
 from __future__ import annotations
@@ -174,14 +176,17 @@ def main() -> int:
         print(f"load average {os.getloadavg()[0]:.2f} after; {mode}")
         jing_runs = results.get("Jing, all files in one JVM", [(0.0, 0.0, 0)])
         jing_median = statistics.median(w for w, _, _ in jing_runs)
-        print(f"{'command':42} {'median':>8} {'best':>8} {'vs Jing':>8} {'CPU':>8} {'peak RSS':>9}")
+        jing_cpu = statistics.median(c for _, c, _ in jing_runs)
+        print(f"{'command':42} {'median':>8} {'best':>8} {'vs Jing':>8} {'CPU':>8} {'vs Jing':>8} "
+              f"{'peak RSS':>9}")
         for name, runs in results.items():
             median = statistics.median(w for w, _, _ in runs)
             ratio = f"{jing_median / median:7.2f}x" if jing_median else "       -"
             cpu = statistics.median(c for _, c, _ in runs)
+            cpu_ratio = f"{jing_cpu / cpu:7.2f}x" if jing_cpu and cpu else "       -"
             peak = max(p for _, _, p in runs)
             print(f"{name:42} {median:7.2f}s {min(w for w, _, _ in runs):7.2f}s {ratio} {cpu:7.2f}s "
-                  f"{peak / 2**20:7.0f} MB")
+                  f"{cpu_ratio} {peak / 2**20:7.0f} MB")
         if len(jobs) > 1:
             by_j = {j: statistics.median(w for w, _, _ in results[f"teikit validate -j {j}"]) for j in jobs}
             print("scaling of teikit validate: " + ", ".join(
