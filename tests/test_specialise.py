@@ -17,7 +17,12 @@ from teikit.errors import InputError
 from teikit.load import load, make_parser
 from teikit.validate import grammar as rng
 from teikit.validate.grammar import lxml_engine, simplified
-from teikit.validate.grammar.specialise import Specialiser, element_name, specialisable
+from teikit.validate.grammar.specialise import (
+    Specialiser,
+    element_name,
+    specialisable,
+    without_unused_attributes,
+)
 
 TEI_ALL = ROOT / "schemas" / "tei_all.rng"
 GRAMMAR = DATA / "grammar"
@@ -71,6 +76,49 @@ def test_a_wider_vocabulary_changes_no_verdict(specialiser, whole, simple_tei_al
         for doc in docs:
             specialised = etree.RelaxNG(specialiser.grammar(vocabulary(doc.tree) | extra))
             assert specialised.validate(doc.tree) == whole.validate(doc.tree), doc.display
+
+
+def attribute_names(tree: etree._ElementTree) -> frozenset[str]:
+    return frozenset(n for el in tree.getroot().iter(etree.Element) for n in el.attrib)
+
+
+@pytest.mark.parametrize("path", samples(), ids=lambda p: p.name)
+def test_optional_attributes_no_document_uses_change_no_verdict(path, specialiser, whole):
+    doc = load(path, require_tei=False)
+    grammar = specialiser.grammar(vocabulary(doc.tree))
+    cut = etree.RelaxNG(without_unused_attributes(grammar, attribute_names(doc.tree)))
+    assert cut.validate(doc.tree) == whole.validate(doc.tree)
+    for element in doc.root.iter(etree.Element):  # every subtree too: error repair validates them
+        assert cut.validate(element) == whole.validate(element), element.tag
+
+
+def test_an_attribute_a_document_does_not_use_is_cut_and_a_required_one_stays(specialiser):
+    names = {TEI + n for n in ("TEI", "teiHeader", "fileDesc", "titleStmt", "title", "publicationStmt",
+                               "p", "sourceDesc", "text", "body", "ptr")}
+    grammar = without_unused_attributes(specialiser.grammar(names), frozenset({"target"}))
+    cut = {a.get("name") for a in grammar.getroot().iter(R + "attribute")}
+    assert "rend" not in cut and "target" in cut
+    doc = etree.fromstring(f'<p xmlns="{TEI[1:-1]}">a <ptr target="#x"/></p>')
+    assert etree.RelaxNG(grammar).validate(doc)
+    assert not etree.RelaxNG(grammar).validate(etree.fromstring(f'<p xmlns="{TEI[1:-1]}" rend="b">a</p>'))
+
+
+def test_grammars_without_unused_attributes_compile(tmp_path, simple_tei_all, specialiser):
+    """Compiled in a child process, as above: a shape libxml2 loops on fails instead of hanging."""
+    names = all_names(simple_tei_all)
+    attributes = sorted({n for a in simple_tei_all.getroot().iter(R + "attribute")
+                         if (n := a.get("name"))})
+    chooser = random.Random(11)
+    paths = []
+    for i in range(6):
+        grammar = specialiser.grammar(set(chooser.sample(names, chooser.randrange(5, 300))) | {TEI + "TEI"})
+        used = frozenset(chooser.sample(attributes, chooser.randrange(0, len(attributes))))
+        path = tmp_path / f"a{i}.rng"
+        without_unused_attributes(grammar, used).write(str(path))
+        paths.append(str(path))
+    script = "import sys\nfrom lxml import etree\nfor p in sys.argv[1:]:\n    etree.RelaxNG(etree.parse(p))\n"
+    done = subprocess.run([sys.executable, "-c", script, *paths], timeout=120, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_elements_outside_the_vocabulary_are_not_allowed(specialiser):
@@ -269,3 +317,28 @@ def test_what_every_worker_would_make_is_made_once_before_the_fork(fresh_checker
     compiled = lxml_engine.compile_count
     assert checker.check(load(GRAMMAR / "valid.xml")) == []
     assert lxml_engine.compile_count == compiled + 1  # only the compilation was left
+
+
+def test_a_first_run_writes_down_attribute_names_and_the_next_compiles_once_without_the_others(
+        tmp_path, fresh_checker):
+    first_run = fresh_checker()
+    assert first_run.check(load(GRAMMAR / "valid.xml")) == []
+    assert "n" in {a.get("name") for a in first_run._grammar.getroot().iter(R + "attribute")}  # all kept
+    remembered = set(next((tmp_path / "cache" / "rng").glob("*.names")).read_text().split())
+    used = {a for el in load(GRAMMAR / "valid.xml").root.iter(etree.Element) for a in el.attrib}
+    assert {"@" + a for a in used} <= remembered and lxml_engine.ALL_ATTRIBUTES not in remembered
+    compiled = lxml_engine.compile_count
+    next_run = fresh_checker()
+    assert next_run.check(load(GRAMMAR / "valid.xml")) == []
+    assert lxml_engine.compile_count == compiled + 1  # the grammar of the remembered names, once
+    kept = {a.get("name") for a in next_run._grammar.getroot().iter(R + "attribute")}
+    assert "rend" in kept and "n" not in kept  # an optional attribute no document uses is cut
+
+
+def test_foreign_elements_cost_no_compilation_in_a_later_run(tmp_path, fresh_checker):
+    foreign = tmp_path / "foreign.xml"
+    foreign.write_text((GRAMMAR / "valid.xml").read_text().replace("</p>", '<x:y xmlns:x="urn:x"/></p>', 1))
+    fresh_checker().check(load(foreign))
+    compiled = lxml_engine.compile_count
+    assert fresh_checker().check(load(foreign))  # still invalid
+    assert lxml_engine.compile_count == compiled + 1

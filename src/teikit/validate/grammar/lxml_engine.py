@@ -27,11 +27,14 @@ from teikit.validate.grammar.rng_syntax import XML_NS, attribute_name, element_n
 from teikit.validate.grammar.rng_syntax import local as _local
 from teikit.validate.grammar.rng_syntax import rng as _rng
 from teikit.validate.grammar.simplification import simplified
-from teikit.validate.grammar.specialise import Specialiser, specialisable
+from teikit.validate.grammar.specialise import Specialiser, specialisable, without_unused_attributes
 
 compile_count = 0  # how many schemas this process compiled: the cache's observable effect
 XML_ID = f"{{{XML_NS}}}id"
-SPECIALISE_VERSION = "1"  # bump when the specialiser's output changes, so kept grammars are remade
+# In a vocabulary, "@" + the Clark name of an attribute the documents use; ALL_ATTRIBUTES: a
+# document whose attributes were not counted, for which every attribute pattern stays.
+ALL_ATTRIBUTES = "@*"
+SPECIALISE_VERSION = "2"  # bump when the specialiser's output changes, so kept grammars are remade
 
 
 @dataclass
@@ -42,6 +45,9 @@ class LxmlChecker(GrammarChecker):
     (`teikit.validate.grammar.specialise`): a new document whose names are all known reuses the compiled
     grammar, one with new names widens it and compiles again (milliseconds, not the ~0.8 s that
     the whole of tei_all.rng costs). Grammars the specialiser cannot handle are compiled whole.
+    Once the attribute names the documents use are remembered (a run that starts without them
+    keeps every attribute and writes them down), the optional attributes none of them uses are
+    cut too (`without_unused_attributes`).
 
     A valid document costs one validation. For an invalid one, a private copy of the tree is
     examined bottom-up: a subtree that validates on its own is fine; otherwise its children are
@@ -66,6 +72,9 @@ class LxmlChecker(GrammarChecker):
     _hollow: dict[str, etree.RelaxNG] = field(init=False, repr=False, default_factory=dict)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
     _ids: bool | None = field(init=False, repr=False, default=None)  # see `_ids_typed`
+    _defined_names: frozenset[str] | None = field(init=False, repr=False, default=None)
+    _learning_attributes: bool = field(init=False, repr=False, default=False)
+    _attributes_seen: frozenset[str] = field(init=False, repr=False, default=frozenset())
 
     def __post_init__(self) -> None:
         compiled_path = self._simple_path = simplified(self.schema)
@@ -92,6 +101,11 @@ class LxmlChecker(GrammarChecker):
             # a cached simplified copy: what is learnt is kept beside it
             self._names_file = compiled_path.with_suffix(".names")
             self._vocabulary = self._remembered()
+            # no attribute names remembered yet: this run keeps every attribute pattern and only
+            # writes down the names it meets (a first run would otherwise compile again for each)
+            self._learning_attributes = not any(n[:1] == "@" for n in self._vocabulary)
+            if self._learning_attributes:
+                self._vocabulary |= {ALL_ATTRIBUTES}
             if self._vocabulary:  # compiled now, so that workers forked from here inherit it
                 self._specialise()
         if compiled_path != self.schema and not self.info.exact_start:
@@ -107,6 +121,14 @@ class LxmlChecker(GrammarChecker):
         _ = self.models
         if self._specialisable and self._compiled is None:
             _ = self.specialiser
+
+    @property
+    def _defined(self) -> frozenset[str]:
+        """The names a vocabulary may hold for this grammar: its elements, "@" and its attributes."""
+        if self._defined_names is None:
+            attributes = {"@" + a for names in self.info.attributes.values() for a in names}
+            self._defined_names = self._element_names | attributes | {ALL_ATTRIBUTES}
+        return self._defined_names
 
     def _simple_tree(self) -> etree._ElementTree:
         """The simplified schema, parsed when first needed."""
@@ -151,8 +173,19 @@ class LxmlChecker(GrammarChecker):
             return self._compiled
         # xml:ids typed as ID: the by-parts verdict and the diagnosis need the duplicates, which the
         # same walk gathers (one walk of the document, not two)
-        names = census.of(doc, frozenset() if self._ids_typed() else None).tags
+        scan = census.of(doc, frozenset() if self._ids_typed() else None)
+        if scan.attribute_names is None:
+            attributes = frozenset({ALL_ATTRIBUTES})
+        else:
+            attributes = frozenset("@" + a for a in scan.attribute_names)
+        # names the grammar does not define (a foreign element) cannot change its specialisation
+        names = (scan.tags | ({ALL_ATTRIBUTES} if self._learning_attributes else attributes)) & self._defined
         with self._lock:
+            save = False
+            attributes &= self._defined
+            if self._learning_attributes and not attributes <= self._attributes_seen:
+                self._attributes_seen |= attributes  # written down for the next run, not compiled for
+                save = True
             if self._compiled is None or not names <= self._vocabulary:
                 known = self._vocabulary
                 # with the names other processes learnt meanwhile (workers of a machine's first run
@@ -160,13 +193,14 @@ class LxmlChecker(GrammarChecker):
                 learnt = self._remembered() if self._names_file is not None else frozenset()
                 self._vocabulary = known | names | learnt
                 self._specialise()
-                if not self._vocabulary <= known | learnt:
-                    self._remember()
+                save = save or not self._vocabulary <= known | learnt
+            if save and self._names_file is not None:
+                self._remember()
             return self._compiled
 
     def _specialise(self) -> None:
         """Compile the grammar specialised to the vocabulary, made once per vocabulary and machine."""
-        names = self._vocabulary & self._element_names
+        names = self._vocabulary & self._defined
         self._grammar_file = None
         self._grammar = None
         if self._names_file is not None:
@@ -175,7 +209,11 @@ class LxmlChecker(GrammarChecker):
             with contextlib.suppress(OSError, etree.XMLSyntaxError):
                 self._grammar = etree.parse(str(self._grammar_file), make_parser())
         if self._grammar is None:
-            self._grammar = self.specialiser.grammar(names)
+            elements = frozenset(n for n in names if n[:1] != "@")
+            self._grammar = self.specialiser.grammar(elements)
+            if ALL_ATTRIBUTES not in names:
+                used = frozenset(n[1:] for n in names if n[:1] == "@")
+                self._grammar = without_unused_attributes(self._grammar, used)
             if self._grammar_file is not None:
                 _keep(self._grammar_file, self._grammar)
         self._compiled = self._compile(self._grammar)
@@ -226,14 +264,14 @@ class LxmlChecker(GrammarChecker):
             text = self._names_file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return frozenset()
-        return frozenset(text.split()) & self._element_names
+        return (frozenset(text.split()) & self._defined) - {ALL_ATTRIBUTES}
 
     def _remember(self) -> None:
         """Add this process's vocabulary to the file (an unwritable cache is no error)."""
         from teikit import fsutil
 
         assert self._names_file is not None
-        names = self._vocabulary & self._element_names
+        names = ((self._vocabulary | self._attributes_seen) & self._defined) - {ALL_ATTRIBUTES}
         with contextlib.suppress(OSError, TeikitError):
             fsutil.write_text(self._names_file, "\n".join(sorted(names | self._remembered())) + "\n",
                               durable=False)

@@ -10,8 +10,14 @@ turns `optional` and `zeroOrMore` into `empty`) and dropping what can no longer 
 leaves a grammar that accepts the document if and only if the original does. It compiles in
 milliseconds, and validates faster too (its content models are small).
 
-Attributes are left alone: they hardly cost compile time, and a document's error messages about
-them keep naming every attribute the original grammar allows.
+Attributes cost no compile time, but validation time: libxml2 tries every attribute pattern of an
+element against its attributes. `without_unused_attributes` turns, in a specialised grammar,
+each optional attribute whose name no document at hand uses into `optional(notAllowed)`
+(`optional(attribute x)` matches nothing but the empty sequence in a document without an
+attribute x): about 12% less validation time on the shared corpora. Required attributes and
+name classes stay, so an element that lacks a required attribute is still reported as such,
+and hints name every attribute the original grammar allows (they come from its analysis, not
+from the specialised copy).
 
 The output is also normalised (no `group`, `interleave` or `choice` of a single pattern, no
 `empty` inside a group): libxml2 2.14's own simplification can loop forever on some of the
@@ -26,7 +32,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from teikit.validate.grammar.rng_syntax import R as _R
-from teikit.validate.grammar.rng_syntax import element_name
+from teikit.validate.grammar.rng_syntax import attribute_name, element_name
 from teikit.validate.grammar.rng_syntax import local as _local
 from teikit.validate.grammar.rng_syntax import ns_in_scope as _ns_in_scope
 
@@ -253,3 +259,23 @@ def _drop_empties(node: etree._Element, parts: list[etree._Element]) -> list[etr
     for p in empties[1:] if len(empties) == len(parts) else empties:
         node.remove(p)
     return _patterns(node)
+
+
+def without_unused_attributes(grammar: etree._ElementTree, used: frozenset[str]) -> etree._ElementTree:
+    """`grammar` (changed in place) with `optional(notAllowed)` for each optional attribute whose
+    (Clark) name is not in `used`: it accepts the same documents among those whose attribute
+    names all lie in `used`.
+
+    The `optional` is kept on purpose: libxml2 validates `optional(notAllowed)` (which its own
+    simplification leaves alone) faster than the `empty` it means, and faster than the attribute;
+    the same grammar with the optional attributes replaced by `empty` and normalised validated the
+    shared corpora in 0.99 CPU-s instead of 0.71 s for the unchanged grammar and 0.62 s for this.
+    """
+    for attribute in list(grammar.getroot().iter(_R + "attribute")):
+        name = attribute_name(attribute)
+        holder = attribute.getparent()
+        if name is None or name in used or holder is None or _local(holder) != "optional":
+            continue
+        if _patterns(holder) == [attribute]:
+            _replace(attribute, etree.Element(_R + "notAllowed"))
+    return grammar
