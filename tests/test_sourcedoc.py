@@ -1,0 +1,231 @@
+"""The diplomatic page view: sourceDoc's surfaces, zones and lines in HTML, PDF and text.
+
+Decided once in xslt/common/sourcedoc.xsl. The real files are two pages of the Faust
+edition's documentary transcription (tests/data/sourcedoc/README.md names them and their
+licence): H.14 of Faust II act V (a page turned upside down: both zones rotate="180", a
+cancelled mod, retrace, app, orig, abbr, fw with a superscript) and H.9k of Faust II act I
+(a letter of Helene Vulpius with Goethe's verses written across its margin: zones rotated 90°,
+unclear, app, orig). notebook.xml, written for the tests, has what those pages lack: a
+reading text beside the sourceDoc, surfaces with @n, label, desc and images (one beside it,
+one elsewhere in the project, one on an image server), typed zones, @n on a line, choice,
+subst, add with @place, gap, supplied, hi, metamark.
+"""
+# ruff: noqa: RUF001 (the transcriptions' long s and Leiden brackets are the point)
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from conftest import DATA, ROOT, run_cli
+from teikit.load import load
+from teikit.write import BuildOptions, build_document
+from teikit.write.pdf import pdf_data
+
+SD = DATA / "sourcedoc"
+H14 = SD / "faust-2V-H14-0002.xml"
+H9K = SD / "faust-2I-H9k-0003.xml"
+NOTEBOOK = SD / "notebook.xml"
+VNU = ROOT / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, dict[str, Path]]:
+    out = tmp_path_factory.mktemp("sourcedoc")
+    result = {}
+    for path in (H14, H9K, NOTEBOOK):
+        html, txt = build_document(load(path, project_root=ROOT), out, ["html", "txt"], BuildOptions())
+        result[path.stem] = {"html": html, "txt": txt}
+    return result
+
+
+def pages(built, stem):
+    return lxml_html.parse(str(built[stem]["html"])).getroot().get_element_by_id("tk-pages")
+
+
+def lines(section) -> list[tuple[str, str]]:
+    """(number, text) of each line of a page, in order."""
+    return [(div.find("span").get("data-n"), " ".join(div.text_content().split()))
+            for div in section.xpath(".//div[contains(concat(' ', @class, ' '), ' line ')]")]
+
+
+def pages_txt(built, stem) -> str:
+    text = built[stem]["txt"].read_text(encoding="utf-8")
+    return text.split("\nPages\n-----\n\n")[1].split("\n\nHow to cite\n")[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+def test_each_surface_is_a_page_with_its_zones_and_numbered_lines(built):
+    section = pages(built, "faust-2V-H14-0002")
+    assert section.xpath("h2/text()") == ["Pages"]
+    assert section.xpath("section[@class='page']/h3/text()") == ["Page 1"]
+    # Two zones, both written upside down: the label says so; the first holds the signature.
+    zones = section.xpath(".//div[contains(@class, 'zone')]")
+    assert [z.xpath("string(p[@class='zone-label'])") for z in zones] == ["Rotated 180°", "Rotated 180°"]
+    got = lines(section)
+    assert [n for n, _ in got] == [str(i) for i in range(1, 27)]
+    assert got[0] == ("1", "V H14") and got[1] == ("2", "Vor dem Pallaſt")
+    assert got[25] == ("26", "So dumm läuft es am Ende doch hinaus.")
+
+
+def test_transcription_signs_are_kept_in_the_lines(built):
+    section = pages(built, "faust-2V-H14-0002")
+    got = dict(lines(section))
+    assert got["15"] == "Die Kette lang ⟦zum⟧ Meſſen"  # mod rend="strikethrough": a deletion
+    assert section.xpath(".//del[contains(@class, 'mod')]/text()") == ["⟦zum⟧", "⟦Aus d⟧"]
+    assert got["13"] == "Geſpitzte Pfäle die ſind da"  # the app's lemma, not the reading Pfähle
+    assert section.xpath(".//span[@class='retrace']/text()") == ["ein", "n"]
+    assert section.xpath(".//span[@class='fw']//sup/text()") == ["14"]  # hi rend="sup"
+    assert got["6"] == "Aus Bandern, Sehnen und Gebein"  # orig, as written
+
+
+def test_rotated_margin_and_unclear_letters(built):
+    section = pages(built, "faust-2I-H9k-0003")
+    got = lines(section)
+    assert len(got) == 19
+    assert got[12] == ("13", "Helene Vulpius.")
+    assert section.xpath(".//div[@class='line rend-right']/text()") == ["Helene Vulpius."]
+    assert got[13] == ("14", "Da ſtand es gut um unſer Haus")  # the margin, after the letter
+    # unclear, inside the lemma of an app
+    assert got[15] == ("16", "Ich hi\u0323e\u0323lte feſt auf Kiſt und Schrein")
+    assert [z.xpath("string(p)") for z in section.xpath(".//div[contains(@class, 'rotated')]")] == \
+        ["Rotated 90°", "Rotated 90°"]
+
+
+def test_a_diplomatic_choice_shows_what_is_written_the_reading_text_what_is_meant(built):
+    root = lxml_html.parse(str(built["notebook"]["html"])).getroot()
+    reading = " ".join(root.get_element_by_id("tk-text").text_content().split())
+    assert "over the hills at Saint Ives" in reading and "in a moment." in reading
+    got = dict(lines(pages(built, "notebook").xpath("section[@class='page']")[0]))
+    assert got["2"] == "over the hilles at St. Ives,"
+    assert got["4"] == "shattered in a momment."
+    titles = pages(built, "notebook").xpath(".//span[contains(@class, 'choice')]/@title")
+    assert titles == ["regularised: hills", "expanded: Saint", "corrected: moment"]
+
+
+def test_signs_of_a_genetic_transcription(built):
+    section = pages(built, "notebook").xpath("section[@class='page']")[0]
+    got = dict(lines(section))
+    assert got["1"] == "The ⟦storm⟧ \\tempest/ came"
+    assert section.xpath(".//ins[contains(@class, 'add')]/@title")[:1] == ["added above the line"]
+    assert got["3"] == "and the o\u0323l\u0323d\u0323 tree . . . was"  # unclear; three illegible letters
+    assert got["5a"] == "^⟦then⟧\\so soon as/ we [saw] it"  # @n, metamark, subst (both parts), supplied
+    assert got["6"] == "\\its progress/"  # counted on from the page's first line
+    assert got["7"] == "with ⟦curiosity⟧ delight"
+    assert section.xpath(".//span[contains(@class, 'rend-underline')]/text()") == ["shattered"]
+    assert section.xpath(".//ins[contains(@class, 'place-margin')]/@title") == \
+        ["added in the margin (margin)"]
+
+
+def test_pages_labels_descriptions_zone_labels(built):
+    section = pages(built, "notebook")
+    assert section.xpath("section/h3/text()") == ["Page 1r", "Page 1v", "Page 3"]
+    assert section.xpath("string(section[1]/p[@class='page-desc'])") == \
+        "Fol. 1 recto — Ink, with pencil additions in the margin."
+    # The main zone is not labelled; the others by type, @n and rotation.
+    assert section.xpath(".//p[@class='zone-label']/text()") == ["Left margin, rotated 90°", "Column 1"]
+    assert section.xpath("string(section[2]//p[@class='page-note'])") == "[Pencil, faded.]"
+
+
+def test_page_images_beside_the_lines_remote_ones_linked(built):
+    section = pages(built, "notebook")
+    first, second, third = section.xpath("section[@class='page']")
+    png = base64.b64encode((SD / "img" / "f1r.png").read_bytes()).decode()
+    assert first.xpath(".//div[@class='page-body with-image']//img/@src") == ["data:image/png;base64," + png]
+    assert first.xpath(".//img/@alt") == ["Facsimile of page 1r"]
+    # Inside the project root though outside the document's folder: embedded too.
+    assert second.xpath(".//img/@src")[0].startswith("data:image/png;base64,")
+    assert third.xpath(".//figcaption/a/@href") == \
+        ["https://iiif.example.org/iiif/notebook-2r/full/max/0/default.jpg"]
+    assert not third.xpath(".//img")
+
+
+def test_the_page_view_has_its_section_after_the_text_and_in_the_contents(built):
+    root = lxml_html.parse(str(built["notebook"]["html"])).getroot()
+    article = root.xpath("//article")[0]
+    order = [c.get("id") for c in article if c.get("id")]
+    assert order.index("tk-text") + 1 == order.index("tk-pages")
+    assert root.xpath("//nav[@id='tk-toc']//a[@href='#tk-pages']/text()") == ["Pages"]
+
+
+def test_a_document_without_sourcedoc_has_no_page_view(tmp_path):
+    doc = load(DATA / "facsimile" / "letter.xml")
+    html, txt = build_document(doc, tmp_path, ["html", "txt"], BuildOptions())
+    assert 'id="tk-pages"' not in html.read_text(encoding="utf-8")
+    assert "\nPages\n" not in txt.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Text
+
+def test_text_pages_with_a_number_gutter(built):
+    text = pages_txt(built, "faust-2V-H14-0002")
+    assert text.startswith("Page 1\n\n[Rotated 180°]\n     1  V H14\n\n"
+                           "[Rotated 180°]\n     2  Vor dem Pallaſt\n")
+    assert "\n    15  Die Kette lang ⟦zum⟧ Meſſen\n" in text
+    assert text.endswith("    26  So dumm läuft es am Ende doch hinaus.")
+
+
+def test_text_names_images_and_keeps_the_reading_text_first(built):
+    whole = built["notebook"]["txt"].read_text(encoding="utf-8")
+    assert whole.index("The tempest came over the hills") < whole.index("\nPages\n")
+    text = pages_txt(built, "notebook")
+    assert text.startswith("Page 1r\nFol. 1 recto — Ink, with pencil additions in the margin.\n"
+                           "facs. img/f1r.png\n\n"
+                           "     1  The ⟦storm⟧ \\tempest/ came\n     2  over the hilles at St. Ives,\n")
+    assert "[Left margin, rotated 90°]\n     6  \\its progress/\n     7  with ⟦curiosity⟧ delight" in text
+    assert "Page 3\nfacs. https://iiif.example.org/iiif/notebook-2r/full/max/0/default.jpg\n\n" \
+           "     1  A third page, on an image server." in text
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+def test_pdf_data_has_one_block_per_surface():
+    data = json.loads(pdf_data(load(NOTEBOOK)))
+    surfaces = [b for b in data["pages"] if b["t"] == "surface"]
+    assert len(surfaces) == 3
+    first = surfaces[0]["c"]
+    assert first[0]["t"] == "h" and first[0]["c"] == ["Page 1r"]
+    assert [b["n"] for b in first if b["t"] == "l"] == ["1", "2", "3", "4", "5a", "6", "7"]
+    assert {"t": "p", "style": "caption", "c": ["Left margin, rotated 90°"]} in first
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) missing")
+@pytest.mark.parametrize("path, expected", [
+    (H14, ["Rotated 180°", "Die Kette lang ⟦zum⟧ Meſſen", "So dumm läuft es am Ende doch hinaus."]),
+    (NOTEBOOK, ["Page 1r", "over the hilles at St. Ives,", "Left margin, rotated 90°", "facs. img/f1r.png"]),
+])
+def test_the_pdf_builds_and_prints_the_lines(tmp_path, path, expected):
+    result = run_cli("build", str(path), "-f", "pdf", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run(["pdftotext", str(tmp_path / f"{path.stem}.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    for words in expected:
+        assert words in text
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages pass the Nu checker and axe-core
+
+@pytest.mark.skipif(not (shutil.which("java") and VNU.is_file()), reason="java or vnu.jar missing")
+def test_the_pages_are_valid_html5(built):
+    from test_html import vnu_errors
+    files = [b["html"] for b in built.values()]
+    assert {k: v for k, v in vnu_errors(files).items() if v} == {}
+
+
+@pytest.mark.parametrize("stem", ["notebook", "faust-2I-H9k-0003"])
+def test_the_pages_pass_axe(built, stem):
+    from test_html import AXE, CHROMIUM, axe_violations
+    if not (CHROMIUM and AXE.is_file()):
+        pytest.skip("chromium or axe-core missing (./dev test installs them)")
+    assert axe_violations(built[stem]["html"]) == []
