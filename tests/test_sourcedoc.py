@@ -148,6 +148,17 @@ def test_page_images_beside_the_lines_remote_ones_linked(built):
     assert not third.xpath(".//img")
 
 
+def test_zones_with_coordinates_are_outlined_on_the_image(built):
+    first, second, _ = pages(built, "notebook").xpath("section[@class='page']")
+    svg = first.xpath(".//div[@class='page-image-frame']/*[local-name()='svg']")[0]
+    assert svg.get("viewbox") == "0 0 400 560"  # the surface's ulx uly lrx lry (lxml lower-cases the name)
+    assert [(c.tag, {k: v for k, v in c.attrib.items() if k != "vector-effect"}) for c in svg] == [
+        ("rect", {"x": "36", "y": "36", "width": "266", "height": "179"}),
+        ("polygon", {"points": "314,50 372,50 372,232 314,232"})]
+    assert svg.get("aria-hidden") == "true"
+    assert not second.xpath(".//*[local-name()='svg']")  # zones without coordinates: nothing drawn
+
+
 def test_the_page_view_has_its_section_after_the_text_and_in_the_contents(built):
     root = lxml_html.parse(str(built["notebook"]["html"])).getroot()
     article = root.xpath("//article")[0]

@@ -138,4 +138,35 @@
     <xsl:sequence select="exists($e/self::tei:mod) and matches(string($e/@rend), 'strike|erase|cancel|overwrit|line-through', 'i')"/>
   </xsl:function>
 
+  <!-- Zones outlined on the page image. A page's coordinate space is its own @ulx @uly @lrx
+       @lry, else its image's @width and @height in pixels; a zone's shape is its rectangle
+       (@ulx @uly @lrx @lry) or its polygon (@points), in that space. -->
+  <xsl:function name="tk:page-space" as="xs:double*">
+    <xsl:param name="s" as="element(tei:surface)"/>
+    <xsl:variable name="box" select="tk:box($s)"/>
+    <xsl:variable name="g" select="$s/tei:graphic[normalize-space(@url)][1]"/>
+    <xsl:variable name="wh" select="($g/@width, $g/@height) ! replace(normalize-space(.), '^(\d+(\.\d+)?)(px)?$', '$1')"/>
+    <xsl:sequence select="if (exists($box)) then $box
+        else if (count($wh) = 2 and (every $v in $wh satisfies $v castable as xs:double and xs:double($v) gt 0))
+          then (0, 0, $wh ! xs:double(.))
+        else ()"/>
+  </xsl:function>
+
+  <!-- x, y, width, height of an element's @ulx @uly @lrx @lry, or nothing. -->
+  <xsl:function name="tk:box" as="xs:double*">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="c" select="($e/@ulx, $e/@uly, $e/@lrx, $e/@lry)[normalize-space(.) castable as xs:double] ! xs:double(normalize-space(.))"/>
+    <xsl:sequence select="if (count($c) = 4 and $c[3] gt $c[1] and $c[4] gt $c[2]) then ($c[1], $c[2], $c[3] - $c[1], $c[4] - $c[2]) else ()"/>
+  </xsl:function>
+
+  <!-- A zone's shape: "rect x y width height" or "polygon x,y x,y x,y...", or nothing. -->
+  <xsl:function name="tk:zone-shape" as="xs:string?">
+    <xsl:param name="z" as="element()"/>
+    <xsl:variable name="box" select="tk:box($z)"/>
+    <xsl:variable name="points" select="normalize-space($z/@points)"/>
+    <xsl:sequence select="if (exists($box)) then 'rect ' || string-join($box ! string(.), ' ')
+        else if (matches($points, '^-?\d+(\.\d+)?,-?\d+(\.\d+)?( -?\d+(\.\d+)?,-?\d+(\.\d+)?){2,}$')) then 'polygon ' || $points
+        else ()"/>
+  </xsl:function>
+
 </xsl:stylesheet>

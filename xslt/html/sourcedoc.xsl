@@ -35,7 +35,10 @@
                 <figure class="page-image">
                   <xsl:choose>
                     <xsl:when test="$embedded">
-                      <img src="{$tk:facs-data($url)}" alt="Facsimile of {lower-case(substring($label, 1, 1)) || substring($label, 2)}"/>
+                      <div class="page-image-frame">
+                        <img src="{$tk:facs-data($url)}" alt="Facsimile of {lower-case(substring($label, 1, 1)) || substring($label, 2)}"/>
+                        <xsl:call-template name="zone-outlines"/>
+                      </div>
                       <figcaption><xsl:value-of select="$url"/></figcaption>
                     </xsl:when>
                     <xsl:when test="tk:is-remote($url)">
@@ -54,6 +57,27 @@
           </section>
         </xsl:for-each>
       </section>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- The zones with coordinates, outlined over the page image (drawn only; the zones
+       themselves are in the transcription beside it). -->
+  <xsl:template name="zone-outlines">
+    <xsl:variable name="space" select="tk:page-space(.)"/>
+    <xsl:variable name="zones" select="(.//tei:zone | .//tei:surface)[exists(tk:zone-shape(.))]"/>
+    <xsl:if test="exists($space) and exists($zones)">
+      <svg xmlns="http://www.w3.org/2000/svg" class="zone-outlines" viewBox="{string-join($space ! string(.), ' ')}"
+           preserveAspectRatio="none" aria-hidden="true" focusable="false">
+        <xsl:for-each select="$zones">
+          <xsl:variable name="shape" select="tokenize(tk:zone-shape(.), ' ')"/>
+          <xsl:choose>
+            <xsl:when test="$shape[1] = 'rect'">
+              <rect x="{$shape[2]}" y="{$shape[3]}" width="{$shape[4]}" height="{$shape[5]}" vector-effect="non-scaling-stroke"/>
+            </xsl:when>
+            <xsl:otherwise><polygon points="{string-join(subsequence($shape, 2), ' ')}" vector-effect="non-scaling-stroke"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:for-each>
+      </svg>
     </xsl:if>
   </xsl:template>
 
