@@ -213,6 +213,7 @@ def test_pdf_data_has_one_block_per_surface():
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) missing")
 @pytest.mark.parametrize("path, expected", [
     (H14, ["Rotated 180°", "Die Kette lang ⟦zum⟧ Meſſen", "So dumm läuft es am Ende doch hinaus."]),
+    (H9K, ["Rotated 90°", "Da ſtand es gut um unſer Haus", "Helene Vulpius."]),
     (NOTEBOOK, ["Page 1r", "over the hilles at St. Ives,", "Left margin, rotated 90°", "facs. img/f1r.png"]),
 ])
 def test_the_pdf_builds_and_prints_the_lines(tmp_path, path, expected):
