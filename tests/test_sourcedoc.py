@@ -193,6 +193,8 @@ def test_text_names_images_and_keeps_the_reading_text_first(built):
                            "facs. img/f1r.png\n\n"
                            "     1  The ⟦storm⟧ \\tempest/ came\n     2  over the hilles at St. Ives,\n")
     assert "[Left margin, rotated 90°]\n     6  \\its progress/\n     7  with ⟦curiosity⟧ delight" in text
+    assert "\n[Column 1]\n     1  A second page, its image elsewhere in the project.\n\n" \
+           "        [Pencil, faded.]\n" in text  # an editor's note in line with the text, unnumbered
     assert "Page 3\nfacs. https://iiif.example.org/iiif/notebook-2r/full/max/0/default.jpg\n\n" \
            "     1  A third page, on an image server." in text
 

@@ -60,7 +60,7 @@
                                        else normalize-space(string-join(tk:inline($n)))"/>
     <xsl:variable name="num" select="if ($n/self::tei:line) then tk:page-line-number($n) else ''"/>
     <xsl:variable name="pad" select="string-join((1 to $width + 2 - string-length($num)) ! ' ')"/>
-    <xsl:sequence select="if ($n/self::tei:note) then $pad || '[' || $words || ']'
+    <xsl:sequence select="if ($n/self::tei:note) then $pad || '  [' || $words || ']'
                           else if ($words = '' and $num = '') then ''
                           else $pad || $num || '  ' || $words"/>
   </xsl:function>
