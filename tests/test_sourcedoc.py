@@ -1,14 +1,16 @@
 """The diplomatic page view: sourceDoc's surfaces, zones and lines in HTML, PDF and text.
 
-Decided once in xslt/common/sourcedoc.xsl. The real files are two pages of the Faust
-edition's documentary transcription (tests/data/sourcedoc/README.md names them and their
-licence): H.14 of Faust II act V (a page turned upside down: both zones rotate="180", a
-cancelled mod, retrace, app, orig, abbr, fw with a superscript) and H.9k of Faust II act I
-(a letter of Helene Vulpius with Goethe's verses written across its margin: zones rotated 90°,
-unclear, app, orig). notebook.xml, written for the tests, has what those pages lack: a
-reading text beside the sourceDoc, surfaces with @n, label, desc and images (one beside it,
-one elsewhere in the project, one on an image server), typed zones, @n on a line, choice,
-subst, add with @place, gap, supplied, hi, metamark.
+Decided once in xslt/common/sourcedoc.xsl. The real files are two pages of the Faust edition's
+documentary transcription (tests/data/sourcedoc/README.md names them and their licence): H.14
+of Faust II act V (a page turned upside down: both zones rotate="180", a cancelled mod,
+retrace, app, orig, abbr, fw with a superscript) and H.9k of Faust II act I (a letter of Helene
+Vulpius with Goethe's verses written across its margin: zones rotated 90°, unclear, app, orig).
+lefevre-C2.xml is a print's layout analysis and corrected OCR (Lefèvre d'Étaples on 1 Timothy
+2, three pages: SegmOnto zones, every line in a zone of its own with its baseline, IIIF images)
+beside its reading text. notebook.xml, written for the tests, has what those pages lack: a
+reading text beside the sourceDoc, surfaces with @n, label, desc and images (one beside it, one
+elsewhere in the project, one on an image server), typed zones, @n on a line, choice, subst,
+add with @place, gap, supplied, hi, metamark.
 """
 # ruff: noqa: RUF001 (the transcriptions' long s and Leiden brackets are the point)
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -32,6 +35,7 @@ SD = DATA / "sourcedoc"
 H14 = SD / "faust-2V-H14-0002.xml"
 H9K = SD / "faust-2I-H9k-0003.xml"
 NOTEBOOK = SD / "notebook.xml"
+LEFEVRE = SD / "lefevre-C2.xml"
 VNU = ROOT / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
@@ -39,7 +43,7 @@ VNU = ROOT / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar
 def built(tmp_path_factory) -> dict[str, dict[str, Path]]:
     out = tmp_path_factory.mktemp("sourcedoc")
     result = {}
-    for path in (H14, H9K, NOTEBOOK):
+    for path in (H14, H9K, NOTEBOOK, LEFEVRE):
         html, txt = build_document(load(path, project_root=ROOT), out, ["html", "txt"], BuildOptions())
         result[path.stem] = {"html": html, "txt": txt}
     return result
@@ -57,7 +61,7 @@ def lines(section) -> list[tuple[str, str]]:
 
 def pages_txt(built, stem) -> str:
     text = built[stem]["txt"].read_text(encoding="utf-8")
-    return text.split("\nPages\n-----\n\n")[1].split("\n\nHow to cite\n")[0]
+    return re.split(r"\n\n(?:Notes|Apparatus|How to cite)\n", text.split("\nPages\n-----\n\n")[1])[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,6 +102,24 @@ def test_rotated_margin_and_unclear_letters(built):
     assert got[15] == ("16", "Ich hi\u0323e\u0323lte feſt auf Kiſt und Schrein")
     assert [z.xpath("string(p)") for z in section.xpath(".//div[contains(@class, 'rotated')]")] == \
         ["Rotated 90°", "Rotated 90°"]
+
+
+def test_layout_analysis_zones_of_a_print(built):
+    section = pages(built, "lefevre-C2")
+    pages_ = section.xpath("section[@class='page']")
+    assert [p.xpath("string(h3)") for p in pages_] == ["Page 1", "Page 2", "Page 3"]
+    # Every line is numbered on its page (73 + 64 + 74 = the file's 211 lines), once: the zone
+    # that holds each line (type "DefaultLine", with its baseline) is the line, not a block.
+    numbers = [[n for n, _ in lines(p)] for p in pages_]
+    assert numbers == [[str(i) for i in range(1, k + 1)] for k in (73, 64, 74)]
+    zones = pages_[0].xpath(".//div[contains(@class, 'zone')]")
+    labels = [z.xpath("string(p[@class='zone-label'])") for z in zones]
+    assert len(zones) == 16 and labels[:9] == ["Running title 1", "Running title 2", "Numbering 3", "", "",
+                                               "Drop capital 6", "", "Quire marks 8", "Margin text 9"]
+    assert dict(lines(pages_[0]))["3"] == "203"  # the folio number, in its numbering zone
+    # The page images are on an IIIF server: linked, not fetched.
+    assert pages_[1].xpath(".//figcaption/a/@href") == [
+        "https://api.digitale-sammlungen.de/iiif/image/v2/bsb11059254_00494/full/full/0/default.jpg"]
 
 
 def test_a_diplomatic_choice_shows_what_is_written_the_reading_text_what_is_meant(built):
@@ -199,6 +221,13 @@ def test_text_names_images_and_keeps_the_reading_text_first(built):
            "     1  A third page, on an image server." in text
 
 
+def test_text_of_a_print_keeps_its_zones_and_gutter(built):
+    text = pages_txt(built, "lefevre-C2")
+    assert text.startswith("Page 1\nfacs.\nhttps://api.digitale-sammlungen.de/iiif/image/v2/bsb11059254_00493/"
+                           "full/full/0/default.jpg\n\n[Running title 1]\n     1  1 Timo.\n\n")
+    assert "\n\n[Quire marks 8]\n    65  C.iij.\n\n[Margin text 9]\n    66  C\n" in text
+
+
 # ---------------------------------------------------------------------------------------------
 # PDF
 
@@ -216,6 +245,7 @@ def test_pdf_data_has_one_block_per_surface():
 @pytest.mark.parametrize("path, expected", [
     (H14, ["Rotated 180°", "Die Kette lang ⟦zum⟧ Meſſen", "So dumm läuft es am Ende doch hinaus."]),
     (H9K, ["Rotated 90°", "Da ſtand es gut um unſer Haus", "Helene Vulpius."]),
+    (LEFEVRE, ["Quire marks 8", "Page 3"]),
     (NOTEBOOK, ["Page 1r", "over the hilles at St. Ives,", "Left margin, rotated 90°", "facs. img/f1r.png"]),
 ])
 def test_the_pdf_builds_and_prints_the_lines(tmp_path, path, expected):
@@ -237,7 +267,7 @@ def test_the_pages_are_valid_html5(built):
     assert {k: v for k, v in vnu_errors(files).items() if v} == {}
 
 
-@pytest.mark.parametrize("stem", ["notebook", "faust-2I-H9k-0003"])
+@pytest.mark.parametrize("stem", ["notebook", "faust-2I-H9k-0003", "lefevre-C2"])
 def test_the_pages_pass_axe(built, stem):
     from test_html import AXE, CHROMIUM, axe_violations
     if not (CHROMIUM and AXE.is_file()):

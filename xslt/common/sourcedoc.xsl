@@ -10,7 +10,8 @@
              @url, else its @facs, resolved as a page break's (common/figures.xsl)
     zone     a block of the page, in document order; a typed zone is labelled by its type
              ("Left margin", "Column"), except the main zone; @n and @rotate are noted
-             ("rotated 90°"); a surface inside a surface (a slip, a patch) is a zone
+             ("rotated 90°"); a surface inside a surface (a slip, a patch) is a zone; a zone
+             that holds only one line (layout analysis's line zones) is that line
     line     one line of its own, numbered by @n, else by its place among the lines of its
              page (1, 2, 3...)
     signs    the transcription module's (del, add, unclear, gap, supplied, hi, metamark,
@@ -57,11 +58,22 @@
     <xsl:sequence select="if ($g) then tk:facs-url($g) else if (normalize-space($s/@facs)) then tk:pb-facs($s) else ()"/>
   </xsl:function>
 
-  <!-- The children of a page or zone that are printed as blocks of it, in order. -->
+  <!-- The children of a page or zone that are printed as blocks of it, in order. A zone that
+       holds nothing but one line and says it is a line's (what layout analysis makes of every
+       line: SegmOnto's type "DefaultLine" with its baseline path, Transkribus' rendition
+       "Line") is that line. -->
   <xsl:function name="tk:page-parts" as="node()*">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="$e/(tei:zone | tei:line | tei:surface | tei:surfaceGrp | tei:note | tei:ab | tei:seg
-                              | text()[normalize-space()])"/>
+                              | text()[normalize-space()]) ! (if (tk:is-line-zone(.)) then tei:line else .)"/>
+  </xsl:function>
+
+  <xsl:function name="tk:is-line-zone" as="xs:boolean">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="exists($n/self::tei:zone) and count($n/tei:line) = 1
+        and matches(string-join(($n/@type, $n/@rendition), ' '), 'line', 'i')
+        and empty($n/(* except (tei:line | tei:path | tei:graphic | tei:anchor | tei:handShift)))
+        and empty($n/text()[normalize-space()])"/>
   </xsl:function>
 
   <!-- Is a part of a page a zone (printed as a block of lines under its label)? -->
@@ -70,18 +82,22 @@
     <xsl:sequence select="exists($n/self::tei:zone | $n/self::tei:surface | $n/self::tei:surfaceGrp)"/>
   </xsl:function>
 
-  <!-- A zone's label: its type made readable ("left_margin" → "Left margin"), its @n, and its
-       rotation; nothing for the main zone, or for an untyped zone that is not rotated. -->
+  <!-- A zone's label: its type made readable ("left_margin" → "Left margin", SegmOnto's
+       "MarginTextZone" → "Margin text"), its @n, and its rotation; nothing for the main zone
+       (a type "main", "MainZone", "MainZone-P"...), or for an untyped zone that is not rotated. -->
   <xsl:function name="tk:zone-label" as="xs:string?">
     <xsl:param name="z" as="element()"/>
-    <xsl:variable name="type" select="replace(replace(normalize-space($z/@type), '([a-z])([A-Z])', '$1 $2'), '[_-]+', ' ')"/>
+    <xsl:variable name="type" select="normalize-space(replace(replace(replace(normalize-space($z/@type),
+        '([a-z])([A-Z])', '$1 $2'), '[_-]+', ' '), '(.) [Zz]one$', '$1'))"/>
     <xsl:variable name="kind" select="if ($z/self::tei:surface or $z/self::tei:surfaceGrp)
         then (normalize-space(string-join($z/tei:label[1]//text(), ' '))[.], $type[.], 'Surface')[1]
-        else if (lower-case($type) = ('main', 'main zone', 'mainzone', 'main text', 'main text zone')) then ''
+        else if (matches($type, '^main( |$)', 'i')) then ''
         else $type"/>
     <xsl:variable name="rotate" select="normalize-space($z/@rotate)[. castable as xs:decimal][xs:decimal(.) mod 360 != 0]"/>
-    <xsl:variable name="name" select="normalize-space(string-join((
-        $kind[.] ! (upper-case(substring(., 1, 1)) || lower-case(substring(., 2))), normalize-space($z/@n)), ' '))"/>
+    <xsl:variable name="main" select="$kind = '' and matches($type, '^main( |$)', 'i')"/>
+    <xsl:variable name="name" select="if ($main) then '' else normalize-space(string-join((
+        ($kind[.] ! (upper-case(substring(., 1, 1)) || lower-case(substring(., 2))), 'Zone'[normalize-space($z/@n)])[1],
+        normalize-space($z/@n)), ' '))"/>
     <xsl:variable name="label" select="string-join(($name[.], $rotate ! ('rotated ' || . || '°')), ', ')"/>
     <xsl:sequence select="$label[.] ! (upper-case(substring(., 1, 1)) || substring(., 2))"/>
   </xsl:function>

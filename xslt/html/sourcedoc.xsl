@@ -64,7 +64,7 @@
        themselves are in the transcription beside it). -->
   <xsl:template name="zone-outlines">
     <xsl:variable name="space" select="tk:page-space(.)"/>
-    <xsl:variable name="zones" select="(.//tei:zone | .//tei:surface)[exists(tk:zone-shape(.))]"/>
+    <xsl:variable name="zones" select="(.//tei:zone | .//tei:surface)[exists(tk:zone-shape(.))][not(tk:is-line-zone(.))]"/>
     <xsl:if test="exists($space) and exists($zones)">
       <svg xmlns="http://www.w3.org/2000/svg" class="zone-outlines" viewBox="{string-join($space ! string(.), ' ')}"
            preserveAspectRatio="none" aria-hidden="true" focusable="false">
