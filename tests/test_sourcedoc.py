@@ -226,6 +226,10 @@ def test_text_of_a_print_keeps_its_zones_and_gutter(built):
     assert text.startswith("Page 1\nfacs.\nhttps://api.digitale-sammlungen.de/iiif/image/v2/bsb11059254_00493/"
                            "full/full/0/default.jpg\n\n[Running title 1]\n     1  1 Timo.\n\n")
     assert "\n\n[Quire marks 8]\n    65  C.iij.\n\n[Margin text 9]\n    66  C\n" in text
+    # A line longer than the width (78) goes on under its text, not under its number.
+    rows = text.splitlines()
+    fourth = next(i for i, row in enumerate(rows) if row.startswith("     4  eſſe"))
+    assert rows[fourth + 1].startswith("        ") and rows[fourth + 1].strip().endswith("vires for")
 
 
 # ---------------------------------------------------------------------------------------------
