@@ -56,7 +56,8 @@ def pages(built, stem):
 def lines(section) -> list[tuple[str, str]]:
     """(number, text) of each line of a page, in order."""
     return [(div.find("span").get("data-n"), " ".join(div.text_content().split()))
-            for div in section.xpath(".//div[contains(concat(' ', @class, ' '), ' line ')]")]
+            for div in section.xpath(".//div[contains(concat(' ', @class, ' '), ' line ')]"
+                                     "[not(contains(@class, 'line-unnumbered'))]")]
 
 
 def pages_txt(built, stem) -> str:
@@ -187,6 +188,27 @@ def test_the_page_view_has_its_section_after_the_text_and_in_the_contents(built)
     order = [c.get("id") for c in article if c.get("id")]
     assert order.index("tk-text") + 1 == order.index("tk-pages")
     assert root.xpath("//nav[@id='tk-toc']//a[@href='#tk-pages']/text()") == ["Pages"]
+
+
+SLIP = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Slip</title></titleStmt>
+  <publicationStmt><p>Test.</p></publicationStmt><sourceDesc><p>Test.</p></sourceDesc></fileDesc></teiHeader>
+  <sourceDoc><surface><label>Inside front cover</label>
+    <zone type="library">MS 12</zone>
+    <surface type="slip"><label>Pasted slip</label><line>a slip pasted in</line></surface>
+    <zone n="b"><line>the last line</line></zone>
+  </surface></sourceDoc></TEI>"""
+
+
+def test_a_surface_label_a_slip_and_text_outside_lines(tmp_path):
+    (tmp_path / "slip.xml").write_text(SLIP, encoding="utf-8")
+    html, txt = build_document(load(tmp_path / "slip.xml"), tmp_path, ["html", "txt"], BuildOptions())
+    section = lxml_html.parse(str(html)).getroot().get_element_by_id("tk-pages")
+    assert section.xpath("section/h3/text()") == ["Inside front cover"]
+    assert section.xpath(".//p[@class='zone-label']/text()") == ["Library", "Pasted slip", "Zone b"]
+    assert lines(section) == [("1", "a slip pasted in"), ("2", "the last line")]
+    assert section.xpath("string(.//div[@class='line line-unnumbered'])") == "MS 12"
+    assert "Inside front cover\n\n[Library]\n        MS 12\n\n[Pasted slip]\n     1  a slip pasted in\n\n" \
+           "[Zone b]\n     2  the last line" in txt.read_text(encoding="utf-8")
 
 
 def test_a_document_without_sourcedoc_has_no_page_view(tmp_path):
