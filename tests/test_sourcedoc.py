@@ -211,6 +211,12 @@ def test_a_surface_label_a_slip_and_text_outside_lines(tmp_path):
            "[Zone b]\n     2  the last line" in txt.read_text(encoding="utf-8")
 
 
+def test_the_skip_link_leads_to_the_pages_when_they_are_the_only_text(built):
+    for stem, target in (("faust-2V-H14-0002", "#tk-pages"), ("notebook", "#tk-text")):
+        root = lxml_html.parse(str(built[stem]["html"])).getroot()
+        assert root.xpath("//a[@class='skip-link']/@href") == [target]
+
+
 def test_a_document_without_sourcedoc_has_no_page_view(tmp_path):
     doc = load(DATA / "facsimile" / "letter.xml")
     html, txt = build_document(doc, tmp_path, ["html", "txt"], BuildOptions())

@@ -78,7 +78,8 @@
         <style><xsl:value-of select="$css"/></style>
       </head>
       <body>
-        <a class="skip-link" href="#tk-text">Skip to the text</a>
+        <!-- A document that is only a documentary transcription has its text in the page view. -->
+        <a class="skip-link" href="#{if (empty($tei/tei:text) and exists(tk:pages(/))) then 'tk-pages' else 'tk-text'}">Skip to the text</a>
         <xsl:call-template name="readbar"/>
         <header class="masthead">
           <xsl:if test="$source">
