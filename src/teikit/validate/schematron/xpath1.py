@@ -626,7 +626,8 @@ def _violations(check_: _Check, rule: FastRule, matched: list[etree._Element], r
                 doc: Document, locator: Locator) -> list[Diagnostic]:
     pool = matched
     if check_.ancestors:  # only the rule's nodes inside one of those ancestors can be reported
-        anchors = [e for tag in check_.ancestors for e in by_tag.get(tag, [])]
+        # an ancestor without element children has no element inside it (len() is a count in C)
+        anchors = [e for tag in check_.ancestors for e in by_tag.get(tag, []) if len(e)]
         if not anchors:
             return []
         tags = {a.tag for a in rule.alternatives}
@@ -637,8 +638,13 @@ def _violations(check_: _Check, rule: FastRule, matched: list[etree._Element], r
                 root, a=anchors)
             if not inside:
                 return []
-            kept = set(matched)
-            pool = [e for e in inside if e in kept]
+            simple = len(rule.alternatives) == 1 and not rule.alternatives[0].predicates and \
+                len(matched) == len(by_tag.get(rule.alternatives[0].tag, ()))
+            if simple:  # the rule matches every element of its name: all those inside are its nodes
+                pool = inside
+            else:
+                kept = set(matched)
+                pool = [e for e in inside if e in kept]
         if not pool:
             return []
     if check_.uses_current:
