@@ -6,6 +6,7 @@ only wraps long lines on request and writes the file atomically.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -23,6 +24,10 @@ def render_text(doc: Document, options: BuildOptions | None = None) -> str:
     return text
 
 
+# A number gutter before a line's text: "   12  ", "5    ", or blanks (two or more).
+_GUTTER = re.compile(r"^( *[0-9][0-9A-Za-z.]* {2,}| {2,})(?=\S)")
+
+
 def _is_underline(line: str) -> bool:
     return bool(line) and set(line) <= set("=-")
 
@@ -32,7 +37,8 @@ def wrap(text: str, width: int) -> str:
 
     Lines are the stylesheet's units (a paragraph, a verse line, a speaker), so wrapping
     line by line keeps verse and speeches intact. Headings keep their underline, and
-    endnotes ("12. text") get a hanging indent under their text.
+    endnotes ("12. text") get a hanging indent under their text, as do lines after a
+    number gutter ("   12  text": a page view's or verse line's number, or blank).
     """
     lines = text.split("\n")
     out: list[str] = []
@@ -42,7 +48,9 @@ def wrap(text: str, width: int) -> str:
             out.append(line)
             continue
         marker = line.split(" ", 1)[0]
-        indent = " " * (len(marker) + 1) if marker[:-1].isdigit() and marker.endswith(".") else ""
+        gutter = _GUTTER.match(line)
+        indent = (" " * (len(marker) + 1) if marker[:-1].isdigit() and marker.endswith(".")
+                  else " " * len(gutter.group(0)) if gutter else "")
         out.append(textwrap.fill(line, width=width, subsequent_indent=indent,
                                  break_long_words=False, break_on_hyphens=False))
     return "\n".join(out)
