@@ -139,8 +139,10 @@ class Validator:
         locator = Locator(doc)
         if not doc.is_tei:
             return sorted(self.rules(doc, locator), key=sort_key)
-        if self.options.pointers:  # one walk of the tree for the grammar's names and the pointers
-            census.of(doc, pointers.MAY_POINT)
+        # one walk of the tree for the grammar's names, the pointers and the grammar's own rules
+        tags, attributes = self._embedded_needs()
+        names = pointers.MAY_POINT if self.options.pointers else None
+        census.of(doc, names, tags=tags, attributes=attributes)
         found = self.grammar(doc) if grammar else []
         found += self.rules(doc, locator)
         if self.options.pointers:
@@ -148,6 +150,23 @@ class Validator:
             found += xrefs.check(doc, locator, project_root=self.options.project_root,
                                  folders=self.options.pointer_folders, limits=self.options.limits)
         return sorted(in_own_files(doc, found), key=sort_key)  # problems in XIncluded files: there
+
+    @functools.cached_property
+    def _embedded_rules(self) -> tuple[Path, ...]:
+        return tuple(Path(p) for p in self.options.schemas if embeds_schematron(Path(p)))
+
+    def _embedded_needs(self) -> tuple[frozenset[str], frozenset[str]]:
+        """What the Schematron embedded in the --schema grammars looks at (see `embedded.needs`)."""
+        if not self._embedded_rules or self.options.phase not in ("", "#DEFAULT"):
+            return frozenset(), frozenset()
+        from teikit.validate import embedded
+
+        tags: frozenset[str] = frozenset()
+        attributes: frozenset[str] = frozenset()
+        for grammar in self._embedded_rules:
+            more_tags, more_attributes = embedded.needs(Path(grammar).resolve())
+            tags, attributes = tags | more_tags, attributes | more_attributes
+        return tags, attributes
 
     # ------------------------------------------------------------------ grammar
 

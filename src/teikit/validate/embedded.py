@@ -28,6 +28,7 @@ from pathlib import Path
 from lxml import etree
 
 from teikit.load import Document, make_parser
+from teikit.validate import census
 from teikit.validate.schematron import xpath1
 
 SCH = "http://purl.oclc.org/dsdl/schematron"
@@ -163,6 +164,16 @@ def _detached(element: etree._Element) -> etree._Element:
     return copy
 
 
+@cache
+def needs(grammar: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The element names and attribute names whose elements `plan_for` and the fast patterns of
+    `grammar` look at: the census gathers them in the walk it makes anyway."""
+    _shared, _prefixes, patterns = _patterns(Path(grammar).resolve())
+    tags, attributes = xpath1.needs_of([p.fast for p in patterns if p.fast is not None])
+    wanted = {name for p in patterns if p.needs for kind, _ns, name in p.needs if kind == "attribute"}
+    return tags, attributes | frozenset(wanted)
+
+
 def plan_for(grammar: Path, doc: Document, folder: Path, *, saxon_only: bool = False) -> Plan:
     """The patterns of `grammar` to check on `doc`: those libxml2 evaluates (all of them whatever the
     document: one that finds no node costs nothing) and a Schematron file of the others that can
@@ -179,7 +190,7 @@ def plan_for(grammar: Path, doc: Document, folder: Path, *, saxon_only: bool = F
     return Plan(fast, prefixes, _written_rules(grammar, shared, kept, folder))
 
 
-def _meets(needs: frozenset, index: xpath1.DocumentIndex) -> bool:
+def _meets(needs: frozenset, index: census.Census) -> bool:
     """Whether the document has one of the elements or attributes in `needs`."""
     return any((f"{{{namespace}}}{name}" if namespace else name) in index.tags if kind == "element"
                else bool(index.carrying.get(name)) for kind, namespace, name in needs)

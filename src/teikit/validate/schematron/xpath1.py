@@ -25,7 +25,6 @@ documents, abstract patterns, `sch:let`) stays on Saxon, whose findings these eq
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
@@ -33,6 +32,7 @@ from lxml import etree
 
 from teikit.diagnostics import Diagnostic
 from teikit.load import Document
+from teikit.validate import census
 from teikit.validate.locate import Locator
 from teikit.validate.schematron.common import SCH, severity_of
 
@@ -533,48 +533,10 @@ def _xpath(expression: str, prefixes: tuple[tuple[str, str], ...]) -> etree.XPat
     return etree.XPath(expression, namespaces=dict(prefixes), smart_strings=False)
 
 
-class DocumentIndex:
-    """One walk over a document's elements: those of some names, those carrying some attributes,
-    and the names of all. Walking a novel's elements costs about as much as a quarter of parsing
-    it; one XPath `//*[@a or @b]` per question would cost more than the walk for each."""
-
-    def __init__(self, root: etree._Element, tags: frozenset[str], attributes: frozenset[str]) -> None:
-        self.tags_wanted, self.attributes_wanted = tags, attributes
-        self.by_tag: dict[str, list[etree._Element]] = defaultdict(list)
-        self.carrying: dict[str, list[etree._Element]] = defaultdict(list)
-        seen: set[str] = set()
-        by_tag, carrying, add = self.by_tag, self.carrying, seen.add
-        disjoint = attributes.isdisjoint
-        for element in root.iter(etree.Element):
-            tag = element.tag
-            if tag in tags:
-                by_tag[tag].append(element)
-            else:
-                add(tag)
-            if attributes:
-                names = element.keys()
-                if names and not disjoint(names):
-                    for name in names:
-                        if name in attributes:
-                            carrying[name].append(element)
-        self.tags = frozenset(seen) | frozenset(by_tag)  # the Clark names of every element
-
-    def covers(self, tags: frozenset[str], attributes: frozenset[str]) -> bool:
-        return tags <= self.tags_wanted and attributes <= self.attributes_wanted
-
-
-_INDEX = "_teikit_schematron_index"  # where a document keeps its index
-
-
-def index_of(doc: Document, tags: frozenset[str], attributes: frozenset[str]) -> DocumentIndex:
-    """The document's index for these names, made once (a document's tree never changes)."""
-    found: DocumentIndex | None = getattr(doc, _INDEX, None)
-    if found is None or not found.covers(tags, attributes):
-        if found is not None:
-            tags, attributes = tags | found.tags_wanted, attributes | found.attributes_wanted
-        found = DocumentIndex(doc.root, tags, attributes)
-        setattr(doc, _INDEX, found)
-    return found
+def index_of(doc: Document, tags: frozenset[str], attributes: frozenset[str]) -> census.Census:
+    """The document's elements of these names and those carrying these attributes: the census's
+    walk, which the grammar and pointer checks make anyway, gathers them (once per document)."""
+    return census.of(doc, tags=tags, attributes=attributes)
 
 
 def needs_of(patterns: list[FastPattern]) -> tuple[frozenset[str], frozenset[str]]:
