@@ -84,13 +84,13 @@
        whitespace of the run are dropped. -->
   <xsl:function name="tk:is-break-node" as="xs:boolean">
     <xsl:param name="n" as="node()"/>
-    <xsl:sequence select="exists($n/self::tei:lb | $n/self::tei:pb | $n/self::tei:cb | $n/self::tei:fw)
-                          or ($n instance of text() and normalize-space($n) = '')"/>
+    <xsl:sequence select="if ($n instance of text()) then normalize-space($n) = ''
+                          else exists($n[self::tei:lb or self::tei:pb or self::tei:cb or self::tei:fw])"/>
   </xsl:function>
 
   <!-- How each run of breaks joins its neighbours, found once for the whole document in one
-       forward pass (the tree has no cheap way back to a previous sibling). Keys: 'r' + id of a
-       node of the run, 'e' + id of the content before it, 's' + id of the content after it;
+       forward pass. Keys: 'r' + id of a node of the run, 'e' + id of the content before it,
+       's' + id of the content after it, 't' + id of each of those that is a text node;
        values: 'drop' (the words are joined, a line-end hyphen dropped) or 'keep' (a hyphen
        that belongs to the word, "Tschetyre-<lb/>Bugri": kept, no space). A run that
        separates words has no entry. -->
@@ -98,16 +98,19 @@
     <xsl:variable name="entries" as="map(*)*">
       <!-- Only two kinds of run can join: one after a text ending in a hyphen, one holding a
            break="no"; the others (nearly all line ends of a print) are never looked at. -->
-      <xsl:for-each select="(//text()[following-sibling::node()[1][tk:is-break-node(.)]]
-                               [let $n := normalize-space(.) return substring($n, string-length($n)) = ('-', '¬', '⸗')]
-                             | //*[@break = 'no'][self::tei:lb or self::tei:pb or self::tei:cb] ! tk:content-before(.))">
+      <!-- (A sequence, not a union: a union sorts thousands of nodes into document order; a
+           node in both lists gets the same entries twice, which map:merge keeps once.) -->
+      <xsl:for-each select="//text()[following-sibling::node()[1][tk:is-break-node(.)]]
+                               [let $n := normalize-space(.) return substring($n, string-length($n)) = ('-', '¬', '⸗')],
+                            //*[@break = 'no'][self::tei:lb or self::tei:pb or self::tei:cb] ! tk:content-before(.)">
         <xsl:variable name="run" select="tk:run-after(.)"/>
         <xsl:variable name="after" select="$run[last()]/following-sibling::node()[1]"/>
         <xsl:variable name="join" select="if (empty($after)) then ''
             else tk:join-of(., $run[self::tei:lb or self::tei:pb or self::tei:cb][last()], $after)"/>
         <xsl:if test="$join != ''">
           <xsl:sequence select="map:entry('e' || generate-id(.), $join), map:entry('s' || generate-id($after), $join),
-                                $run ! map:entry('r' || generate-id(.), $join)"/>
+                                $run ! map:entry('r' || generate-id(.), $join),
+                                (., $after, $run)[. instance of text()] ! map:entry('t' || generate-id(.), $join)"/>
         </xsl:if>
       </xsl:for-each>
     </xsl:variable>
@@ -176,14 +179,12 @@
     </xsl:choose>
   </xsl:function>
 
-  <!-- Is a text node inside a joined run of breaks, or the text a joined run leads to? (Output
-       stylesheets match text nodes with this rather than by their previous sibling, which the
-       tree can only find by walking from the first child.) -->
-  <xsl:function name="tk:after-break" as="xs:boolean">
+  <!-- Is a text node beside a joined run of breaks (before it, inside it or after it), so that
+       tk:text-at-break has something to change? One look-up: the output stylesheets' text
+       templates ask it of every text node, and most are beside no joined break. -->
+  <xsl:function name="tk:at-joined-break" as="xs:boolean">
     <xsl:param name="t" as="node()"/>
-    <xsl:sequence select="map:size($tk:break-joins) gt 0
-                          and (map:contains($tk:break-joins, 's' || generate-id($t))
-                               or map:contains($tk:break-joins, 'r' || generate-id($t)))"/>
+    <xsl:sequence select="map:contains($tk:break-joins, 't' || generate-id($t))"/>
   </xsl:function>
 
   <!-- Is a line break one of a transcription whose lines are numbered (an EpiDoc edition, a

@@ -23,8 +23,7 @@
   <!-- ==================================================================== -->
   <!-- Text at line breaks (joined words) and in unclear (underdots) -->
 
-  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb or self::tei:fw]
-                       or tk:after-break(.)]">
+  <xsl:template match="text()[tk:at-joined-break(.)]">
     <xsl:value-of select="if (ancestor::tei:unclear) then tk:underdot(tk:text-at-break(.)) else tk:text-at-break(.)"/>
   </xsl:template>
 

@@ -18,8 +18,7 @@
     xmlns:tk="urn:teikit"
     exclude-result-prefixes="#all">
 
-  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb or self::tei:fw]
-                       or tk:after-break(.)]" mode="inline">
+  <xsl:template match="text()[tk:at-joined-break(.)]" mode="inline">
     <xsl:sequence select="tk:clean(if (ancestor::tei:unclear) then tk:underdot(tk:text-at-break(.)) else tk:text-at-break(.))"/>
   </xsl:template>
 
