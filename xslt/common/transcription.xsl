@@ -19,6 +19,65 @@
        cert="low" adds "?" before the closing sign. -->
   <xsl:function name="tk:sign-open" as="xs:string">
     <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="if (map:contains($tk:sign-joins, 'o' || generate-id($e))) then '' else tk:leiden-open($e)"/>
+  </xsl:function>
+
+  <xsl:function name="tk:sign-close" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="if (map:contains($tk:sign-joins, 'c' || generate-id($e))) then '' else tk:leiden-close($e)"/>
+  </xsl:function>
+
+  <!-- Adjacent signs of one kind are one: [ἀκρο][πόλιος] is [ἀκροπόλιος], and so ⟧⟦, }{, )(,
+       /\ vanish between two signs with nothing but whitespace and line, page or column breaks
+       between them, as Leiden prints a lost stretch that the markup cut in two (an element
+       per word, a line break inside the word). Also a lost stretch holding an expansion,
+       [Αὐρ](ηλίου)[ Ἀντ] is [Αὐρ(ηλίου) Ἀντ]. Not merged: signs with cert="low" (the "?"
+       belongs to its part), signs of different blocks (two paragraphs, a note and the text),
+       or a sign the text does not show (the other side of a choice, a variant reading).
+       Found once per document; keys 'c' + id (no closing sign), 'o' + id (no opening one). -->
+  <xsl:variable name="tk:sign-joins" as="map(xs:string, xs:boolean)">
+    <xsl:variable name="entries" as="map(*)*">
+      <xsl:for-each select="//tei:text//*[self::tei:supplied or self::tei:ex or self::tei:del or self::tei:add or self::tei:surplus]
+                                          [not(@cert = 'low')]">
+        <xsl:variable name="a" select="."/>
+        <xsl:variable name="b" select="tk:next-printed($a, exists($a/self::tei:supplied[@reason = 'lost' or empty(@reason)]))"/>
+        <xsl:if test="exists($b) and not($b/@cert = 'low') and tk:leiden-open($b) = tk:leiden-open($a)
+                      and tk:leiden-close($b) = tk:leiden-close($a) and tk:leiden-open($a) != ''
+                      and tk:sign-block($a) is tk:sign-block($b)
+                      and tk:is-shown($a, $a/ancestor::tei:text[last()]) and tk:is-shown($b, $b/ancestor::tei:text[last()])">
+          <xsl:sequence select="map:entry('c' || generate-id($a), true()), map:entry('o' || generate-id($b), true())"/>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:sequence select="map:merge($entries)"/>
+  </xsl:variable>
+
+  <!-- The first thing printed after a node: text that is not whitespace or an element that is
+       not a mere wrapper of text (lb, pb, cb, w, names, hi, expan, abbr, choice's shown side,
+       unclear…). In a lost stretch ($across-ex) an expansion is part of the stretch: looked past. -->
+  <xsl:function name="tk:next-printed" as="element()?">
+    <xsl:param name="n" as="node()"/>
+    <xsl:param name="across-ex" as="xs:boolean"/>
+    <xsl:variable name="next" select="($n/following::node()[if (. instance of text()) then normalize-space(.) != ''
+        else not(self::tei:lb or self::tei:pb or self::tei:cb or self::tei:w or self::tei:name or self::tei:persName
+                 or self::tei:placeName or self::tei:orgName or self::tei:geogName or self::tei:roleName or self::tei:rs
+                 or self::tei:hi or self::tei:expan or self::tei:abbr or self::tei:num or self::tei:foreign or self::tei:seg
+                 or self::tei:choice or self::tei:reg or self::tei:corr or self::tei:lem or self::tei:app
+                 or self::tei:unclear or self::tei:date or self::tei:term or self::comment() or self::processing-instruction())])[1]"/>
+    <xsl:sequence select="if ($across-ex and exists($next/self::tei:ex[not(@cert = 'low')])) then tk:next-printed($next, true())
+                          else $next[self::*]"/>
+  </xsl:function>
+
+  <xsl:function name="tk:sign-block" as="element()?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="$e/ancestor::*[self::tei:p or self::tei:ab or self::tei:l or self::tei:lg or self::tei:head
+        or self::tei:note or self::tei:item or self::tei:cell or self::tei:div or self::tei:fw or self::tei:figure
+        or self::tei:label or self::tei:quote or self::tei:text][1]"/>
+  </xsl:function>
+
+  <!-- The signs themselves. -->
+  <xsl:function name="tk:leiden-open" as="xs:string">
+    <xsl:param name="e" as="element()"/>
     <xsl:sequence select="
         if ($e/self::tei:supplied) then
           (if ($e/@reason = 'omitted') then '⟨' else if ($e/@reason = 'subaudible') then '('
@@ -30,7 +89,7 @@
         else ''"/>
   </xsl:function>
 
-  <xsl:function name="tk:sign-close" as="xs:string">
+  <xsl:function name="tk:leiden-close" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="q" select="if ($e/@cert = 'low') then '?' else ''"/>
     <xsl:sequence select="$q || (
@@ -193,6 +252,32 @@
     <xsl:param name="lb" as="element()"/>
     <xsl:sequence select="exists($lb/self::tei:lb[normalize-space(@n)])
                           and exists($lb/ancestor::tei:div[@type = 'edition'])"/>
+  </xsl:function>
+
+  <!-- Does a numbered line break start a new line? Every one does but the first of its block
+       (nothing of the block's text before it), also one nested in lem, reg, supplied or a
+       word, and also one with break="no": the word broken there is joined (no space), and
+       the next line still starts, with its number, as EpiDoc prints it. -->
+  <xsl:function name="tk:lb-starts-line" as="xs:boolean">
+    <xsl:param name="lb" as="element()"/>
+    <xsl:variable name="block" select="$lb/ancestor::*[self::tei:ab or self::tei:p or self::tei:l or self::tei:lg
+        or self::tei:head or self::tei:item or self::tei:cell or self::tei:div or self::tei:note][1]"/>
+    <xsl:sequence select="tk:is-numbered-lb($lb)
+        and exists(($lb/ancestor-or-self::* except $block/ancestor-or-self::*)
+                   /preceding-sibling::node()[self::* or normalize-space()])"/>
+  </xsl:function>
+
+  <!-- The sign at the end of a line whose word goes on in the next (lb break="no"): a hyphen,
+       as the EpiDoc reference stylesheets print the interpretive edition; none in a
+       diplomatic edition. (HTML draws it with CSS, so the page's text keeps the word whole.) -->
+  <xsl:function name="tk:lb-hyphen" as="xs:string">
+    <xsl:param name="lb" as="element()"/>
+    <xsl:variable name="block" select="$lb/ancestor::*[self::tei:ab or self::tei:p or self::tei:l or self::tei:lg
+        or self::tei:head or self::tei:item or self::tei:cell or self::tei:div or self::tei:note][1]"/>
+    <xsl:sequence select="if ($lb/@break = 'no' and tk:lb-starts-line($lb)
+                              and empty($lb/ancestor::tei:div[@type = 'edition'][@subtype = 'diplomatic'])
+                              and exists($lb/preceding::text()[normalize-space()][1][. >> $block]))
+                          then '-' else ''"/>
   </xsl:function>
 
   <xsl:function name="tk:lb-number-shown" as="xs:string?">

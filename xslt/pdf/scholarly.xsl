@@ -85,8 +85,8 @@
   <xsl:template match="tei:lb" mode="inline">
     <xsl:choose>
       <xsl:when test="tk:is-numbered-lb(.)">
-        <xsl:if test="preceding-sibling::node()[self::* or normalize-space()] and not(@break = 'no')">
-          <xsl:sequence select="map { 't': 'br' }"/>
+        <xsl:if test="tk:lb-starts-line(.)">
+          <xsl:sequence select="tk:lb-hyphen(.)[.], map { 't': 'br' }"/>
         </xsl:if>
         <xsl:for-each select="tk:lb-number-shown(.)">
           <xsl:sequence select="map { 't': 'ln', 'n': . }"/>

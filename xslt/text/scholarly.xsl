@@ -106,17 +106,39 @@
     <xsl:sequence select="if (@break = 'no' or tk:joined-run(.)) then '' else ' '"/>
   </xsl:template>
 
-  <!-- An edition division's block of text: one line per numbered line, the number every 5th. -->
+  <!-- Inside an edition's block (below) a line break that starts a line marks where: U+FDD0,
+       the number shown, U+FDD1. These noncharacters never reach the stylesheets from a
+       document (teikit.write.characters drops them), so they cannot be confused with text. -->
+  <xsl:variable name="tk:line-mark" select="'&#xFDD0;'"/>
+  <xsl:variable name="tk:line-mark-end" select="'&#xFDD1;'"/>
+
+  <xsl:template match="tei:lb" mode="inline" priority="2">
+    <xsl:param name="tk:in-lines" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:choose>
+      <xsl:when test="$tk:in-lines and (not(@break = 'no') or tk:is-numbered-lb(.))">
+        <xsl:sequence select="tk:lb-hyphen(.) || $tk:line-mark || tk:lb-number-shown(.) || $tk:line-mark-end"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:next-match/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- An edition division's block of text: one line per line of the inscription or papyrus,
+       also where the line break is nested in lem, reg or supplied, or breaks a word
+       (break="no": the word ends its line with a hyphen); the number every 5th. -->
   <xsl:template match="tei:ab[ancestor::tei:div[@type = 'edition']][tei:lb[tk:is-numbered-lb(.)]]
                        | tei:p[ancestor::tei:div[@type = 'edition']][tei:lb[tk:is-numbered-lb(.)]]" mode="block" priority="3">
+    <xsl:variable name="flow" as="xs:string*">
+      <xsl:apply-templates mode="inline"><xsl:with-param name="tk:in-lines" select="true()" tunnel="yes"/></xsl:apply-templates>
+    </xsl:variable>
     <xsl:variable name="lines" as="xs:string*">
-      <xsl:for-each-group select="node()" group-starting-with="tei:lb[not(@break = 'no')]">
-        <xsl:variable name="words" select="normalize-space(string-join(current-group() ! tk:inline-node(.)))"/>
-        <xsl:variable name="n" select="current-group()[1][self::tei:lb] ! tk:lb-number-shown(.)"/>
+      <xsl:for-each select="tokenize(string-join($flow), $tk:line-mark)">
+        <xsl:variable name="marked" select="contains(., $tk:line-mark-end)"/>
+        <xsl:variable name="words" select="normalize-space(if ($marked) then substring-after(., $tk:line-mark-end) else .)"/>
+        <xsl:variable name="n" select="if ($marked) then substring-before(., $tk:line-mark-end) else ''"/>
         <xsl:if test="$words">
-          <xsl:sequence select="substring(($n, '')[1] || '     ', 1, 5) || $words"/>
+          <xsl:sequence select="substring($n || '     ', 1, 5) || $words"/>
         </xsl:if>
-      </xsl:for-each-group>
+      </xsl:for-each>
     </xsl:variable>
     <xsl:sequence select="string-join($lines, $NL)"/>
   </xsl:template>
