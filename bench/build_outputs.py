@@ -1,9 +1,10 @@
 """Benchmark: CPU time of HTML and text builds, before and after a change, in the same run.
 
-    .venv/bin/python bench/build_outputs.py [--before REF] [--rounds N] [DOCUMENT...]
+    .venv/bin/python bench/build_outputs.py [--before REF] [--after REF] [--rounds N] [DOCUMENT...]
 
 REF (default HEAD: the last commit, so uncommitted work is measured against it) is
-extracted with `git archive` into a temporary folder; this checkout is the "after". One
+extracted with `git archive` into a temporary folder; this checkout is the "after" (or
+--after REF, extracted the same way, to measure a past change). One
 worker process per side compiles its own stylesheets once, then renders each document
 when asked: the two are asked in turn, document by document and round by round, so both
 see the same load of a shared machine. Printed per document and format: the median CPU
@@ -86,6 +87,7 @@ class Side:
 
 def extract(ref: str, into: Path) -> None:
     """The tree of a git ref, as `git archive` gives it (the repository is only read)."""
+    into.mkdir()
     archive = into / "tree.tar"
     with archive.open("wb") as out:
         subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref], stdout=out, check=True)
@@ -97,6 +99,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("documents", nargs="*", type=Path)
     parser.add_argument("--before", default="HEAD", help="git ref to compare with (default: HEAD)")
+    parser.add_argument("--after", default="", help="git ref to measure instead of the working tree")
     parser.add_argument("--rounds", type=int, default=3, help="counted renders per side (default: 3)")
     args = parser.parse_args()
     docs = [d.resolve() for d in args.documents] or [d for d in DEFAULT_DOCS if d.is_file()]
@@ -105,9 +108,12 @@ def main() -> int:
         return 2
 
     with tempfile.TemporaryDirectory() as tmp:
-        extract(args.before, Path(tmp))
-        before, after = Side(Path(tmp) / "tree"), Side(ROOT)
-        print(f"before: {args.before}   after: {ROOT} (working tree)   "
+        extract(args.before, Path(tmp) / "before")
+        if args.after:
+            extract(args.after, Path(tmp) / "after")
+        before = Side(Path(tmp) / "before" / "tree")
+        after = Side(Path(tmp) / "after" / "tree" if args.after else ROOT)
+        print(f"before: {args.before}   after: {args.after or f'{ROOT} (working tree)'}   "
               f"{args.rounds} rounds, CPU seconds, median")
         print(f"{'document':38} {'MB':>5} {'format':6} {'before':>7} {'after':>7} {'ratio':>6}  output")
         totals = {"before": 0.0, "after": 0.0}
