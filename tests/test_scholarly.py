@@ -160,7 +160,9 @@ def test_without_a_lemma_the_editors_reading_is_the_text_and_additions_are_not(b
 
 LEIDEN = {
     "poxy": ["[σ]οῦ", "⟨με⟩", "μ[ε]", "εὔχ(ομαι)"],
-    "iospe": ["[- - -]", "[. . .]", "[. .]", "- - - - - -", "Φ(λαυίου)", "[βασιλ]ευούσας"],
+    # (lost gaps beside lost text share its brackets: [ἔτεος] [. . .] [ἱερέος] is one stretch)
+    "iospe": ["[ἔτεος . . . ἱερέος", "δὲ - - -]ου Ζήθου", "[νος - - -]", "- - - - - -", "Φ(λαυίου)",
+              "[βασιλ]ευούσας"],
 }
 
 
@@ -184,7 +186,7 @@ def test_unclear_letters_carry_an_underdot(built):
 
 def test_edition_lines_are_numbered_every_fifth(built):
     text = built["iospe"]["txt"].read_text(encoding="utf-8")
-    assert "ἐσφ[ραγίσαντο\n5    α στίχωι· θεὰ βασίλισσα Παρ]θέ̣[νος] [- - -]\n" in text
+    assert "ἐσφ[ραγίσαντο\n5    α στίχωι· θεὰ βασίλισσα Παρ]θέ̣[νος - - -]\n" in text
     assert page(built, "iospe").xpath("//span[@class='lineno']/@data-n") == ["5"]
 
 
@@ -247,9 +249,11 @@ def test_adjacent_leiden_signs_of_one_kind_are_one(built):
     assert "τᾶς ἀκροπόλιος] τ̣όπωι" in reading_html(built, "iospe")
     assert "τᾶς ἀκρο-πόλιος] τ̣όπωι" in pdf_strings("iospe")
     # Lost stretches with only a word space or a line end between are one, as Leiden prints
-    # them: ἐσφ[ραγίσαντο | α στίχωι· θεὰ βασίλισσα Παρ]θέ̣[νος] (lines 4-5, four supplied).
-    assert "ἐσφ[ραγίσαντο α στίχωι· θεὰ βασίλισσα Παρ]θέ̣[νος]" in reading_html(built, "iospe")
-    assert "ἐσφ[ραγίσαντο\n5    α στίχωι· θεὰ βασίλισσα Παρ]θέ̣[νος]" in text
+    # them: ἐσφ[ραγίσαντο | α στίχωι· θεὰ βασίλισσα Παρ]θέ̣[νος - - -] (lines 4-5).
+    assert "ἐσφ[ραγίσαντο α στίχωι· θεὰ βασίλισσα Παρ]θέ̣[νος - - -]" in reading_html(built, "iospe")
+    assert "ἐσφ[ραγίσαντο\n5    α στίχωι· θεὰ βασίλισσα Παρ]θέ̣[νος - - -]" in text
+    # A lost gap beside lost text is part of the stretch: [ἱερέος δὲ] [- - -]ου is [ἱερέος δὲ - - -]ου.
+    assert "[ἔτεος . . . ἱερέος\n     δὲ - - -]ου Ζήθου" in text
     for key in ("iospe", "poxy"):
         for reading in (reading_html(built, key), reading_txt(built, key), pdf_strings(key)):
             assert "][" not in reading

@@ -30,17 +30,18 @@
   <!-- Adjacent signs of one kind are one: [ἀκρο][πόλιος] is [ἀκροπόλιος], and so ⟧⟦, }{, )(,
        /\ vanish between two signs with nothing but whitespace and line, page or column breaks
        between them, as Leiden prints a lost stretch that the markup cut in two (an element
-       per word, a line break inside the word). Also a lost stretch holding an expansion,
+       per word, a line break inside the word), lost gaps among them too ([ἱερέος] [- - -] is
+       [ἱερέος - - -]). Also a lost stretch holding an expansion,
        [Αὐρ](ηλίου)[ Ἀντ] is [Αὐρ(ηλίου) Ἀντ]. Not merged: signs with cert="low" (the "?"
        belongs to its part), signs of different blocks (two paragraphs, a note and the text),
        or a sign the text does not show (the other side of a choice, a variant reading).
        Found once per document; keys 'c' + id (no closing sign), 'o' + id (no opening one). -->
   <xsl:variable name="tk:sign-joins" as="map(xs:string, xs:boolean)">
     <xsl:variable name="entries" as="map(*)*">
-      <xsl:for-each select="//tei:text//*[self::tei:supplied or self::tei:ex or self::tei:del or self::tei:add or self::tei:surplus]
-                                          [not(@cert = 'low')]">
+      <xsl:for-each select="//tei:text//*[self::tei:supplied or self::tei:ex or self::tei:del or self::tei:add or self::tei:surplus
+                                          or self::tei:gap[@reason = 'lost']][not(@cert = 'low')]">
         <xsl:variable name="a" select="."/>
-        <xsl:variable name="b" select="tk:next-printed($a, exists($a/self::tei:supplied[@reason = 'lost' or empty(@reason)]))"/>
+        <xsl:variable name="b" select="tk:next-printed($a, tk:leiden-open($a) = '[')"/>
         <xsl:if test="exists($b) and not($b/@cert = 'low') and tk:leiden-open($b) = tk:leiden-open($a)
                       and tk:leiden-close($b) = tk:leiden-close($a) and tk:leiden-open($a) != ''
                       and tk:sign-block($a) is tk:sign-block($b)
@@ -75,10 +76,11 @@
         or self::tei:label or self::tei:quote or self::tei:text][1]"/>
   </xsl:function>
 
-  <!-- The signs themselves. -->
+  <!-- The signs themselves (a lost gap's are the brackets of its sign, [. . .], [- - -]). -->
   <xsl:function name="tk:leiden-open" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="
+    <xsl:sequence select="if ($e/self::tei:gap) then (if ($e/@reason = 'lost' and starts-with(tk:gap-text($e), '[')
+                                                         and ends-with(tk:gap-text($e), ']')) then '[' else '') else 
         if ($e/self::tei:supplied) then
           (if ($e/@reason = 'omitted') then '⟨' else if ($e/@reason = 'subaudible') then '('
            else if ($e/@reason = 'explanation') then '(i.e. ' else if ($e/@reason = 'undefined') then '_[' else '[')
@@ -92,7 +94,7 @@
   <xsl:function name="tk:leiden-close" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="q" select="if ($e/@cert = 'low') then '?' else ''"/>
-    <xsl:sequence select="$q || (
+    <xsl:sequence select="if ($e/self::tei:gap) then (if (tk:leiden-open($e) = '[') then ']' else '') else $q || (
         if ($e/self::tei:supplied) then
           (if ($e/@reason = 'omitted') then '⟩' else if ($e/@reason = ('subaudible', 'explanation')) then ')'
            else if ($e/@reason = 'undefined') then ']_' else ']')
@@ -108,6 +110,14 @@
        - - - - - - ; illegible letters without brackets; an ellipsis (an omission of the
        editor's) as …; a gap that says nothing of its extent […]. -->
   <xsl:function name="tk:gap-sign" as="xs:string">
+    <xsl:param name="gap" as="element()"/>
+    <xsl:variable name="s" select="tk:gap-text($gap)"/>
+    <xsl:variable name="s" select="if (map:contains($tk:sign-joins, 'o' || generate-id($gap))) then substring($s, 2) else $s"/>
+    <xsl:sequence select="if (map:contains($tk:sign-joins, 'c' || generate-id($gap)))
+                          then substring($s, 1, string-length($s) - 1) else $s"/>
+  </xsl:function>
+
+  <xsl:function name="tk:gap-text" as="xs:string">
     <xsl:param name="gap" as="element()"/>
     <xsl:variable name="unit" select="lower-case(string($gap/@unit))"/>
     <xsl:variable name="n" select="($gap/@quantity, $gap/@extent)[. castable as xs:integer][1] ! xs:integer(.)"/>
