@@ -6,6 +6,7 @@ only wraps long lines on request and writes the file atomically.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -23,6 +24,10 @@ def render_text(doc: Document, options: BuildOptions | None = None) -> str:
     return text
 
 
+# The 5-column gutter of verse and edition lines ("5    text", "     text"): text.xsl.
+_GUTTER = re.compile(r"(?:\d{1,3} {2,}| {5,})(?=\S)")
+
+
 def _is_underline(line: str) -> bool:
     return bool(line) and set(line) <= set("=-")
 
@@ -31,8 +36,9 @@ def wrap(text: str, width: int) -> str:
     """Wrap every line longer than `width` on its own.
 
     Lines are the stylesheet's units (a paragraph, a verse line, a speaker), so wrapping
-    line by line keeps verse and speeches intact. Headings keep their underline, and
-    endnotes ("12. text") get a hanging indent under their text.
+    line by line keeps verse and speeches intact. Headings keep their underline,
+    endnotes ("12. text") get a hanging indent under their text, and a line in the
+    5-column gutter of numbered verse or inscription lines goes on right of the gutter.
     """
     lines = text.split("\n")
     out: list[str] = []
@@ -42,7 +48,11 @@ def wrap(text: str, width: int) -> str:
             out.append(line)
             continue
         marker = line.split(" ", 1)[0]
-        indent = " " * (len(marker) + 1) if marker[:-1].isdigit() and marker.endswith(".") else ""
+        gutter = _GUTTER.match(line)
+        if gutter and len(gutter.group()) >= 5:  # a numbered verse or inscription line: run on right of it
+            indent = " " * len(gutter.group())
+        else:
+            indent = " " * (len(marker) + 1) if marker[:-1].isdigit() and marker.endswith(".") else ""
         out.append(textwrap.fill(line, width=width, subsequent_indent=indent,
                                  break_long_words=False, break_on_hyphens=False))
     return "\n".join(out)
