@@ -1,10 +1,12 @@
-"""Regenerate the README's screenshots of the reading edition (docs/reading-*.png).
+"""Regenerate the README's screenshots of the reading edition (docs/reading-*.png) and of the
+diplomatic page view (docs/scholarly-pages.png).
 
     .venv/bin/python bench/screenshots.py [--out docs] [--passage s2-p2]
 
 Builds the edition's HTML into a temporary folder and photographs it in headless Chromium
 with JavaScript off: the desktop view (1280 px, notes in the margin) and the phone view
-(390 px, a note opened as a popover), both scrolled to the same passage.
+(390 px, a note opened as a popover), both scrolled to the same passage; then the first page
+of tests/data/sourcedoc/notebook.xml's page view at 1280 px (its image beside its lines).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from teikit.load import load  # noqa: E402
 from teikit.write import BuildOptions, build_document  # noqa: E402
 
 EDITION = ROOT / "tei" / "karabakh-war.xml"
+NOTEBOOK = ROOT / "tests" / "data" / "sourcedoc" / "notebook.xml"
 
 
 def main() -> int:
@@ -47,7 +50,12 @@ def main() -> int:
             call = f"#{args.passage} .note-call"
             b.click(call if b.eval(f"!!document.querySelector({call!r})") else ".note-call")
             (args.out / "reading-phone.png").write_bytes(b.screenshot())
-    for name in ("reading-desktop.png", "reading-phone.png"):
+        page = build_document(load(NOTEBOOK, project_root=ROOT), Path(tmp), ["html"], BuildOptions())[0]
+        with Browser(width=1280, height=600, javascript=False) as b:
+            b.open(page)
+            b.eval("document.getElementById('tk-page-1').scrollIntoView({block: 'start'}); scrollBy(0, -40)")
+            (args.out / "scholarly-pages.png").write_bytes(b.screenshot())
+    for name in ("reading-desktop.png", "reading-phone.png", "scholarly-pages.png"):
         print(args.out / name, (args.out / name).stat().st_size, "bytes")
     return 0
 

@@ -2,7 +2,10 @@
 
 tests/data/facsimile/letter.xml has four pages: one whose image is a PNG beside it (img/,
 reached through the facsimile's xml:base), one whose file is missing, one on an IIIF server,
-one that names a file outside the document's folder.
+one that names a file outside its folder that is not an image. A project built in a
+temporary folder has images inside its root but outside the document's folder (embedded), and
+outside the root, behind a symlink out of it, too large or not an image (named, never read
+into the page).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from lxml import html as lxml_html
 from conftest import CORPORA, ROOT, requires_corpora, run_cli
 from teikit.load import load
 from teikit.write import BuildOptions, build_document
-from teikit.write.facsimile import embedded_images
+from teikit.write.facsimile import MAX_IMAGE_BYTES, embedded_images
 from teikit.write.pdf import pdf_data
 
 LETTER = ROOT / "tests" / "data" / "facsimile" / "letter.xml"
@@ -102,3 +105,63 @@ def test_the_page_passes_axe(outputs):
     if not (CHROMIUM and AXE.is_file()):
         pytest.skip("chromium or axe-core missing (./dev test installs them)")
     assert axe_violations(outputs["html"]) == []
+
+
+PAGES = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader><fileDesc><titleStmt><title>Pages of a project</title></titleStmt>
+    <publicationStmt><p>Test.</p></publicationStmt><sourceDesc><p>Test.</p></sourceDesc></fileDesc></teiHeader>
+  <text><body>
+    <p><pb n="1" facs="../images/p1.png"/>An image elsewhere in the project.</p>
+    <p><pb n="2" facs="../../outside.png"/>An image outside the project.</p>
+    <p><pb n="3" facs="link.png"/>A symlink beside the document, pointing out of the project.</p>
+    <p><pb n="4" facs="../images/big.png"/>An image too large to embed.</p>
+    <p><pb n="5" facs="../images/fake.png"/>A text file named like an image.</p>
+  </body></text>
+</TEI>
+"""
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """tmp/outside.png, and tmp/project/ with teikit.toml, images/, tei/pages.xml and
+    tei/link.png (a symlink to tmp/outside.png)."""
+    root = tmp_path / "project"
+    (root / "images").mkdir(parents=True)
+    (root / "tei").mkdir()
+    (root / "teikit.toml").write_text("", encoding="utf-8")
+    shutil.copy(PNG, root / "images" / "p1.png")
+    shutil.copy(PNG, tmp_path / "outside.png")
+    (root / "tei" / "link.png").symlink_to(tmp_path / "outside.png")
+    (root / "images" / "big.png").write_bytes(PNG.read_bytes() + b"\0" * MAX_IMAGE_BYTES)
+    (root / "images" / "fake.png").write_text("not an image", encoding="utf-8")
+    (root / "tei" / "pages.xml").write_text(PAGES, encoding="utf-8")
+    return root
+
+
+def test_images_anywhere_inside_the_project_root_are_embedded(project):
+    doc = project / "tei" / "pages.xml"
+    assert list(embedded_images(load(doc, project_root=project))) == ["../images/p1.png"]
+    # Loaded on its own (no project root), a document reaches only its own folder.
+    assert embedded_images(load(doc)) == {}
+
+
+def test_the_cli_embeds_from_the_projects_root_and_names_the_rest(project):
+    result = run_cli("build", "tei/pages.xml", "-f", "html", "-o", "out", cwd=project)
+    assert result.returncode == 0, result.stderr
+    tree = lxml_html.parse(str(project / "out" / "pages.html"))
+    assert [a.get("href") for a in tree.xpath("//a[@class='facs-link']")] == ["#facs-1"]
+    assert [s.text_content() for s in tree.xpath("//span[@class='facs-name']")] == [
+        "facs. ../../outside.png", "facs. link.png", "facs. ../images/big.png", "facs. ../images/fake.png"]
+    src = tree.xpath("//li[@id='facs-1']//img/@src")
+    assert src == ["data:image/png;base64," + base64.b64encode(PNG.read_bytes()).decode()]
+    assert len(tree.xpath("//img")) == 1
+
+
+def test_a_changed_image_elsewhere_in_the_project_rebuilds_the_page(project):
+    args = ("build", "tei/pages.xml", "-f", "html", "-o", "out")
+    assert "wrote" in run_cli(*args, cwd=project).stdout
+    assert "up to date" in run_cli(*args, cwd=project).stdout
+    with (project / "images" / "p1.png").open("ab") as f:
+        f.write(b"\0")
+    assert "wrote" in run_cli(*args, cwd=project).stdout

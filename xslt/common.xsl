@@ -20,6 +20,7 @@
   <xsl:include href="common/correspondence.xsl"/>
   <xsl:include href="common/verse-drama.xsl"/>
   <xsl:include href="common/figures.xsl"/>
+  <xsl:include href="common/sourcedoc.xsl"/>
   <xsl:include href="common/locators.xsl"/>
   <xsl:include href="common/citation.xsl"/>
 

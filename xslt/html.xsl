@@ -24,6 +24,7 @@
 
   <xsl:import href="common.xsl"/>
   <xsl:include href="html/scholarly.xsl"/>
+  <xsl:include href="html/sourcedoc.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
 
@@ -77,7 +78,8 @@
         <style><xsl:value-of select="$css"/></style>
       </head>
       <body>
-        <a class="skip-link" href="#tk-text">Skip to the text</a>
+        <!-- A document that is only a documentary transcription has its text in the page view. -->
+        <a class="skip-link" href="#{if (empty($tei/tei:text) and exists(tk:pages(/))) then 'tk-pages' else 'tk-text'}">Skip to the text</a>
         <xsl:call-template name="readbar"/>
         <header class="masthead">
           <xsl:if test="$source">
@@ -102,6 +104,7 @@
                 </section>
               </xsl:for-each>
             </div>
+            <xsl:call-template name="page-view"/>
             <xsl:call-template name="endnotes"/>
             <xsl:call-template name="apparatus"/>
             <xsl:call-template name="facsimile"/>
@@ -318,6 +321,7 @@
         <h2 id="tk-toc-h">Contents</h2>
         <ol>
           <xsl:apply-templates select="$top" mode="toc"/>
+          <xsl:if test="exists(tk:pages(/))"><li><a href="#tk-pages">Pages</a></li></xsl:if>
           <xsl:if test="exists(tk:numbered-notes(/))"><li><a href="#tk-notes"><xsl:value-of select="tk:notes-heading(/)"/></a></li></xsl:if>
           <xsl:if test="exists($entries)"><li><a href="#tk-index">Index</a></li></xsl:if>
           <xsl:if test="exists($dated-entries)"><li><a href="#tk-timeline">Timeline</a></li></xsl:if>

@@ -30,6 +30,7 @@
 
   <xsl:import href="common.xsl"/>
   <xsl:include href="pdf/scholarly.xsl"/>
+  <xsl:include href="pdf/sourcedoc.xsl"/>
   <xsl:output method="json" encoding="UTF-8" indent="no"/>
 
   <xsl:variable name="tk:header" select="(/tei:TEI/tei:teiHeader, /tei:teiCorpus/tei:teiHeader,
@@ -179,6 +180,7 @@
         'front': tk:blocks($front/node()[tk:is-title-page-part(.)]),
         'body': tk:blocks(($front/node()[not(tk:is-title-page-part(.))], $body/node())),
         'back': tk:blocks($back/node()),
+        'pages': tk:page-view-data(/),
         'notes': array { for $n in $tk:notes[tk:is-endnote(.)] return map {
             'n': tk:note-number($n), 'k': tk:key($n), 'c': tk:note-content($n) } },
         'registers': tk:registers()

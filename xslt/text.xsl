@@ -26,6 +26,7 @@
 
   <xsl:import href="common.xsl"/>
   <xsl:include href="text/scholarly.xsl"/>
+  <xsl:include href="text/sourcedoc.xsl"/>
   <xsl:output method="text" encoding="UTF-8"/>
 
   <xsl:variable name="NL" select="'&#10;'"/>
@@ -37,6 +38,7 @@
         <xsl:sequence select="if (parent::tei:teiCorpus) then () else tk:source-blocks(.)"/>
         <xsl:apply-templates select="tei:text" mode="block"/>
       </xsl:for-each>
+      <xsl:sequence select="tk:page-view-blocks(.)"/>
       <xsl:variable name="notes" select="tk:numbered-notes(.)"/>
       <xsl:if test="exists($notes)">
         <xsl:sequence select="tk:underline(tk:notes-heading(.), '-')"/>

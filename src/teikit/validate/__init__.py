@@ -219,12 +219,19 @@ class Validator:
         for rules in files:
             if self.options.schematron and Path(rules).resolve() not in embedded_in:
                 self._checked_explicit(Path(rules))
-            source = Path(rules)
+            source: Path | None = Path(rules)
             if source.resolve() in embedded_in and self.options.phase in ("", "#DEFAULT"):
-                # a grammar's own rules: only the patterns that can fire on this document
+                # a grammar's own rules: those XPath 1.0 means alike checked on the lxml tree,
+                # the others only if they can fire on this document (an SVRL report needs all on Saxon)
                 from teikit.validate import embedded
+                from teikit.validate.schematron import xpath1
 
-                source = embedded.rules_for(source, doc, _rules_cache())
+                plan = embedded.plan_for(source, doc, _rules_cache(),
+                                         saxon_only=self.options.svrl_dir is not None)
+                found += xpath1.check(list(plan.fast), doc, locator, plan.prefixes)
+                source = plan.rules
+                if source is None:
+                    continue
             compiled = schematron.compile_rules(source, self.options.phase)
             # the rules read lookup files from the project, found as for the document's schemas
             # (the configured root for a document inside it; for one elsewhere, its own project's)

@@ -21,12 +21,14 @@ import hashlib
 import os
 import re
 import threading
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from lxml import etree
 
 from teikit.load import Document, make_parser
+from teikit.validate.schematron import xpath1
 
 SCH = "http://purl.oclc.org/dsdl/schematron"
 _KEPT = ("ns", "let", "diagnostics")
@@ -105,32 +107,38 @@ def _needs(context: str, prefixes: dict[str, str]) -> set[tuple[str, str, str]] 
     return needs
 
 
-def vocabulary(doc: Document) -> frozenset[tuple[str, str, str]]:
-    """The elements (namespace, name) and attribute names a document uses."""
-    found: set[tuple[str, str, str]] = set()
-    for element in doc.root.iter(etree.Element):
-        qname = etree.QName(element)
-        found.add(("element", qname.namespace or "", qname.localname))
-        for name in element.attrib:
-            if not name.startswith("{"):
-                found.add(("attribute", "", name))
-    return frozenset(found)
+@dataclass(frozen=True)
+class Plan:
+    """How a grammar's rules are checked on one document: patterns for libxml2, a file for Saxon."""
+    fast: tuple[xpath1.FastPattern, ...]
+    prefixes: dict[str, str]
+    rules: Path | None  # the Schematron file of the other patterns that can fire; None: nothing for Saxon
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    text: bytes
+    needs: frozenset | None
+    fast: xpath1.FastPattern | None
 
 
 @cache
-def _patterns(grammar: Path) -> tuple[bytes, tuple[tuple[bytes, frozenset | None], ...]]:
-    """The grammar's shared Schematron declarations, and each pattern with what it needs."""
+def _patterns(grammar: Path) -> tuple[bytes, dict[str, str], tuple[_Pattern, ...]]:
+    """The grammar's shared Schematron declarations, its prefixes, and each pattern with what it
+    needs and, when it can run on libxml2, its compiled form."""
     root = etree.parse(str(grammar), make_parser()).getroot()
     shared = etree.Element(f"{{{SCH}}}schema", queryBinding="xslt2")
+    # sch:ns may come after the patterns that use its prefix (tei_all.rng has them near the end)
     prefixes: dict[str, str] = {}
+    for ns in root.iter(f"{{{SCH}}}ns"):
+        prefixes.setdefault(ns.get("prefix", ""), ns.get("uri", ""))
+    diagnostics = {d.get("id"): d for d in root.iter(f"{{{SCH}}}diagnostic")}
     patterns = []
     for element in root.iter(f"{{{SCH}}}*"):
         parent = element.getparent()
         if parent is not None and etree.QName(parent).namespace == SCH:
             continue  # inside another Schematron element: copied with it
         local = etree.QName(element).localname
-        if local == "ns":
-            prefixes.setdefault(element.get("prefix", ""), element.get("uri", ""))
         if local in _KEPT:
             shared.append(_detached(element))
         elif local == "pattern":
@@ -144,8 +152,10 @@ def _patterns(grammar: Path) -> tuple[bytes, tuple[tuple[bytes, frozenset | None
                     needs = None
                 else:
                     needs |= rule_needs
-            patterns.append((etree.tostring(_detached(element)), None if needs is None else frozenset(needs)))
-    return etree.tostring(shared), tuple(patterns)
+            fast = xpath1.fast_pattern(element, prefixes, diagnostics)
+            patterns.append(_Pattern(etree.tostring(_detached(element)),
+                                     None if needs is None else frozenset(needs), fast))
+    return etree.tostring(shared), prefixes, tuple(patterns)
 
 
 def _detached(element: etree._Element) -> etree._Element:
@@ -153,11 +163,34 @@ def _detached(element: etree._Element) -> etree._Element:
     return copy
 
 
-def rules_for(grammar: Path, doc: Document, folder: Path) -> Path:
-    """A Schematron file with the patterns of `grammar` that can fire on `doc` (written once)."""
-    shared, patterns = _patterns(Path(grammar).resolve())
-    used = vocabulary(doc)
-    kept = [text for text, needs in patterns if needs is None or not needs.isdisjoint(used)]
+def plan_for(grammar: Path, doc: Document, folder: Path, *, saxon_only: bool = False) -> Plan:
+    """The patterns of `grammar` to check on `doc`: those libxml2 evaluates (all of them whatever the
+    document: one that finds no node costs nothing) and a Schematron file of the others that can
+    fire (written once per set). `saxon_only` puts every pattern in the file (for an SVRL report)."""
+    shared, prefixes, patterns = _patterns(Path(grammar).resolve())
+    fast = tuple(p.fast for p in patterns if p.fast is not None and not saxon_only)
+    others = [p for p in patterns if p.fast is None or saxon_only]
+    tags, attributes = xpath1.needs_of(list(fast))
+    wanted = {name for p in others if p.needs for kind, _ns, name in p.needs if kind == "attribute"}
+    index = xpath1.index_of(doc, tags, attributes | wanted)  # one walk serves both
+    kept = [p.text for p in others if p.needs is None or _meets(p.needs, index)]
+    if not kept:
+        return Plan(fast, prefixes, None)
+    return Plan(fast, prefixes, _written_rules(grammar, shared, kept, folder))
+
+
+def _meets(needs: frozenset, index: xpath1.DocumentIndex) -> bool:
+    """Whether the document has one of the elements or attributes in `needs`."""
+    return any((f"{{{namespace}}}{name}" if namespace else name) in index.tags if kind == "element"
+               else bool(index.carrying.get(name)) for kind, namespace, name in needs)
+
+
+def rules_for(grammar: Path, doc: Document, folder: Path) -> Path | None:
+    """A Schematron file with every pattern of `grammar` that can fire on `doc` (None: none can)."""
+    return plan_for(grammar, doc, folder, saxon_only=True).rules
+
+
+def _written_rules(grammar: Path, shared: bytes, kept: list[bytes], folder: Path) -> Path:
     schema = etree.fromstring(shared)
     for text in kept:
         schema.append(etree.fromstring(text))

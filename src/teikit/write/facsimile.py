@@ -1,15 +1,17 @@
 """Facsimile images for the HTML page: the local page images a document names, embedded.
 
 The page must open from disk with no request to any host, and its Content-Security-Policy
-allows images only as data: URIs, so an image that is a file inside the document's folder
-is read here and embedded (a thumbnail-free Facsimile section, one image per page). An
-address of another host (IIIF, http) is never fetched: the page links to it. A missing
-file, one outside the folder, one too large or not a PNG, JPEG, GIF or WebP image is
-named in the page but not embedded.
+allows images only as data: URIs, so an image that is a file inside the project root (the
+document's own folder when it lies outside any project) is read here and embedded: the
+Facsimile section's images (one per page break) and the page images of the diplomatic page
+view (a sourceDoc surface's graphic or @facs). An address of another host (IIIF, http) is
+never fetched: the page links to it. A missing file, one outside the root (a symlink
+pointing out of it included), one too large or not a PNG, JPEG, GIF or WebP image is named
+in the page but not embedded.
 
 The address of each image is computed as xslt/common/figures.xsl computes it (tk:facs-url):
 the @url after the relative xml:base of its ancestors, so the stylesheet finds the image by
-the same key.
+the same key. A relative address is resolved against the document's folder.
 """
 
 from __future__ import annotations
@@ -51,16 +53,20 @@ def facs_url(el: etree._Element, value: str) -> str:
 
 
 def image_addresses(doc: Document) -> list[str]:
-    """Every local image address the document names (facsimile graphics, pb/@facs files)."""
+    """Every local image address the document names: facsimile graphics, pb/@facs files, and the
+    page images of sourceDoc surfaces (their graphics and @facs files)."""
     tei = f"{{{TEI_NS}}}"
     found: list[str] = []
     for g in doc.root.iter(f"{tei}graphic"):
-        if any(a.tag == f"{tei}facsimile" for a in g.iterancestors()) and g.get("url"):
+        if g.get("url") and any(a.tag in (f"{tei}facsimile", f"{tei}sourceDoc") for a in g.iterancestors()):
             found.append(facs_url(g, g.get("url", "")))
-    for pb in doc.root.iter(f"{tei}pb"):
-        first = (pb.get("facs") or "").split()
+    facs_holders = [*doc.root.iter(f"{tei}pb"),
+                    *(s for s in doc.root.iter(f"{tei}surface")
+                      if any(a.tag == f"{tei}sourceDoc" for a in s.iterancestors()))]
+    for el in facs_holders:
+        first = (el.get("facs") or "").split()
         if first and not first[0].startswith("#"):
-            found.append(facs_url(pb, first[0]))
+            found.append(facs_url(el, first[0]))
     return list(dict.fromkeys(u for u in found if u and not _ABSOLUTE.match(u)))
 
 
@@ -73,20 +79,28 @@ def _media_type(head: bytes) -> str | None:
     return None
 
 
+def image_root(doc: Document) -> Path:
+    """The folder whose files the page may embed: the project root the document was loaded
+    with (`load(..., project_root=...)`, the CLI's configuration root) when the document lies
+    inside it, else the document's own folder."""
+    return Path(doc.project_root or doc.path.parent).resolve()
+
+
 def local_files(doc: Document) -> dict[str, Path]:
-    """Address → file for each image address that is an existing file inside the document's folder
+    """Address → file for each image address that is an existing file inside the image root
     (the build cache hashes these, so a changed image rebuilds the page)."""
     folder = doc.path.parent.resolve()
+    root = image_root(doc)
     files: dict[str, Path] = {}
     for address in image_addresses(doc):
         path = (folder / unquote(address.split("#")[0].split("?")[0])).resolve()
-        if path.is_relative_to(folder) and path.is_file():
+        if path.is_relative_to(root) and path.is_file():
             files[address] = path
     return files
 
 
 def embedded_images(doc: Document) -> dict[str, str]:
-    """Address → data: URI for each image that is a readable image file inside the document's folder."""
+    """Address → data: URI for each image that is a readable image file inside the image root."""
     images: dict[str, str] = {}
     total = 0
     for address, path in local_files(doc).items():

@@ -24,8 +24,8 @@ def render_text(doc: Document, options: BuildOptions | None = None) -> str:
     return text
 
 
-# The 5-column gutter of verse and edition lines ("5    text", "     text"): text.xsl.
-_GUTTER = re.compile(r"(?:\d{1,3} {2,}| {5,})(?=\S)")
+# A number gutter before a line's text: "   12  ", "5    ", or blanks (two or more).
+_GUTTER = re.compile(r"^( *[0-9][0-9A-Za-z.]* {2,}| {2,})(?=\S)")
 
 
 def _is_underline(line: str) -> bool:
@@ -36,9 +36,9 @@ def wrap(text: str, width: int) -> str:
     """Wrap every line longer than `width` on its own.
 
     Lines are the stylesheet's units (a paragraph, a verse line, a speaker), so wrapping
-    line by line keeps verse and speeches intact. Headings keep their underline,
-    endnotes ("12. text") get a hanging indent under their text, and a line in the
-    5-column gutter of numbered verse or inscription lines goes on right of the gutter.
+    line by line keeps verse and speeches intact. Headings keep their underline, and
+    endnotes ("12. text") get a hanging indent under their text, as do lines after a
+    number gutter ("   12  text": a page view's or verse line's number, or blank).
     """
     lines = text.split("\n")
     out: list[str] = []
@@ -49,10 +49,8 @@ def wrap(text: str, width: int) -> str:
             continue
         marker = line.split(" ", 1)[0]
         gutter = _GUTTER.match(line)
-        if gutter and len(gutter.group()) >= 5:  # a numbered verse or inscription line: run on right of it
-            indent = " " * len(gutter.group())
-        else:
-            indent = " " * (len(marker) + 1) if marker[:-1].isdigit() and marker.endswith(".") else ""
+        indent = (" " * (len(marker) + 1) if marker[:-1].isdigit() and marker.endswith(".")
+                  else " " * len(gutter.group(0)) if gutter else "")
         out.append(textwrap.fill(line, width=width, subsequent_indent=indent,
                                  break_long_words=False, break_on_hyphens=False))
     return "\n".join(out)
