@@ -26,6 +26,9 @@ from teikit.write import warn
 _NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
                          for plane in range(17))
 FORBIDDEN = re.compile(f"[\x7f-\x9f\ufdd0-\ufdef{_NONCHARACTERS}]")
+# What a document is scanned with: ranges are ten times faster to test than the 34 single
+# characters (5 ms for 1.5 MB), and every match above U+FFFF is checked afterwards.
+_CANDIDATES = re.compile("[\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff]")
 _REFERENCE = re.compile(r"&#(x[0-9a-fA-F]+|[0-9]+);")
 
 _lock = threading.Lock()
@@ -45,7 +48,8 @@ def output_node(doc: Document) -> PyXdmNode:
         fresh = key != _last
         if fresh:
             _last = key
-            _last_found = frozenset(FORBIDDEN.findall(etree.tostring(doc.tree, encoding="unicode")))
+            candidates = set(_CANDIDATES.findall(etree.tostring(doc.tree, encoding="unicode")))
+            _last_found = frozenset(c for c in candidates if FORBIDDEN.match(c))
         found = _last_found
     if fresh:
         for char, (line, column) in sorted(_locations(doc, found).items()):
@@ -56,7 +60,8 @@ def output_node(doc: Document) -> PyXdmNode:
                 hint="replace it in the source with the character meant, or delete it (a C1 control "
                      "is usually a character of a Windows-1252 file decoded as Latin-1)",
                 source="teikit"))
-    return transform.document_node(doc, drop=FORBIDDEN if found else None)
+    drop = re.compile("[" + "".join(sorted(found)) + "]") if found else None
+    return transform.document_node(doc, drop=drop)
 
 
 def _kind(char: str) -> str:
