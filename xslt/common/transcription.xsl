@@ -55,11 +55,13 @@
 
   <!-- The first thing printed after a node: text that is not whitespace or an element that is
        not a mere wrapper of text (lb, pb, cb, w, names, hi, expan, abbr, choice's shown side,
-       unclear…). In a lost stretch ($across-ex) an expansion is part of the stretch: looked past. -->
+       unclear…); a running head (fw) is not reading text. In a lost stretch ($across-ex) an
+       expansion is part of the stretch: looked past. -->
   <xsl:function name="tk:next-printed" as="element()?">
     <xsl:param name="n" as="node()"/>
     <xsl:param name="across-ex" as="xs:boolean"/>
-    <xsl:variable name="next" select="($n/following::node()[if (. instance of text()) then normalize-space(.) != ''
+    <xsl:variable name="next" select="($n/following::node()[not(ancestor-or-self::tei:fw)]
+        [if (. instance of text()) then normalize-space(.) != ''
         else not(self::tei:lb or self::tei:pb or self::tei:cb or self::tei:w or self::tei:name or self::tei:persName
                  or self::tei:placeName or self::tei:orgName or self::tei:geogName or self::tei:roleName or self::tei:rs
                  or self::tei:hi or self::tei:expan or self::tei:abbr or self::tei:num or self::tei:foreign or self::tei:seg
