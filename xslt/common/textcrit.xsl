@@ -115,7 +115,7 @@
     <xsl:param name="r" as="element()?"/>
     <xsl:sequence select="normalize-space(string-join(
         $r//(text() | tei:gap)[empty(ancestor::tei:note intersect $r//tei:note)][tk:is-shown(., $r)]
-        ! (if (self::tei:gap) then ' ' || tk:gap-sign(.) || ' '
+        ! (if (self::tei:gap) then ' ' || tk:gap-text(.) || ' '
            else if (tk:at-joined-break(.)) then tk:text-at-break(.) else string(.))))"/>
   </xsl:function>
 

@@ -82,7 +82,7 @@
   <xsl:function name="tk:leiden-open" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="if ($e/self::tei:gap) then (if ($e/@reason = 'lost' and starts-with(tk:gap-text($e), '[')
-                                                         and ends-with(tk:gap-text($e), ']')) then '[' else '') else 
+                                                         and ends-with(tk:gap-text($e), ']')) then '[' else '') else
         if ($e/self::tei:supplied) then
           (if ($e/@reason = 'omitted') then '⟨' else if ($e/@reason = 'subaudible') then '('
            else if ($e/@reason = 'explanation') then '(i.e. ' else if ($e/@reason = 'undefined') then '_[' else '[')
