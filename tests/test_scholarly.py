@@ -241,6 +241,18 @@ def test_a_line_starting_with_lb_break_no_inside_lem_or_reg_still_starts(built, 
     assert "μετʼ ἐσοῦ] μετὰ σοῦ" in built["poxy"]["txt"].read_text(encoding="utf-8")
 
 
+def test_a_verse_line_of_an_edition_breaks_where_its_support_does_in_every_output(built):
+    # Amaramala (DHARMA): <l n="c">śabda-bheda<lb n="1r4" break="no"/>m r̥juṁ kurve</l>, a
+    # manuscript line starting inside a verse line: HTML, PDF and text all start it.
+    text = built["amaramala"]["txt"].read_text(encoding="utf-8")
+    assert "\nśabda-bheda-\nm r̥juṁ kurve\n" in text
+    verse = "//*[contains(concat(' ', @class, ' '), ' l ')][contains(., 'r̥juṁ kurve')]"
+    line = page(built, "amaramala").xpath(verse)[0]
+    assert line.xpath(".//br") and line.xpath(".//span[@class='lb-hyphen']")
+    data = json.dumps(json.loads(pdf_data(load(CORPORA / DOCS["amaramala"])))["body"], ensure_ascii=False)
+    assert '"śabda-bheda-", {"t": "br"}, "m r̥juṁ kurve"' in data
+
+
 def test_adjacent_leiden_signs_of_one_kind_are_one(built):
     # IOSPE 3.86: <supplied reason="lost">…ἀκρο</supplied><lb n="…" break="no"/>
     # <supplied reason="lost">πόλιος</supplied>: one lost stretch across the line end.

@@ -127,17 +127,26 @@
        (break="no": the word ends its line with a hyphen); the number every 5th. -->
   <xsl:template match="tei:ab[ancestor::tei:div[@type = 'edition']][tei:lb[tk:is-numbered-lb(.)]]
                        | tei:p[ancestor::tei:div[@type = 'edition']][tei:lb[tk:is-numbered-lb(.)]]" mode="block" priority="3">
+    <xsl:call-template name="tk:edition-lines"/>
+  </xsl:template>
+
+  <!-- The lines of an edition's block (the context): each starts with its 5-column gutter
+       (none without $gutters: verse set without one), the first with $first-gutter when
+       given (a verse line's own). -->
+  <xsl:template name="tk:edition-lines">
+    <xsl:param name="first-gutter" as="xs:string?" select="()"/>
+    <xsl:param name="gutters" as="xs:boolean" select="true()"/>
     <xsl:variable name="flow" as="xs:string*">
       <xsl:apply-templates mode="inline"><xsl:with-param name="tk:in-lines" select="true()" tunnel="yes"/></xsl:apply-templates>
     </xsl:variable>
     <xsl:variable name="lines" as="xs:string*">
-      <xsl:for-each select="tokenize(string-join($flow), $tk:line-mark)">
+      <xsl:for-each select="tokenize(string-join($flow), $tk:line-mark)
+                            [normalize-space(if (contains(., $tk:line-mark-end)) then substring-after(., $tk:line-mark-end) else .)]">
         <xsl:variable name="marked" select="contains(., $tk:line-mark-end)"/>
         <xsl:variable name="words" select="normalize-space(if ($marked) then substring-after(., $tk:line-mark-end) else .)"/>
         <xsl:variable name="n" select="if ($marked) then substring-before(., $tk:line-mark-end) else ''"/>
-        <xsl:if test="$words">
-          <xsl:sequence select="substring($n || '     ', 1, 5) || $words"/>
-        </xsl:if>
+        <xsl:sequence select="(if (position() = 1 and exists($first-gutter)) then $first-gutter
+                               else if ($gutters) then substring($n || '     ', 1, 5) else '') || $words"/>
       </xsl:for-each>
     </xsl:variable>
     <xsl:sequence select="string-join($lines, $NL)"/>
@@ -159,7 +168,20 @@
     <xsl:variable name="gutter" select="if (not($tk:verse-numbered) or ancestor::tei:quote | ancestor::tei:cit | ancestor::tei:q | ancestor::tei:p
                                             | ancestor::tei:note | ancestor::tei:figure) then ''
         else substring((tk:line-number-shown(.), '')[1] || '     ', 1, 5)"/>
-    <xsl:sequence select="$gutter || (if ($step gt 0) then string-join((1 to $step) ! ' ') else '') || tk:flat(.)"/>
+    <xsl:variable name="stepped" select="if ($step gt 0) then string-join((1 to $step) ! ' ') else ''"/>
+    <xsl:choose>
+      <!-- A verse line of an edition holding line breaks of its support: a line each, as in
+           HTML and PDF (the EpiDoc reading), the first in the verse line's gutter. -->
+      <xsl:when test="ancestor::tei:div[@type = 'edition'] and exists(.//tei:lb[tk:lb-starts-line(.)])">
+        <xsl:call-template name="tk:edition-lines">
+          <xsl:with-param name="first-gutter" select="$gutter || $stepped"/>
+          <xsl:with-param name="gutters" select="$gutter != ''"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:sequence select="$gutter || $stepped || tk:flat(.)"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- A stage direction in a speech is set off in brackets: it is not spoken. -->
