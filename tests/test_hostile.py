@@ -31,6 +31,7 @@ from hostile_input import TEI_NS, tei, write_big
 from teikit import transform
 from teikit.errors import DocumentError, InputError, TeikitError
 from teikit.load import LIBXML2_DEPTH, MAX_SUPPORTED_DEPTH, Limits, load
+from teikit.write.characters import FORBIDDEN
 
 HOSTILE = DATA / "hostile"
 SECRET = "TEIKIT-PLANTED-SECRET-7f3a9c"
@@ -593,7 +594,8 @@ def test_markup_like_text_comes_out_literally_in_plain_text(tmp_path):
     [out] = build_document(doc, tmp_path / "out", ["txt"])
     text = out.read_text(encoding="utf-8")
     for s in INJECTION:
-        assert xml_space(s) in text, s
+        # (a C1 control such as NEL is left out of every output: teikit.write.characters)
+        assert FORBIDDEN.sub("", xml_space(s)) in text, s
 
 
 def test_markup_like_text_comes_out_literally_in_html(tmp_path):

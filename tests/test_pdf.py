@@ -299,7 +299,8 @@ def test_nothing_in_the_text_executes(injection: PdfReader) -> None:
 def test_controls_and_bidi_overrides_are_shown_not_obeyed(injection: PdfReader) -> None:
     text = "\n".join(page.extract_text() for page in injection.pages)
     assert "L10 bidi before[U+202E]desrever[U+202C] after" in text
-    assert "L11 controls del[U+007F] csi[U+009B] nel[U+0085] end" in text
+    # C1 controls never reach an output at all (teikit.write.characters; the build warns).
+    assert "L11 controls del csi nel end" in text
 
 
 def test_characters_without_a_glyph_become_visible_codes(injection: PdfReader) -> None:

@@ -149,6 +149,18 @@ def test_width_wraps_long_lines_but_keeps_headings_verse_and_notes_aligned(artic
     assert re.sub(r"\s+", " ", wrapped) == re.sub(r"\s+", " ", article)
 
 
+def test_a_numbered_line_runs_on_right_of_its_gutter():
+    # The 5-column gutter of verse and inscription lines (text/scholarly.xsl) stays clear.
+    words = " ".join(["word"] * 20)
+    text = f"10   {words}\n     {words}\n1842 was a year {words}"
+    wrapped = wrap(text, 40).splitlines()
+    first, second = wrapped[:3], wrapped[3:6]
+    assert first[0].startswith("10   word") and all(w.startswith("     word") for w in first[1:])
+    assert all(w.startswith("     word") for w in second)
+    # prose that begins with a number is not in a gutter
+    assert wrapped[6].startswith("1842 was") and wrapped[7].startswith("word")
+
+
 def test_wrap_leaves_short_lines_alone():
     assert wrap("Title\n=====\n\nshort line\nsecond", 20) == "Title\n=====\n\nshort line\nsecond"
 

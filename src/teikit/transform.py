@@ -195,11 +195,13 @@ def forget_compiled() -> None:
         _executables.clear()
 
 
-def to_xdm(doc: Document | etree._ElementTree, base_uri: str | None = None) -> PyXdmNode:
+def to_xdm(doc: Document | etree._ElementTree, base_uri: str | None = None,
+           drop: re.Pattern[str] | None = None) -> PyXdmNode:
     """Hand a safely parsed tree to Saxon: root element and top-level comments and PIs, never a DOCTYPE.
 
     A DOCTYPE would make Saxon's own parser fetch the external DTD it names. The base
     URI is the document's virtual one (`teikit.sandbox`): no real path reaches Saxon.
+    `drop` matches characters left out of the tree (the outputs': `teikit.write.characters`).
     """
     if base_uri is None:
         base_uri = (sandbox.virtual_uri(doc.path, doc.path.parent) if isinstance(doc, Document)
@@ -218,6 +220,8 @@ def to_xdm(doc: Document | etree._ElementTree, base_uri: str | None = None) -> P
         text = "".join(parts)
     else:
         text = etree.tostring(tree, encoding="unicode")
+    if drop is not None:
+        text = drop.sub("", text)
     builder = processor().new_document_builder()
     builder.set_base_uri(base_uri)
     return builder.parse_xml(xml_text=text)
@@ -226,7 +230,7 @@ def to_xdm(doc: Document | etree._ElementTree, base_uri: str | None = None) -> P
 _last_node: tuple[int, str, PyXdmNode] | None = None
 
 
-def document_node(doc: Document) -> PyXdmNode:
+def document_node(doc: Document, drop: re.Pattern[str] | None = None) -> PyXdmNode:
     """The document as a Saxon tree, shared by every output of one document.
 
     The writers run one after the other on the same Document; handing the tree to
@@ -235,10 +239,11 @@ def document_node(doc: Document) -> PyXdmNode:
     """
     global _last_node
     with _lock:
-        if _last_node is not None and _last_node[0] == id(doc) and _last_node[1] == doc.digest:
+        key = f"{doc.digest} {drop.pattern if drop is not None else ''}"
+        if _last_node is not None and _last_node[0] == id(doc) and _last_node[1] == key:
             return _last_node[2]
-        node = to_xdm(doc)
-        _last_node = (id(doc), doc.digest, node)
+        node = to_xdm(doc, drop=drop)
+        _last_node = (id(doc), key, node)
         return node
 
 

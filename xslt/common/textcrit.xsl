@@ -109,12 +109,14 @@
   </xsl:function>
 
   <!-- The text of a reading as the apparatus prints it: its words (nested apps by their
-       lemma, notes left out, gaps as […]), or "om." for an empty reading. -->
+       lemma, notes left out, gaps as […], a word broken at a line end joined), or "om." for
+       an empty reading. -->
   <xsl:function name="tk:reading-words" as="xs:string">
     <xsl:param name="r" as="element()?"/>
     <xsl:sequence select="normalize-space(string-join(
         $r//(text() | tei:gap)[empty(ancestor::tei:note intersect $r//tei:note)][tk:is-shown(., $r)]
-        ! (if (self::tei:gap) then ' ' || tk:gap-sign(.) || ' ' else string(.))))"/>
+        ! (if (self::tei:gap) then ' ' || tk:gap-text(.) || ' '
+           else if (tk:at-joined-break(.)) then tk:text-at-break(.) else string(.))))"/>
   </xsl:function>
 
   <!-- One apparatus entry as data, the same for every output:

@@ -19,7 +19,70 @@
        cert="low" adds "?" before the closing sign. -->
   <xsl:function name="tk:sign-open" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="
+    <xsl:sequence select="if (map:contains($tk:sign-joins, 'o' || generate-id($e))) then '' else tk:leiden-open($e)"/>
+  </xsl:function>
+
+  <xsl:function name="tk:sign-close" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="if (map:contains($tk:sign-joins, 'c' || generate-id($e))) then '' else tk:leiden-close($e)"/>
+  </xsl:function>
+
+  <!-- Adjacent signs of one kind are one: [ἀκρο][πόλιος] is [ἀκροπόλιος], and so ⟧⟦, }{, )(,
+       /\ vanish between two signs with nothing but whitespace and line, page or column breaks
+       between them, as Leiden prints a lost stretch that the markup cut in two (an element
+       per word, a line break inside the word), lost gaps among them too ([ἱερέος] [- - -] is
+       [ἱερέος - - -]). Also a lost stretch holding an expansion,
+       [Αὐρ](ηλίου)[ Ἀντ] is [Αὐρ(ηλίου) Ἀντ]. Not merged: signs with cert="low" (the "?"
+       belongs to its part), signs of different blocks (two paragraphs, a note and the text),
+       or a sign the text does not show (the other side of a choice, a variant reading).
+       Found once per document; keys 'c' + id (no closing sign), 'o' + id (no opening one). -->
+  <xsl:variable name="tk:sign-joins" as="map(xs:string, xs:boolean)">
+    <xsl:variable name="entries" as="map(*)*">
+      <xsl:for-each select="//tei:text//*[self::tei:supplied or self::tei:ex or self::tei:del or self::tei:add or self::tei:surplus
+                                          or self::tei:gap[@reason = 'lost']][not(@cert = 'low')]">
+        <xsl:variable name="a" select="."/>
+        <xsl:variable name="b" select="tk:next-printed($a, tk:leiden-open($a) = '[')"/>
+        <xsl:if test="exists($b) and not($b/@cert = 'low') and tk:leiden-open($b) = tk:leiden-open($a)
+                      and tk:leiden-close($b) = tk:leiden-close($a) and tk:leiden-open($a) != ''
+                      and tk:sign-block($a) is tk:sign-block($b)
+                      and tk:is-shown($a, $a/ancestor::tei:text[last()]) and tk:is-shown($b, $b/ancestor::tei:text[last()])">
+          <xsl:sequence select="map:entry('c' || generate-id($a), true()), map:entry('o' || generate-id($b), true())"/>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:sequence select="map:merge($entries)"/>
+  </xsl:variable>
+
+  <!-- The first thing printed after a node: text that is not whitespace or an element that is
+       not a mere wrapper of text (lb, pb, cb, w, names, hi, expan, abbr, choice's shown side,
+       unclear…); a running head (fw) is not reading text. In a lost stretch ($across-ex) an
+       expansion is part of the stretch: looked past. -->
+  <xsl:function name="tk:next-printed" as="element()?">
+    <xsl:param name="n" as="node()"/>
+    <xsl:param name="across-ex" as="xs:boolean"/>
+    <xsl:variable name="next" select="($n/following::node()[not(ancestor-or-self::tei:fw)]
+        [if (. instance of text()) then normalize-space(.) != ''
+        else not(self::tei:lb or self::tei:pb or self::tei:cb or self::tei:w or self::tei:name or self::tei:persName
+                 or self::tei:placeName or self::tei:orgName or self::tei:geogName or self::tei:roleName or self::tei:rs
+                 or self::tei:hi or self::tei:expan or self::tei:abbr or self::tei:num or self::tei:foreign or self::tei:seg
+                 or self::tei:choice or self::tei:reg or self::tei:corr or self::tei:lem or self::tei:app
+                 or self::tei:unclear or self::tei:date or self::tei:term or self::comment() or self::processing-instruction())])[1]"/>
+    <xsl:sequence select="if ($across-ex and exists($next/self::tei:ex[not(@cert = 'low')])) then tk:next-printed($next, true())
+                          else $next[self::*]"/>
+  </xsl:function>
+
+  <xsl:function name="tk:sign-block" as="element()?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="$e/ancestor::*[self::tei:p or self::tei:ab or self::tei:l or self::tei:lg or self::tei:head
+        or self::tei:note or self::tei:item or self::tei:cell or self::tei:div or self::tei:fw or self::tei:figure
+        or self::tei:label or self::tei:quote or self::tei:text][1]"/>
+  </xsl:function>
+
+  <!-- The signs themselves (a lost gap's are the brackets of its sign, [. . .], [- - -]). -->
+  <xsl:function name="tk:leiden-open" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="if ($e/self::tei:gap) then (if ($e/@reason = 'lost' and starts-with(tk:gap-text($e), '[')
+                                                         and ends-with(tk:gap-text($e), ']')) then '[' else '') else
         if ($e/self::tei:supplied) then
           (if ($e/@reason = 'omitted') then '⟨' else if ($e/@reason = 'subaudible') then '('
            else if ($e/@reason = 'explanation') then '(i.e. ' else if ($e/@reason = 'undefined') then '_[' else '[')
@@ -30,10 +93,10 @@
         else ''"/>
   </xsl:function>
 
-  <xsl:function name="tk:sign-close" as="xs:string">
+  <xsl:function name="tk:leiden-close" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="q" select="if ($e/@cert = 'low') then '?' else ''"/>
-    <xsl:sequence select="$q || (
+    <xsl:sequence select="if ($e/self::tei:gap) then (if (tk:leiden-open($e) = '[') then ']' else '') else $q || (
         if ($e/self::tei:supplied) then
           (if ($e/@reason = 'omitted') then '⟩' else if ($e/@reason = ('subaudible', 'explanation')) then ')'
            else if ($e/@reason = 'undefined') then ']_' else ']')
@@ -49,6 +112,14 @@
        - - - - - - ; illegible letters without brackets; an ellipsis (an omission of the
        editor's) as …; a gap that says nothing of its extent […]. -->
   <xsl:function name="tk:gap-sign" as="xs:string">
+    <xsl:param name="gap" as="element()"/>
+    <xsl:variable name="s" select="tk:gap-text($gap)"/>
+    <xsl:variable name="s" select="if (map:contains($tk:sign-joins, 'o' || generate-id($gap))) then substring($s, 2) else $s"/>
+    <xsl:sequence select="if (map:contains($tk:sign-joins, 'c' || generate-id($gap)))
+                          then substring($s, 1, string-length($s) - 1) else $s"/>
+  </xsl:function>
+
+  <xsl:function name="tk:gap-text" as="xs:string">
     <xsl:param name="gap" as="element()"/>
     <xsl:variable name="unit" select="lower-case(string($gap/@unit))"/>
     <xsl:variable name="n" select="($gap/@quantity, $gap/@extent)[. castable as xs:integer][1] ! xs:integer(.)"/>
@@ -84,13 +155,13 @@
        whitespace of the run are dropped. -->
   <xsl:function name="tk:is-break-node" as="xs:boolean">
     <xsl:param name="n" as="node()"/>
-    <xsl:sequence select="exists($n/self::tei:lb | $n/self::tei:pb | $n/self::tei:cb | $n/self::tei:fw)
-                          or ($n instance of text() and normalize-space($n) = '')"/>
+    <xsl:sequence select="if ($n instance of text()) then normalize-space($n) = ''
+                          else exists($n[self::tei:lb or self::tei:pb or self::tei:cb or self::tei:fw])"/>
   </xsl:function>
 
   <!-- How each run of breaks joins its neighbours, found once for the whole document in one
-       forward pass (the tree has no cheap way back to a previous sibling). Keys: 'r' + id of a
-       node of the run, 'e' + id of the content before it, 's' + id of the content after it;
+       forward pass. Keys: 'r' + id of a node of the run, 'e' + id of the content before it,
+       's' + id of the content after it, 't' + id of each of those that is a text node;
        values: 'drop' (the words are joined, a line-end hyphen dropped) or 'keep' (a hyphen
        that belongs to the word, "Tschetyre-<lb/>Bugri": kept, no space). A run that
        separates words has no entry. -->
@@ -98,16 +169,19 @@
     <xsl:variable name="entries" as="map(*)*">
       <!-- Only two kinds of run can join: one after a text ending in a hyphen, one holding a
            break="no"; the others (nearly all line ends of a print) are never looked at. -->
-      <xsl:for-each select="(//text()[following-sibling::node()[1][tk:is-break-node(.)]]
-                               [let $n := normalize-space(.) return substring($n, string-length($n)) = ('-', '¬', '⸗')]
-                             | //*[@break = 'no'][self::tei:lb or self::tei:pb or self::tei:cb] ! tk:content-before(.))">
+      <!-- (A sequence, not a union: a union sorts thousands of nodes into document order; a
+           node in both lists gets the same entries twice, which map:merge keeps once.) -->
+      <xsl:for-each select="//text()[following-sibling::node()[1][tk:is-break-node(.)]]
+                               [let $n := normalize-space(.) return substring($n, string-length($n)) = ('-', '¬', '⸗')],
+                            //*[@break = 'no'][self::tei:lb or self::tei:pb or self::tei:cb] ! tk:content-before(.)">
         <xsl:variable name="run" select="tk:run-after(.)"/>
         <xsl:variable name="after" select="$run[last()]/following-sibling::node()[1]"/>
         <xsl:variable name="join" select="if (empty($after)) then ''
             else tk:join-of(., $run[self::tei:lb or self::tei:pb or self::tei:cb][last()], $after)"/>
         <xsl:if test="$join != ''">
           <xsl:sequence select="map:entry('e' || generate-id(.), $join), map:entry('s' || generate-id($after), $join),
-                                $run ! map:entry('r' || generate-id(.), $join)"/>
+                                $run ! map:entry('r' || generate-id(.), $join),
+                                (., $after, $run)[. instance of text()] ! map:entry('t' || generate-id(.), $join)"/>
         </xsl:if>
       </xsl:for-each>
     </xsl:variable>
@@ -176,14 +250,12 @@
     </xsl:choose>
   </xsl:function>
 
-  <!-- Is a text node inside a joined run of breaks, or the text a joined run leads to? (Output
-       stylesheets match text nodes with this rather than by their previous sibling, which the
-       tree can only find by walking from the first child.) -->
-  <xsl:function name="tk:after-break" as="xs:boolean">
+  <!-- Is a text node beside a joined run of breaks (before it, inside it or after it), so that
+       tk:text-at-break has something to change? One look-up: the output stylesheets' text
+       templates ask it of every text node, and most are beside no joined break. -->
+  <xsl:function name="tk:at-joined-break" as="xs:boolean">
     <xsl:param name="t" as="node()"/>
-    <xsl:sequence select="map:size($tk:break-joins) gt 0
-                          and (map:contains($tk:break-joins, 's' || generate-id($t))
-                               or map:contains($tk:break-joins, 'r' || generate-id($t)))"/>
+    <xsl:sequence select="map:contains($tk:break-joins, 't' || generate-id($t))"/>
   </xsl:function>
 
   <!-- Is a line break one of a transcription whose lines are numbered (an EpiDoc edition, a
@@ -192,6 +264,32 @@
     <xsl:param name="lb" as="element()"/>
     <xsl:sequence select="exists($lb/self::tei:lb[normalize-space(@n)])
                           and exists($lb/ancestor::tei:div[@type = 'edition'])"/>
+  </xsl:function>
+
+  <!-- Does a numbered line break start a new line? Every one does but the first of its block
+       (nothing of the block's text before it), also one nested in lem, reg, supplied or a
+       word, and also one with break="no": the word broken there is joined (no space), and
+       the next line still starts, with its number, as EpiDoc prints it. -->
+  <xsl:function name="tk:lb-starts-line" as="xs:boolean">
+    <xsl:param name="lb" as="element()"/>
+    <xsl:variable name="block" select="$lb/ancestor::*[self::tei:ab or self::tei:p or self::tei:l or self::tei:lg
+        or self::tei:head or self::tei:item or self::tei:cell or self::tei:div or self::tei:note][1]"/>
+    <xsl:sequence select="tk:is-numbered-lb($lb)
+        and exists(($lb/ancestor-or-self::* except $block/ancestor-or-self::*)
+                   /preceding-sibling::node()[self::* or normalize-space()])"/>
+  </xsl:function>
+
+  <!-- The sign at the end of a line whose word goes on in the next (lb break="no"): a hyphen,
+       as the EpiDoc reference stylesheets print the interpretive edition; none in a
+       diplomatic edition. (HTML draws it with CSS, so the page's text keeps the word whole.) -->
+  <xsl:function name="tk:lb-hyphen" as="xs:string">
+    <xsl:param name="lb" as="element()"/>
+    <xsl:variable name="block" select="$lb/ancestor::*[self::tei:ab or self::tei:p or self::tei:l or self::tei:lg
+        or self::tei:head or self::tei:item or self::tei:cell or self::tei:div or self::tei:note][1]"/>
+    <xsl:sequence select="if ($lb/@break = 'no' and tk:lb-starts-line($lb)
+                              and empty($lb/ancestor::tei:div[@type = 'edition'][@subtype = 'diplomatic'])
+                              and exists($lb/preceding::text()[normalize-space()][1][. >> $block]))
+                          then '-' else ''"/>
   </xsl:function>
 
   <xsl:function name="tk:lb-number-shown" as="xs:string?">

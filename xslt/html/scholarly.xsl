@@ -23,8 +23,7 @@
   <!-- ==================================================================== -->
   <!-- Text at line breaks (joined words) and in unclear (underdots) -->
 
-  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb or self::tei:fw]
-                       or tk:after-break(.)]">
+  <xsl:template match="text()[tk:at-joined-break(.)]">
     <xsl:value-of select="if (ancestor::tei:unclear) then tk:underdot(tk:text-at-break(.)) else tk:text-at-break(.)"/>
   </xsl:template>
 
@@ -177,14 +176,18 @@
   </xsl:template>
 
   <!-- Line breaks: a new line in verse-less prose only where the text had one; in an edition
-       division every numbered line starts a new line, its number shown every 5th. A word
-       broken at the line end (break="no") is joined. -->
+       division every numbered line starts a new line (tk:lb-starts-line), its number shown
+       every 5th. A word broken at the line end (break="no") is joined: no space, a hyphen
+       drawn at the line end (tk:lb-hyphen), not part of the page's text. -->
   <xsl:template match="tei:lb">
     <xsl:param name="plain" as="xs:boolean" select="false()" tunnel="yes"/>
     <xsl:variable name="first" select="empty(preceding-sibling::node()[self::* or normalize-space()])"/>
     <xsl:choose>
       <xsl:when test="tk:is-numbered-lb(.) and not($plain)">
-        <xsl:if test="not($first) and not(@break = 'no')"><br/></xsl:if>
+        <xsl:if test="tk:lb-starts-line(.)">
+          <xsl:if test="tk:lb-hyphen(.)"><span class="lb-hyphen" aria-hidden="true"></span></xsl:if>
+          <br/>
+        </xsl:if>
         <xsl:for-each select="tk:lb-number-shown(.)">
           <span class="lineno" data-n="{.}" aria-hidden="true"></span>
         </xsl:for-each>

@@ -18,8 +18,7 @@
     xmlns:tk="urn:teikit"
     exclude-result-prefixes="#all">
 
-  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb or self::tei:fw]
-                       or tk:after-break(.)]" mode="inline">
+  <xsl:template match="text()[tk:at-joined-break(.)]" mode="inline">
     <xsl:sequence select="tk:clean(if (ancestor::tei:unclear) then tk:underdot(tk:text-at-break(.)) else tk:text-at-break(.))"/>
   </xsl:template>
 
@@ -86,8 +85,8 @@
   <xsl:template match="tei:lb" mode="inline">
     <xsl:choose>
       <xsl:when test="tk:is-numbered-lb(.)">
-        <xsl:if test="preceding-sibling::node()[self::* or normalize-space()] and not(@break = 'no')">
-          <xsl:sequence select="map { 't': 'br' }"/>
+        <xsl:if test="tk:lb-starts-line(.)">
+          <xsl:sequence select="tk:lb-hyphen(.)[.], map { 't': 'br' }"/>
         </xsl:if>
         <xsl:for-each select="tk:lb-number-shown(.)">
           <xsl:sequence select="map { 't': 'ln', 'n': . }"/>

@@ -17,8 +17,7 @@
     xmlns:tk="urn:teikit"
     exclude-result-prefixes="#all">
 
-  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb or self::tei:pb or self::tei:cb or self::tei:fw]
-                       or tk:after-break(.)]" mode="inline">
+  <xsl:template match="text()[tk:at-joined-break(.)]" mode="inline">
     <xsl:sequence select="if (ancestor::tei:unclear) then tk:underdot(tk:text-at-break(.)) else tk:text-at-break(.)"/>
   </xsl:template>
 
@@ -107,17 +106,48 @@
     <xsl:sequence select="if (@break = 'no' or tk:joined-run(.)) then '' else ' '"/>
   </xsl:template>
 
-  <!-- An edition division's block of text: one line per numbered line, the number every 5th. -->
+  <!-- Inside an edition's block (below) a line break that starts a line marks where: U+FDD0,
+       the number shown, U+FDD1. These noncharacters never reach the stylesheets from a
+       document (teikit.write.characters drops them), so they cannot be confused with text. -->
+  <xsl:variable name="tk:line-mark" select="'&#xFDD0;'"/>
+  <xsl:variable name="tk:line-mark-end" select="'&#xFDD1;'"/>
+
+  <xsl:template match="tei:lb" mode="inline" priority="2">
+    <xsl:param name="tk:in-lines" as="xs:boolean" select="false()" tunnel="yes"/>
+    <xsl:choose>
+      <xsl:when test="$tk:in-lines and (not(@break = 'no') or tk:is-numbered-lb(.))">
+        <xsl:sequence select="tk:lb-hyphen(.) || $tk:line-mark || tk:lb-number-shown(.) || $tk:line-mark-end"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:next-match/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- An edition division's block of text: one line per line of the inscription or papyrus,
+       also where the line break is nested in lem, reg or supplied, or breaks a word
+       (break="no": the word ends its line with a hyphen); the number every 5th. -->
   <xsl:template match="tei:ab[ancestor::tei:div[@type = 'edition']][tei:lb[tk:is-numbered-lb(.)]]
                        | tei:p[ancestor::tei:div[@type = 'edition']][tei:lb[tk:is-numbered-lb(.)]]" mode="block" priority="3">
+    <xsl:call-template name="tk:edition-lines"/>
+  </xsl:template>
+
+  <!-- The lines of an edition's block (the context): each starts with its 5-column gutter
+       (none without $gutters: verse set without one), the first with $first-gutter when
+       given (a verse line's own). -->
+  <xsl:template name="tk:edition-lines">
+    <xsl:param name="first-gutter" as="xs:string?" select="()"/>
+    <xsl:param name="gutters" as="xs:boolean" select="true()"/>
+    <xsl:variable name="flow" as="xs:string*">
+      <xsl:apply-templates mode="inline"><xsl:with-param name="tk:in-lines" select="true()" tunnel="yes"/></xsl:apply-templates>
+    </xsl:variable>
     <xsl:variable name="lines" as="xs:string*">
-      <xsl:for-each-group select="node()" group-starting-with="tei:lb[not(@break = 'no')]">
-        <xsl:variable name="words" select="normalize-space(string-join(current-group() ! tk:inline-node(.)))"/>
-        <xsl:variable name="n" select="current-group()[1][self::tei:lb] ! tk:lb-number-shown(.)"/>
-        <xsl:if test="$words">
-          <xsl:sequence select="substring(($n, '')[1] || '     ', 1, 5) || $words"/>
-        </xsl:if>
-      </xsl:for-each-group>
+      <xsl:for-each select="tokenize(string-join($flow), $tk:line-mark)
+                            [normalize-space(if (contains(., $tk:line-mark-end)) then substring-after(., $tk:line-mark-end) else .)]">
+        <xsl:variable name="marked" select="contains(., $tk:line-mark-end)"/>
+        <xsl:variable name="words" select="normalize-space(if ($marked) then substring-after(., $tk:line-mark-end) else .)"/>
+        <xsl:variable name="n" select="if ($marked) then substring-before(., $tk:line-mark-end) else ''"/>
+        <xsl:sequence select="(if (position() = 1 and exists($first-gutter)) then $first-gutter
+                               else if ($gutters) then substring($n || '     ', 1, 5) else '') || $words"/>
+      </xsl:for-each>
     </xsl:variable>
     <xsl:sequence select="string-join($lines, $NL)"/>
   </xsl:template>
@@ -138,7 +168,20 @@
     <xsl:variable name="gutter" select="if (not($tk:verse-numbered) or ancestor::tei:quote | ancestor::tei:cit | ancestor::tei:q | ancestor::tei:p
                                             | ancestor::tei:note | ancestor::tei:figure) then ''
         else substring((tk:line-number-shown(.), '')[1] || '     ', 1, 5)"/>
-    <xsl:sequence select="$gutter || (if ($step gt 0) then string-join((1 to $step) ! ' ') else '') || tk:flat(.)"/>
+    <xsl:variable name="stepped" select="if ($step gt 0) then string-join((1 to $step) ! ' ') else ''"/>
+    <xsl:choose>
+      <!-- A verse line of an edition holding line breaks of its support: a line each, as in
+           HTML and PDF (the EpiDoc reading), the first in the verse line's gutter. -->
+      <xsl:when test="ancestor::tei:div[@type = 'edition'] and exists(.//tei:lb[tk:lb-starts-line(.)])">
+        <xsl:call-template name="tk:edition-lines">
+          <xsl:with-param name="first-gutter" select="$gutter || $stepped"/>
+          <xsl:with-param name="gutters" select="$gutter != ''"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:sequence select="$gutter || $stepped || tk:flat(.)"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- A stage direction in a speech is set off in brackets: it is not spoken. -->

@@ -73,7 +73,7 @@ def build_one(task: DocumentTask) -> tuple[list[Diagnostic], dict[str, str], dic
     from teikit.cache import hash_files
     from teikit.errors import DocumentError
     from teikit.load import load
-    from teikit.write import _compile_afresh_if_changed
+    from teikit.write import _compile_afresh_if_changed, characters
 
     path, page, summary, out_dir, site_title, site_css, limits, stylesheets, registers = task
     _compile_afresh_if_changed(stylesheets)
@@ -81,7 +81,7 @@ def build_one(task: DocumentTask) -> tuple[list[Diagnostic], dict[str, str], dic
         doc = load(path, limits=limits)
         from teikit.write.html import page_css
 
-        node = transform.document_node(doc)
+        node = characters.output_node(doc)
         names = register_names(path, registers)
         html = transform.run("site/page", doc, {"generator": f"teikit {__version__}", "css": page_css(),
                                                  "site-title": site_title, "home": home_of(page),

@@ -15,7 +15,7 @@ from pathlib import Path
 from teikit import __version__, fsutil, resources, transform
 from teikit.errors import TeikitError
 from teikit.load import Document
-from teikit.write import BuildOptions, output_path
+from teikit.write import BuildOptions, characters, output_path
 from teikit.write.facsimile import images_param
 
 
@@ -60,7 +60,7 @@ def render_html(doc: Document, options: BuildOptions | None = None) -> str:
         css += "\n/* project */\n" + options.css
     return transform.run(options.stylesheet("html", "html"), doc,
                          {"generator": f"teikit {__version__}", "css": css, "facsimiles": images_param(doc)},
-                         node=transform.document_node(doc), root=doc.project_root)
+                         node=characters.output_node(doc), root=doc.project_root)
 
 
 def write_html(doc: Document, out_dir: Path, options: BuildOptions) -> Path:

@@ -37,7 +37,7 @@ from teikit import fsutil, resources, transform
 from teikit.diagnostics import Diagnostic, Severity
 from teikit.errors import DocumentError, InputError, TeikitError
 from teikit.load import TEI_NS, Document
-from teikit.write import BuildOptions, output_path, warn, xmp
+from teikit.write import BuildOptions, characters, output_path, warn, xmp
 
 PDF_STANDARD = "a-3b"  # PDF/A-3 level B: archival, and allows the embedded TEI source
 TEMPLATE = "edition.typ"
@@ -70,7 +70,7 @@ def pdf_data(doc: Document, options: BuildOptions | None = None) -> str:
     """The document as the JSON tree the template typesets (the output of xslt/pdf.xsl, or of the
     project's stylesheet importing it)."""
     options = options or BuildOptions()
-    return transform.run(options.stylesheet("pdf", "pdf"), doc, node=transform.document_node(doc),
+    return transform.run(options.stylesheet("pdf", "pdf"), doc, node=characters.output_node(doc),
                          root=doc.project_root)
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from teikit import fsutil, transform
 from teikit.load import Document
-from teikit.write import BuildOptions, output_path
+from teikit.write import BuildOptions, characters, output_path
 
 
 def render_text(doc: Document, options: BuildOptions | None = None) -> str:
     options = options or BuildOptions()
-    text = transform.run(options.stylesheet("txt", "text"), doc, node=transform.document_node(doc),
+    text = transform.run(options.stylesheet("txt", "text"), doc, node=characters.output_node(doc),
                          root=doc.project_root)
     if options.width:
         text = wrap(text, options.width)
