@@ -185,7 +185,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         with contextlib.suppress(Exception):
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
-                process.kill()  # what it leaves, the next run removes (fsutil.remove_stale)
+                process.kill()  # what it leaves, the caller or the next run removes (fsutil.remove_stale)
+                process.join(1.0)  # reaped, so that it no longer counts as alive
 
 
 class ProgressBar:

@@ -261,6 +261,9 @@ def build_batch(paths: Sequence[Path], out_dir: Path, formats: Sequence[str] = F
             if store is not None:
                 for fmt in set(task[2]) - done:
                     store.forget(store.name(fmt, task[0]))
+    except BaseException:  # Ctrl-C or SIGTERM: the workers are stopped; a killed one left its temporaries
+        fsutil.remove_stale(out_dir if out_dir.is_dir() else None, Path(tempfile.gettempdir()))
+        raise
     finally:
         if store is not None:
             store.save()
