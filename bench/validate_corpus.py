@@ -1,7 +1,7 @@
 """`teikit validate` against Jing on the shared corpora, side by side: time, ratio, peak memory, verdicts.
 
     .venv/bin/python bench/validate_corpus.py [--copies N] [--cold] [--jobs 1,2] [--repeat 5]
-                                              [--schema schemas/tei_all.rng] [--per-file]
+                                              [--schema schemas/tei_all.rng] [--per-file] [--floor]
 
 The corpus is the 105 ELTeC novels and DraCor plays of ../shared/corpora (71 MB); `--copies N`
 validates N copies of it instead (made in a temporary folder, N x 105 files). Each round runs, in
@@ -9,7 +9,9 @@ turns, so that a change in the machine's load weighs on all of them alike:
 
   * `teikit validate --schema SCHEMA -j J` (the default: grammar and pointer checks), per -j given;
   * the same with `--no-pointers` (the same work as Jing);
-  * Jing given all files at once (one JVM).
+  * Jing given all files at once (one JVM);
+  * with `--floor`, parsing and validating the trees with libxml2 and nothing else
+    (`bench/validation_floor.py`): the least any teikit run must spend.
 
 With `--cold` every teikit run starts from an empty cache (`TEIKIT_CACHE_DIR` a fresh folder):
 a machine's first run, which simplifies the schema, checks that it compiles and learns the
@@ -138,6 +140,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="rounds; medians and best are shown")
     parser.add_argument("--cold", action="store_true", help="every teikit run starts with an empty cache")
     parser.add_argument("--per-file", action="store_true", help="also time Jing once per file (slow)")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time parsing and libxml2 validation alone (bench/validation_floor.py)")
     args = parser.parse_args()
     if not all((CORPORA / f).is_dir() for f in FOLDERS):
         print(f"corpora not found under {CORPORA}", file=sys.stderr)
@@ -157,6 +161,11 @@ def main() -> int:
             base = [str(teikit), "validate", "-q", "--schema", str(args.schema), "-j", str(j)]
             commands[f"teikit validate -j {j}"] = [*base, *names]
             commands[f"teikit validate -j {j} --no-pointers"] = [*base, "--no-pointers", *names]
+        if args.floor:
+            for j in jobs:
+                commands[f"floor: parse + libxml2 validation, -j {j}"] = [
+                    sys.executable, str(ROOT / "bench" / "validation_floor.py"), "--schema", str(args.schema),
+                    "-j", str(j), *names]
         if has_jing:
             commands["Jing, all files in one JVM"] = ["jing", str(args.schema), *names]
         warm = scratch / "cache"
@@ -167,7 +176,7 @@ def main() -> int:
         for round_ in range(max(1, args.repeat)):
             for name, command in commands.items():
                 env = env_warm
-                if args.cold and name.startswith("teikit"):
+                if args.cold and not name.startswith("Jing"):
                     fresh = scratch / f"cold-{round_}-{len(results[name])}-{abs(hash(name))}"
                     env = {**os.environ, "TEIKIT_CACHE_DIR": str(fresh)}
                 wall, cpu, peak, _ = run(command, env)
