@@ -436,6 +436,21 @@ def test_the_cli_reports_glyph_warnings_and_still_succeeds(tmp_path, monkeypatch
     assert (tmp_path / "syriaccorpus-82.pdf").is_file()
 
 
+def test_a_private_use_character_no_font_has_is_warned_not_hidden(tmp_path):
+    """MUFI's medieval letters live in the Private Use Area: passed to Typst as they are, so that a
+    project font can show them, and named in a warning when none does."""
+    from tests.conftest import DATA
+
+    take_warnings()
+    pdf = render_pdf(load(DATA / "sourcedoc" / "lefevre-C2.xml"))
+    found = [w for w in take_warnings() if w.rule == "pdf.glyph"]
+    assert found and "U+E8BF" in found[0].message and "private use" in found[0].message
+    assert found[0].line > 0 and "font-dirs" in found[0].hint
+    path = tmp_path / "lefevre.pdf"
+    path.write_bytes(pdf)
+    assert "[U+E8BF]" in pdf_text(path)
+
+
 # --------------------------------------------------------------------------------------
 # Every document of the scholarly corpora builds; the pages are sound
 

@@ -71,16 +71,17 @@
   </xsl:function>
 
   <!-- Running text: whitespace collapsed; invisible controls and bidi overrides made visible
-       as [U+XXXX], so they can neither hide text nor reorder it, and every glyph exists. -->
+       as [U+XXXX], so they can neither hide text nor reorder it. Private-use characters (MUFI's
+       medieval letters) go to Typst as they are: a project font may have them (font_dirs), and
+       one no font has is shown as [U+XXXX] with a build warning (write/pdf.py). -->
   <xsl:function name="tk:clean" as="xs:string">
     <xsl:param name="s" as="xs:string"/>
     <xsl:variable name="spaced" select="tk:collapse($s)"/>
     <xsl:sequence select="
-        if (not(matches($spaced, '[\p{Cc}\p{Co}&#x202A;-&#x202E;&#x2066;-&#x2069;&#xFFF9;-&#xFFFB;]'))) then $spaced
+        if (not(matches($spaced, '[\p{Cc}&#x202A;-&#x202E;&#x2066;-&#x2069;&#xFFF9;-&#xFFFB;]'))) then $spaced
         else string-join(for $c in string-to-codepoints($spaced) return
                if ($c lt 32 or ($c ge 127 and $c le 159) or ($c ge 8234 and $c le 8238)
-                   or ($c ge 8294 and $c le 8297) or ($c ge 65529 and $c le 65531)
-                   or ($c ge 57344 and $c le 63743))
+                   or ($c ge 8294 and $c le 8297) or ($c ge 65529 and $c le 65531))
                then '[U+' || tk:hex($c) || ']'
                else codepoints-to-string($c))"/>
   </xsl:function>

@@ -167,7 +167,7 @@ def script_of(char: str) -> str:
     """The script of a character, from its Unicode name ("SYRIAC LETTER ALAPH" -> "Syriac")."""
     name = unicodedata.name(char, "")
     if not name:
-        return "unassigned or private use"
+        return "private use" if unicodedata.category(char) == "Co" else "unassigned"
     if name.startswith(("CJK ", "FULLWIDTH ", "HALFWIDTH ", "IDEOGRAPHIC ")):
         return "CJK"
     category = unicodedata.category(char)
@@ -222,6 +222,10 @@ def _font_hint(script: str) -> str:
     if not font_dirs():
         return ("install Debian's Noto fonts (apt-get install fonts-noto-core; ./dev setup does it), "
                 "or point TEIKIT_FONT_PATH at a folder of fonts covering the script")
+    if script == "private use":
+        return ("private-use characters (MUFI's medieval letters, a project's own) need the font the "
+                "edition was made for (for MUFI: Junicode, Andron): name its folder in font-dirs "
+                "(teikit.toml, [build]) or TEIKIT_FONT_PATH")
     cjk = script in ("CJK", "Hiragana", "Katakana", "Hangul", "Bopomofo")
     package = "fonts-noto-cjk" if cjk else "fonts-noto-extra"
     return (f"no installed font covers {script}: apt-get install {package}, "
