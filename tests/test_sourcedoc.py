@@ -289,6 +289,34 @@ def test_the_pdf_builds_and_prints_the_lines(tmp_path, path, expected):
         assert words in text
 
 
+@pytest.mark.skipif(not shutil.which("pdfimages"), reason="pdfimages (poppler-utils) missing")
+def test_the_pdf_places_a_local_page_image_above_its_lines(tmp_path):
+    result = run_cli("build", str(NOTEBOOK), "-f", "pdf", "-o", str(tmp_path), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    listing = subprocess.run(["pdfimages", "-list", str(tmp_path / "notebook.pdf")],
+                             capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    sizes = {tuple(line.split()[3:5]) for line in listing}
+    assert ("400", "560") in sizes  # img/f1r.png, the first page's image
+
+
+@pytest.mark.skipif(not shutil.which("pdfimages"), reason="pdfimages (poppler-utils) missing")
+def test_the_pdf_places_no_image_from_outside_the_project(tmp_path):
+    project = tmp_path / "project"
+    (project / "tei").mkdir(parents=True)
+    (project / "teikit.toml").write_text("", encoding="utf-8")
+    outside = tmp_path / "outside.png"
+    outside.write_bytes((NOTEBOOK.parent / "img" / "f1r.png").read_bytes())
+    # under the sourceDoc's xml:base "img/": tei/img/../../../outside.png, beside the project
+    text = NOTEBOOK.read_text(encoding="utf-8").replace('url="f1r.png"', 'url="../../../outside.png"')
+    assert "../../../outside.png" in text
+    (project / "tei" / "notebook.xml").write_text(text, encoding="utf-8")
+    result = run_cli("build", "tei/notebook.xml", "-f", "pdf", "-o", "out", "--no-cache", cwd=project)
+    assert result.returncode == 0, result.stderr
+    listing = subprocess.run(["pdfimages", "-list", str(project / "out" / "notebook.pdf")],
+                             capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert ("400", "560") not in {tuple(line.split()[3:5]) for line in listing}
+
+
 # ---------------------------------------------------------------------------------------------
 # The pages pass the Nu checker and axe-core
 

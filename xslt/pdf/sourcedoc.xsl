@@ -6,7 +6,9 @@
   a heading "Pages", then one block {"t": "surface"} per page, holding the page's label as
   a heading, its description and image address in small type, and its zones: a caption
   with the zone's label, then its lines as {"t": "l"} blocks, each with its number in the
-  margin. No image is embedded (as for page breaks, the address is named).
+  margin. The surface block names its image's address ("image"): a local image file inside
+  the project root is placed above the lines (write/pdf.py copies it into Typst's folder);
+  any image's address is also named, as for page breaks.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -23,7 +25,7 @@
     <xsl:sequence select="array {
         if (empty($pages)) then () else (
           map { 't': 'h', 'level': 1, 'k': 'tk-pages', 'c': array { 'Pages' } },
-          for $s in $pages return map { 't': 'surface', 'c': array {
+          for $s in $pages return map { 't': 'surface', 'image': string(tk:page-image($s)), 'c': array {
             map { 't': 'h', 'level': 2, 'k': tk:key($s), 'c': array { tk:clean(tk:page-label($s)) } },
             tk:page-desc($s) ! map { 't': 'p', 'style': 'small', 'c': array { tk:clean(.) } },
             tk:page-image($s) ! map { 't': 'p', 'style': 'small',

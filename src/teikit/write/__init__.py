@@ -128,7 +128,7 @@ def _build_one(task: BuildTask) -> tuple[list[Diagnostic], list[tuple[str, Path,
     doc, register_files = registers.attach(doc, tuple(Path(p) for p in options.pointer_folders), project_root)
     sources = {str(Path(path).resolve()): doc.digest, **hash_files(doc.includes),
                **hash_files(register_files)}
-    if "html" in formats:  # the page embeds its local facsimile images
+    if "html" in formats or "pdf" in formats:  # the page (the PDF: its surfaces) embeds local images
         from teikit.write.facsimile import local_files
         sources.update(hash_files(list(local_files(doc).values())))
     diagnostics: list[Diagnostic] = []

@@ -70,7 +70,8 @@ def image_addresses(doc: Document) -> list[str]:
     return list(dict.fromkeys(u for u in found if u and not _ABSOLUTE.match(u)))
 
 
-def _media_type(head: bytes) -> str | None:
+def media_type(head: bytes) -> str | None:
+    """The media type of an image file by its first bytes (PNG, JPEG, GIF, WebP), else None."""
     for magic, media in _SIGNATURES:
         if head.startswith(magic):
             return media
@@ -111,7 +112,7 @@ def embedded_images(doc: Document) -> dict[str, str]:
             data = path.read_bytes()
         except OSError:
             continue
-        media = _media_type(data[:16])
+        media = media_type(data[:16])
         if media is None:
             continue
         total += size

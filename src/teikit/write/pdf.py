@@ -118,6 +118,7 @@ def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
             raise TeikitError(f"{template_dir() / TEMPLATE}: cannot read the PDF template: "
                               f"{exc.strerror or exc}",
                               hint="TEIKIT_XSLT_DIR must hold typst/edition.typ as well") from None
+        data = _with_page_images(doc, data, world)
         inputs = {"attach": "", **dict(options.pdf)}
         if options.embed_source:
             try:
@@ -131,6 +132,51 @@ def render_pdf(doc: Document, options: BuildOptions | None = None) -> bytes:
             (world / "source.xml").write_bytes(source)
             inputs["attach"] = doc.path.name
         return _typeset(doc, world, data, inputs, list(options.font_dirs))
+
+
+# Image files Typst places (PNG, JPEG, GIF), by their first bytes: the same signatures the
+# HTML build checks before it embeds an image.
+_PLACEABLE = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif"}
+
+
+def _with_page_images(doc: Document, data: str, world: Path) -> str:
+    """`data` with an "images" map (address -> file in Typst's folder) of the page images of the
+    diplomatic page view that are local image files inside the project root, copied there.
+
+    As in HTML, nothing is fetched, and a file outside the root, too large or not an image is
+    only named. Typst can read nothing outside its folder, so the files are copied in.
+    """
+    from teikit.write import facsimile
+
+    tree = json.loads(data)
+    wanted = {block.get("image") for block in tree.get("pages", ())
+              if isinstance(block, dict) and block.get("t") == "surface" and block.get("image")}
+    if not wanted:
+        return data
+    images: dict[str, str] = {}
+    total = 0
+    for address, path in facsimile.local_files(doc).items():
+        if address not in wanted:
+            continue
+        try:
+            size = path.stat().st_size
+            if size > facsimile.MAX_IMAGE_BYTES or total + size > facsimile.MAX_TOTAL_BYTES:
+                continue
+            content = path.read_bytes()
+        except OSError:
+            continue
+        suffix = _PLACEABLE.get(facsimile.media_type(content[:16]) or "")
+        if suffix is None:
+            continue
+        total += size
+        name = f"img/{len(images)}{suffix}"
+        (world / "img").mkdir(exist_ok=True)
+        (world / name).write_bytes(content)
+        images[address] = name
+    if not images:
+        return data
+    tree["images"] = images
+    return json.dumps(tree, ensure_ascii=False)
 
 
 def _typeset(doc: Document, world: Path, data: str, inputs: dict[str, str],
