@@ -106,3 +106,25 @@ def severity_of(role: str | None, flag: str | None = None) -> Severity:
             if found is not None:
                 return found
     return Severity.ERROR
+
+
+def message_pieces(element: etree._Element) -> list[tuple[str, object]]:
+    """The content of an assert, report, diagnostic or property, in order, as what each part is:
+    ("text", words) for literal text and the text of sch:emph, sch:dir, sch:span and foreign
+    markup; ("value-of", element) and ("name", element) for the Schematron elements that are
+    evaluated; ("xsl", element) for xsl:copy-of, xsl:value-of and xsl:sequence."""
+    pieces: list[tuple[str, object]] = []
+    if element.text:
+        pieces.append(("text", element.text))
+    for child in element:
+        if isinstance(child.tag, str):
+            qname = etree.QName(child)
+            if qname.namespace == SCH and qname.localname in ("value-of", "name"):
+                pieces.append((qname.localname, child))
+            elif qname.namespace == XSL and qname.localname in ("copy-of", "value-of", "sequence"):
+                pieces.append(("xsl", child))
+            else:
+                pieces.append(("text", "".join(child.itertext())))
+        if child.tail:
+            pieces.append(("text", child.tail))
+    return pieces

@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from teikit import sandbox
-from teikit.validate.schematron.common import SCH, SVRL, TKV, XS, XSL, _fail, _q
+from teikit.validate.schematron.common import SCH, SVRL, TKV, XS, XSL, _fail, _q, message_pieces
 from teikit.validate.schematron.read import _copy_with_lines
 
 
@@ -137,23 +137,17 @@ def _message_content(target: etree._Element, source: etree._Element,
     text = etree.SubElement(target, _q(SVRL, "text"))
     copy_attributes(text, source, ("see", "icon", "fpi"))
     pieces: list[tuple[str, object]] = []
-    if source.text:
-        pieces.append(("text", source.text))
-    for child in source:
-        if isinstance(child.tag, str):
-            qname = etree.QName(child)
-            if qname.namespace == SCH and qname.localname == "value-of":
-                value_of = _xsl(None, "value-of", select=child.get("select", "."), separator=" ")
-                pieces.append(("xsl", _src(value_of, child, path, "select")))
-            elif qname.namespace == SCH and qname.localname == "name":
-                select = f"({child.get('path')})" if child.get("path") else "name()"
-                pieces.append(("xsl", _src(_xsl(None, "value-of", select=select), child, path, "path")))
-            elif qname.namespace == XSL and qname.localname in ("copy-of", "value-of", "sequence"):
-                pieces.append(("xsl", _src(_copy_with_lines(child), child, path, "select")))
-            else:  # sch:emph, sch:dir, sch:span and foreign markup: their text
-                pieces.append(("text", "".join(child.itertext())))
-        if child.tail:
-            pieces.append(("text", child.tail))
+    for kind, part in message_pieces(source):
+        if kind == "text":
+            pieces.append((kind, part))
+        elif kind == "value-of":
+            value_of = _xsl(None, "value-of", select=part.get("select", "."), separator=" ")
+            pieces.append(("xsl", _src(value_of, part, path, "select")))
+        elif kind == "name":
+            select = f"({part.get('path')})" if part.get("path") else "name()"
+            pieces.append(("xsl", _src(_xsl(None, "value-of", select=select), part, path, "path")))
+        else:
+            pieces.append(("xsl", _src(_copy_with_lines(part), part, path, "select")))
     for index, (kind, value) in enumerate(pieces):
         if kind == "xsl":
             value.tail = None

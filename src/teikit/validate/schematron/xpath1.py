@@ -34,7 +34,7 @@ from teikit.diagnostics import Diagnostic
 from teikit.load import Document
 from teikit.validate import census
 from teikit.validate.locate import Locator
-from teikit.validate.schematron.common import SCH, severity_of
+from teikit.validate.schematron.common import SCH, message_pieces, severity_of
 
 # -------------------------------------------------------------------------------- the checker
 
@@ -432,26 +432,18 @@ def _unparenthesised(text: str) -> str:
 def _message(element: etree._Element) -> tuple[tuple[str, str], ...] | None:
     """An assert's, report's or diagnostic's content as pieces, or None if Saxon must write it."""
     pieces: list[tuple[str, str]] = []
-    if element.text:
-        pieces.append(("text", element.text))
-    for child in element:
-        if isinstance(child.tag, str):
-            qname = etree.QName(child)
-            if qname.namespace == SCH and qname.localname == "value-of":
-                select = child.get("select", ".")
-                if not _single(_tokens(select) or []) or not accepts(select):
-                    return None
-                pieces.append(("value", select))
-            elif qname.namespace == SCH and qname.localname == "name":
-                if child.get("path"):
-                    return None
-                pieces.append(("name", ""))
-            elif qname.namespace == SCH and qname.localname in ("emph", "dir", "span"):
-                pieces.append(("text", "".join(child.itertext())))
-            else:
-                return None  # XSLT or foreign markup in a message
-        if child.tail:
-            pieces.append(("text", child.tail))
+    for kind, part in message_pieces(element):
+        if kind == "text":
+            pieces.append(("text", str(part)))
+        elif kind == "value-of":
+            select = part.get("select", ".")
+            if not _single(_tokens(select) or []) or not accepts(select):
+                return None
+            pieces.append(("value", select))
+        elif kind == "name" and not part.get("path"):
+            pieces.append(("name", ""))
+        else:
+            return None  # sch:name/@path, XSLT in a message
     return tuple(pieces)
 
 
