@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -100,11 +101,14 @@ def local_files(doc: Document) -> dict[str, Path]:
     return files
 
 
-def embedded_images(doc: Document) -> dict[str, str]:
-    """Address → data: URI for each image that is a readable image file inside the image root."""
-    images: dict[str, str] = {}
+def readable_images(doc: Document, wanted: set[str] | None = None) -> Iterator[tuple[str, bytes, str]]:
+    """(address, content, media type) of each local image file the document names (or of those
+    `wanted`) that is inside the image root, an image by its first bytes, and within the limits:
+    MAX_IMAGE_BYTES each, MAX_TOTAL_BYTES together. What HTML embeds and the PDF places."""
     total = 0
     for address, path in local_files(doc).items():
+        if wanted is not None and address not in wanted:
+            continue
         try:
             size = path.stat().st_size
             if size > MAX_IMAGE_BYTES or total + size > MAX_TOTAL_BYTES:
@@ -116,8 +120,13 @@ def embedded_images(doc: Document) -> dict[str, str]:
         if media is None:
             continue
         total += size
-        images[address] = f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
-    return images
+        yield address, data, media
+
+
+def embedded_images(doc: Document) -> dict[str, str]:
+    """Address → data: URI for each image that is a readable image file inside the image root."""
+    return {address: f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
+            for address, data, media in readable_images(doc)}
 
 
 def images_param(doc: Document) -> str:

@@ -154,21 +154,10 @@ def _with_page_images(doc: Document, data: str, world: Path) -> str:
     if not wanted:
         return data
     images: dict[str, str] = {}
-    total = 0
-    for address, path in facsimile.local_files(doc).items():
-        if address not in wanted:
-            continue
-        try:
-            size = path.stat().st_size
-            if size > facsimile.MAX_IMAGE_BYTES or total + size > facsimile.MAX_TOTAL_BYTES:
-                continue
-            content = path.read_bytes()
-        except OSError:
-            continue
-        suffix = _PLACEABLE.get(facsimile.media_type(content[:16]) or "")
+    for address, content, media in facsimile.readable_images(doc, wanted):
+        suffix = _PLACEABLE.get(media)
         if suffix is None:
-            continue
-        total += size
+            continue  # WebP: HTML shows it, Typst cannot
         name = f"img/{len(images)}{suffix}"
         (world / "img").mkdir(exist_ok=True)
         (world / name).write_bytes(content)
