@@ -210,7 +210,7 @@ class Validator:
 
     def rule_files(self, doc: Document) -> list[Path]:
         """The Schematron files that apply to `doc` (see the module docstring)."""
-        embedded = [Path(p) for p in self.options.schemas if embeds_schematron(Path(p))]
+        embedded = list(self._embedded_rules)
         if self.options.schematron:
             return _unique([*self.options.schematron, *embedded])
         if declares_schematron(doc):

@@ -63,7 +63,6 @@ def _strip_predicates(text: str) -> tuple[str, list[str]]:
     return "".join(out), firsts
 
 
-_NAME = re.compile(r"^(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*|\*)$")
 _ATTRIBUTE = re.compile(r"^\s*@([A-Za-z_][\w.-]*)\s*(?:$|and\b|or\b|[=!<>])")
 
 
@@ -92,7 +91,7 @@ def _needs(context: str, prefixes: dict[str, str]) -> set[tuple[str, str, str]] 
         if index < 0:
             return None
         step = steps[index].strip().removeprefix("self::").removeprefix("child::")
-        match = _NAME.match(step)
+        match = xpath1.NAME_TEST.match(step)
         if not match:
             return None
         prefix, local = match[1], match[2]

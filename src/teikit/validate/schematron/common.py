@@ -128,3 +128,16 @@ def message_pieces(element: etree._Element) -> list[tuple[str, object]]:
         if child.tail:
             pieces.append(("text", child.tail))
     return pieces
+
+
+def without_predicates(expression: str) -> str:
+    """An XPath expression or pattern with its [...] predicates (nested ones too) left out."""
+    out, depth = [], 0
+    for char in expression:
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(char)
+    return "".join(out)

@@ -16,7 +16,17 @@ from pathlib import Path
 from lxml import etree
 
 from teikit import sandbox
-from teikit.validate.schematron.common import SCH, SVRL, TKV, XS, XSL, _fail, _q, message_pieces
+from teikit.validate.schematron.common import (
+    SCH,
+    SVRL,
+    TKV,
+    XS,
+    XSL,
+    _fail,
+    _q,
+    message_pieces,
+    without_predicates,
+)
 from teikit.validate.schematron.read import _copy_with_lines
 
 
@@ -26,21 +36,9 @@ def _xsl(parent: etree._Element | None, local: str, **attrs: str) -> etree._Elem
     return etree.SubElement(parent, _q(XSL, local), attrs)
 
 
-def _strip_predicates(expr: str) -> str:
-    out, depth = [], 0
-    for ch in expr:
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
-
-
 def _traversal(contexts: list[str]) -> str:
     """What a pattern's traversal must visit: attributes and text nodes only if a rule can match them."""
-    stripped = " ".join(_strip_predicates(c) for c in contexts)
+    stripped = " ".join(without_predicates(c) for c in contexts)
     attributes = "@" in stripped or "attribute" in stripped
     nodes = any(k in stripped for k in ("text()", "node()", "comment()", "processing-instruction"))
     child = "node()" if nodes else "*"

@@ -34,7 +34,7 @@ from teikit.diagnostics import Diagnostic
 from teikit.load import Document
 from teikit.validate import census
 from teikit.validate.locate import Locator
-from teikit.validate.schematron.common import SCH, message_pieces, severity_of
+from teikit.validate.schematron.common import SCH, message_pieces, severity_of, without_predicates
 
 # -------------------------------------------------------------------------------- the checker
 
@@ -282,7 +282,7 @@ class FastPattern:
                 if a.tag is None and a.attribute}
 
 
-_NAME = re.compile(r"^(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*|\*)$")
+NAME_TEST = re.compile(r"^(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*|\*)$")  # prefix:name, name, *
 _REQUIRED_ATTRIBUTE = re.compile(r"^\s*@([A-Za-z_][\w.-]*)\s*$")
 
 
@@ -352,13 +352,13 @@ def _alternatives(context: str, prefixes: dict[str, str]) -> tuple[_Alternative,
     found = []
     for branch in _top_level_split(context, "|"):
         branch = branch.strip()
-        if not branch or "/" in _strip_brackets(branch):
+        if not branch or "/" in without_predicates(branch):
             return None  # a path (`tei:rt/@to`, `a/b`): left to Saxon
         split = _step_predicates(branch)
         if split is None:
             return None
         test, predicates = split[0], [as_xpath1(p) for p in split[1]]
-        match = _NAME.match(test)
+        match = NAME_TEST.match(test)
         if not match or any(not accepts(p) for p in predicates):
             return None
         if any(_positional(p) for p in predicates):
@@ -375,18 +375,6 @@ def _alternatives(context: str, prefixes: dict[str, str]) -> tuple[_Alternative,
             return None  # no-namespace names and undeclared prefixes: Saxon tells
         found.append(_Alternative(f"{{{prefixes[prefix]}}}{local}", None, tuple(predicates)))
     return tuple(found)
-
-
-def _strip_brackets(text: str) -> str:
-    out, depth = [], 0
-    for char in text:
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-        elif depth == 0:
-            out.append(char)
-    return "".join(out)
 
 
 def _positional(predicate: str) -> bool:
